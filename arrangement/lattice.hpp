@@ -1,0 +1,45 @@
+// The intersection lattice of an arrangement and its characteristic polynomial (Zaslavsky).
+//
+// A flat is a nonempty intersection of hyperplanes; the whole space Q^n is the flat of rank 0.
+// χ_A(t) = Σ_{X flat} μ(X) t^{dim X}, μ the Möbius function from Q^n; r(A) = |χ(−1)|, b(A) = |χ(1)|.
+#pragma once
+
+#include "arrangement/arrangement.hpp"
+#include "arrangement/run_control.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace chamber {
+
+struct Flat {
+  std::size_t rank = 0;                  // codimension
+  std::vector<std::size_t> hyperplanes;  // sorted indices of all hyperplanes containing the flat
+  Integer mobius;                        // μ(Q^n, X)
+};
+
+struct IntersectionLattice {
+  std::size_t dimension = 0;
+  std::vector<Flat> flats;  // ordered by rank; flats[0] is Q^n
+  /*! returns the number of flats of each rank 0..max rank. */
+  std::vector<std::size_t> flats_per_rank() const;
+};
+
+struct CharacteristicPolynomial {
+  /*! coefficients from t^n down to t^0 (coefficients[0] is 1). */
+  std::vector<Integer> coefficients;
+
+  Integer evaluate(const Integer& t) const;
+  /*! r(A) = |χ(−1)|. */
+  Integer regions() const;
+  /*! b(A) = |χ(1)|. */
+  Integer bounded_regions() const;
+};
+
+/*! computes every flat with its Möbius value; checks `control` for the time limit, reports progress. */
+IntersectionLattice intersection_lattice(const Arrangement& arrangement, const RunControl& control = {});
+/*! returns χ_A(t) from the lattice. */
+CharacteristicPolynomial characteristic_polynomial(const IntersectionLattice& lattice);
+CharacteristicPolynomial characteristic_polynomial(const Arrangement& arrangement, const RunControl& control = {});
+
+}  // namespace chamber

@@ -1,0 +1,39 @@
+// Exact number types used everywhere a decision is made, and their text forms.
+#pragma once
+
+#include <gmpxx.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chamber {
+
+using Integer = mpz_class;
+using Rational = mpq_class;
+using IntegerVector = std::vector<Integer>;
+using RationalVector = std::vector<Rational>;
+
+/*! parses an exact rational: an integer ("-12"), a fraction ("3/4"), or a decimal with optional
+ * exponent ("0.125", "-1.5e-3", "2E4"). Returns nothing when `text` is not such a number (including
+ * a zero denominator). The result is canonical (lowest terms).
+ */
+std::optional<Rational> parse_rational(std::string_view text);
+
+/*! returns "p" for integers and "p/q" otherwise. */
+std::string to_string(const Rational& value);
+std::string to_string(const Integer& value);
+
+/*! returns the sign of `value` as -1, 0 or 1. */
+inline int sign(const Integer& value) { return sgn(value); }
+inline int sign(const Rational& value) { return sgn(value); }
+
+/*! returns the least common multiple of the denominators of `values` (1 for an empty list). */
+Integer common_denominator(const RationalVector& values);
+
+/*! divides `values` by the gcd of its entries (no-op for the zero vector); keeps the sign. */
+void make_primitive(IntegerVector& values);
+
+}  // namespace chamber

@@ -1,0 +1,1 @@
+# Black-box CLI tests (filled in with the chamber command).
