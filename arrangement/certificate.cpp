@@ -1,1 +1,100 @@
-// (being written)
+#include "arrangement/certificate.hpp"
+
+#include "arrangement/errors.hpp"
+
+#include <algorithm>
+#include <ostream>
+#include <unordered_map>
+
+namespace chamber {
+
+void write_json_point(std::ostream& out, const Point& p) {
+  out << '[';
+  RationalVector x = p.to_rationals();
+  for (std::size_t i = 0; i < x.size(); ++i) out << (i ? ",\"" : "\"") << to_string(x[i]) << '"';
+  out << ']';
+}
+
+void CertificateBuilder::add_region(const Region& region, const std::vector<BlockedHyperplane>& blocked) {
+  regions_.push_back(region);
+  blocked_.push_back(blocked);
+}
+
+void CertificateBuilder::complete(StrictFeasibilitySolver& solver, std::vector<FarkasCertificate>& farkas,
+                                  const RunControl& control) {
+  const std::size_t m = arrangement_.size();
+  std::unordered_map<std::string, std::size_t> index;
+  index.reserve(regions_.size() * 2);
+  for (std::size_t r = 0; r < regions_.size(); ++r) index.emplace(regions_[r].signs, r);
+  std::unordered_map<std::string, std::size_t> proven_empty;  // flipped sign vector -> Farkas entry
+  std::vector<bool> covered(m);
+  std::vector<SignCondition> conditions(m);
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    control.check_time("certificate completion");
+    control.report([&] {
+      return "certificate: region " + std::to_string(r) + " of " + std::to_string(regions_.size()) + ", " +
+             std::to_string(completion_lps_) + " extra LPs";
+    });
+    std::fill(covered.begin(), covered.end(), false);
+    for (const BlockedHyperplane& b : blocked_[r]) covered[b.hyperplane] = true;
+    std::string signs = regions_[r].signs;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (covered[i]) continue;
+      signs[i] = signs[i] == '+' ? '-' : '+';
+      if (!index.count(signs)) {
+        auto cached = proven_empty.find(signs);
+        if (cached != proven_empty.end()) {
+          blocked_[r].push_back({i, cached->second});
+        } else {
+          for (std::size_t j = 0; j < m; ++j) conditions[j] = {j, signs[j] == '+' ? 1 : -1};
+          ++completion_lps_;
+          FeasibilityResult result = solver.solve(conditions);
+          if (result.feasible)
+            throw InternalError("enumeration missed the region " + signs + " (found while certifying)");
+          blocked_[r].push_back({i, farkas.size()});
+          proven_empty.emplace(signs, farkas.size());
+          farkas.push_back(std::move(result.farkas));
+        }
+      }
+      signs[i] = signs[i] == '+' ? '-' : '+';
+    }
+    std::sort(blocked_[r].begin(), blocked_[r].end(),
+              [](const BlockedHyperplane& a, const BlockedHyperplane& b) { return a.hyperplane < b.hyperplane; });
+  }
+}
+
+void CertificateBuilder::write(std::ostream& out, const std::vector<FarkasCertificate>& farkas) const {
+  out << "{\n\"format\": \"chamber-certificate\",\n\"version\": 1,\n\"kind\": \"arrangement\",\n";
+  out << "\"arrangement\": {\"dimension\": " << arrangement_.dimension() << ", \"hyperplanes\": [";
+  for (std::size_t j = 0; j < arrangement_.size(); ++j) {
+    out << (j ? ",\n  [" : "\n  [");
+    const IntegerVector& row = arrangement_[j].coefficients;
+    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? ",\"" : "\"") << row[c].get_str() << '"';
+    out << ']';
+  }
+  out << "]},\n\"region_count\": " << regions_.size() << ",\n\"regions\": [";
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    out << (r ? ",\n" : "\n") << "{\"signs\": \"" << regions_[r].signs << "\", \"witness\": ";
+    write_json_point(out, regions_[r].witness);
+    out << ", \"blocked\": [";
+    for (std::size_t b = 0; b < blocked_[r].size(); ++b)
+      out << (b ? "," : "") << '[' << blocked_[r][b].hyperplane << ',' << blocked_[r][b].farkas << ']';
+    out << "]}";
+  }
+  out << "\n],\n\"farkas\": [";
+  for (std::size_t f = 0; f < farkas.size(); ++f) {
+    const FarkasCertificate& certificate = farkas[f];
+    out << (f ? ",\n" : "\n") << "{\"hyperplanes\": [";
+    for (std::size_t k = 0; k < certificate.conditions.size(); ++k)
+      out << (k ? "," : "") << certificate.conditions[k].hyperplane;
+    out << "], \"signs\": \"";
+    for (const SignCondition& c : certificate.conditions) out << (c.sign > 0 ? '+' : '-');
+    out << "\", \"multipliers\": [";
+    for (std::size_t k = 0; k < certificate.multipliers.size(); ++k)
+      out << (k ? ",\"" : "\"") << certificate.multipliers[k].get_str() << '"';
+    out << "]}";
+  }
+  out << "\n]\n}\n";
+}
+
+}  // namespace chamber

@@ -33,8 +33,13 @@ struct DegeneracyReport {
   std::vector<ExcessFlat> excess_flats;
   std::vector<std::size_t> excess_flats_per_rank;
   // Sets of k ≤ n hyperplanes with rank < k whose intersection is empty and that are not simply
-  // parallel pairs (e.g. three planes forming a prism): a few examples found by search.
+  // parallel pairs (e.g. three planes forming a prism): a few minimal examples (every proper subset
+  // has independent normals), smallest first, found by a bounded search.
   std::vector<std::vector<std::size_t>> empty_dependent_subsets;
+  // The search is bounded (a work budget and max_examples): it examined every candidate set of up to
+  // this many hyperplanes, and `complete` says whether that covers all sizes up to min(n, rank + 1).
+  std::size_t empty_dependent_searched_size = 0;
+  bool empty_dependent_search_complete = false;
   // Lattice f-vector (flats per rank) beside the general-position values C(m, k).
   std::vector<std::size_t> flats_per_rank;
   std::vector<Integer> general_position_flats_per_rank;

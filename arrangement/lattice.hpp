@@ -1,13 +1,15 @@
 // The intersection lattice of an arrangement and its characteristic polynomial (Zaslavsky).
 //
 // A flat is a nonempty intersection of hyperplanes; the whole space Q^n is the flat of rank 0.
-// χ_A(t) = Σ_{X flat} μ(X) t^{dim X}, μ the Möbius function from Q^n; r(A) = |χ(−1)|, b(A) = |χ(1)|.
+// χ_A(t) = Σ_{X flat} μ(X) t^{dim X}, μ the Möbius function from Q^n; r(A) = |χ(−1)|, and
+// b(A) = |χ(1)| when the normals span Q^n (otherwise no region is bounded).
 #pragma once
 
 #include "arrangement/arrangement.hpp"
 #include "arrangement/run_control.hpp"
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace chamber {
@@ -32,14 +34,25 @@ struct CharacteristicPolynomial {
   Integer evaluate(const Integer& t) const;
   /*! r(A) = |χ(−1)|. */
   Integer regions() const;
-  /*! b(A) = |χ(1)|. */
+  /*! b(A): |χ(1)| when the normals span Q^n (the constant term is nonzero), else 0 — without that,
+   * every region contains a line and |χ(1)| counts the regions bounded modulo the lineality space. */
   Integer bounded_regions() const;
+  /*! returns |χ(1)|, the number of relatively bounded regions (bounded modulo the lineality space). */
+  Integer relatively_bounded_regions() const;
+  /*! returns the rank of the arrangement (of its normals): n minus the lowest degree with a nonzero
+   * coefficient. */
+  std::size_t rank() const;
 };
 
-/*! computes every flat with its Möbius value; checks `control` for the time limit, reports progress. */
+/*! returns χ as text, highest degree first, e.g. "t^3 - 3*t^2 + 2*t". */
+std::string to_string(const CharacteristicPolynomial& chi);
+
+/*! computes every flat with its Möbius value; checks `control` for the time limit, reports progress.
+ * \throws LimitReached when the deadline passes. */
 IntersectionLattice intersection_lattice(const Arrangement& arrangement, const RunControl& control = {});
 /*! returns χ_A(t) from the lattice. */
 CharacteristicPolynomial characteristic_polynomial(const IntersectionLattice& lattice);
+/*! returns χ_A(t), building the lattice without keeping its flats (less memory). */
 CharacteristicPolynomial characteristic_polynomial(const Arrangement& arrangement, const RunControl& control = {});
 
 }  // namespace chamber

@@ -1,1 +1,45 @@
-int main() { return 0; }
+// `chamber`: parses the command line, runs one subcommand, and maps errors to exit codes
+// (0 success, 1 a check found a claim false, 2 bad input or usage, 3 internal inconsistency, 4 user limit).
+#include "arrangement/errors.hpp"
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <new>
+#include <vector>
+
+int main(int argc, char** argv) {
+  using namespace chamber;
+  CLI::App app{"chamber: exact regions of hyperplane arrangements, with certificates"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "chamber 0.1.0");
+  std::vector<cli::Command> commands{cli::add_count_command(app), cli::add_enumerate_command(app),
+                                     cli::add_check_command(app), cli::add_info_command(app)};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    for (cli::Command& command : commands)
+      if (command.app->parsed()) return command.run();
+  } catch (const InputError& e) {
+    std::cerr << "chamber: error: " << e.what() << std::endl;
+    return 2;
+  } catch (const LimitReached& e) {
+    std::cerr << "chamber: stopped: " << e.what() << std::endl;
+    return 4;
+  } catch (const InternalError& e) {
+    std::cerr << "chamber: internal inconsistency: " << e.what() << std::endl;
+    return 3;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "chamber: out of memory" << std::endl;
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "chamber: internal error: " << e.what() << std::endl;
+    return 3;
+  }
+  return 2;
+}

@@ -1,1 +1,47 @@
-// (being written)
+#include "verify/certificate_check.hpp"
+
+#include "verify/arrangement_certificate.hpp"
+#include "verify/certificate_fields.hpp"
+
+namespace chamber::verify {
+
+namespace {
+
+/*! checks the fields every certificate kind shares and returns the kind ("arrangement" when absent). */
+std::string read_header(const nlohmann::json& certificate) {
+  if (!certificate.is_object()) fail("certificate: not a JSON object");
+  const nlohmann::json& format = member(certificate, "format", "");
+  if (format != "chamber-certificate") fail("format: expected \"chamber-certificate\", found " + describe(format));
+  const nlohmann::json& version = member(certificate, "version", "");
+  const std::optional<std::uint64_t> number = json_natural(version);
+  if (!number || *number != 1) fail("version: expected 1, found " + describe(version));
+  auto kind = certificate.find("kind");
+  if (kind == certificate.end()) return "arrangement";  // version 1 certificates written before kinds existed
+  if (!kind->is_string()) fail("kind: not a string, found " + describe(*kind));
+  return kind->get<std::string>();
+}
+
+}  // namespace
+
+CheckReport check_certificate(const nlohmann::json& certificate,
+                              const std::optional<std::vector<std::vector<mpz_class>>>& input_rows) {
+  CheckReport report;
+  try {
+    report.kind = read_header(certificate);
+    if (report.kind == "arrangement")
+      check_arrangement_certificate(certificate, input_rows, report);
+    else
+      fail("unsupported certificate kind '" + report.kind + "'");
+    report.valid = true;
+  } catch (const CheckFailure& failure) {
+    report.valid = false;
+    report.reason = failure.reason;
+  } catch (const nlohmann::json::exception& error) {
+    // Only reachable through a structural case the checks above missed; still a verdict, not a crash.
+    report.valid = false;
+    report.reason = std::string("malformed certificate: ") + error.what();
+  }
+  return report;
+}
+
+}  // namespace chamber::verify

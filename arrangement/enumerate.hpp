@@ -1,0 +1,75 @@
+// Output-sensitive region enumeration (after Rada & Černý 2018, "IncEnu").
+//
+// Depth-first over the hyperplanes 0..m−1 carrying an interior witness of the current cell: the side of
+// hyperplane k that holds the witness needs no LP; the other side needs one strict-feasibility LP over
+// hyperplanes 0..k. A witness lying on hyperplane k is pushed off it both ways (no LP). Each LP that finds
+// the other side empty yields a Farkas certificate; it proves hyperplane k is no facet of every region
+// below the witness side, which is what the completeness certificate needs.
+#pragma once
+
+#include "arrangement/lp.hpp"
+#include "arrangement/run_control.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace chamber {
+
+/*! a region: its sign vector ('+'/'-' per hyperplane) and an interior witness. */
+struct Region {
+  std::string signs;
+  Point witness;
+};
+
+/*! a hyperplane proven not to be a facet of a region, with the Farkas entry that proves it. */
+struct BlockedHyperplane {
+  std::size_t hyperplane;
+  std::size_t farkas;
+};
+
+struct EnumerationStats {
+  std::uint64_t regions = 0;
+  std::uint64_t lp_solves = 0;       // strict-feasibility LPs
+  std::uint64_t lp_infeasible = 0;   // of which proved a side empty
+  std::uint64_t perturbations = 0;   // witnesses on a hyperplane, pushed off without an LP
+};
+
+struct EnumerationOptions {
+  RunControl control;
+  /*! keep the Farkas certificates (for the completeness certificate). */
+  bool keep_farkas = false;
+};
+
+/*! receives each region with the hyperplanes its search path proved to be non-facets. */
+using RegionSink = std::function<void(const Region&, const std::vector<BlockedHyperplane>&)>;
+
+class RegionEnumerator {
+ public:
+  RegionEnumerator(const Arrangement& arrangement, EnumerationOptions options);
+
+  /*! enumerates every region once, in a deterministic order. \throws LimitReached on a user limit. */
+  void run(const RegionSink& sink);
+
+  const EnumerationStats& stats() const { return stats_; }
+  /*! the Farkas certificates found (only with keep_farkas). */
+  const std::vector<FarkasCertificate>& farkas() const { return farkas_; }
+  StrictFeasibilitySolver& solver() { return solver_; }
+
+ private:
+  const Arrangement& arrangement_;
+  EnumerationOptions options_;
+  StrictFeasibilitySolver solver_;
+  EnumerationStats stats_;
+  std::vector<FarkasCertificate> farkas_;
+};
+
+/*! returns two witnesses on either side of `hyperplane`, both still strictly inside `conditions`.
+ * \pre `p` lies on `hyperplane` and strictly inside every condition. */
+std::pair<Point, Point> push_off(const Arrangement& arrangement, const Point& p, std::size_t hyperplane,
+                                 const std::vector<SignCondition>& conditions);
+
+}  // namespace chamber

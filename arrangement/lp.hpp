@@ -1,0 +1,57 @@
+// Exact strict-feasibility LP for sign conditions on an arrangement's hyperplanes.
+//
+// The system {σ_j (b_j + a_j·x) > 0 : j ∈ J} is decided by CGAL's exact LP solver on its homogenised form
+//   minimise s  subject to  σ_j (b_j s + a_j·y) ≥ 1 (j ∈ J),  s ≥ 1,   (s, y) free,
+// which is feasible iff the strict system is (x = y / s). A solution gives an interior witness with
+// slack ≥ 1/s; an infeasible one gives CGAL's Farkas multipliers. Both are re-checked exactly here
+// before they are returned; a failed self-check is an InternalError.
+#pragma once
+
+#include "arrangement/arrangement.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace chamber {
+
+/*! the open half-space σ (b_j + a_j·x) > 0 of hyperplane j, σ = ±1. */
+struct SignCondition {
+  std::size_t hyperplane;
+  int sign;
+};
+
+/*! proof that a strict system is infeasible: λ_k > 0 with Σ λ_k s_k a_{j_k} = 0 and Σ λ_k s_k b_{j_k} ≤ 0. */
+struct FarkasCertificate {
+  std::vector<SignCondition> conditions;  // sorted by hyperplane index
+  IntegerVector multipliers;              // λ_k > 0, one per condition
+
+  /*! returns whether the certificate proves infeasibility for `arrangement` (exact check). */
+  bool verifies(const Arrangement& arrangement) const;
+};
+
+struct FeasibilityResult {
+  bool feasible = false;
+  Point witness;             // when feasible: strictly inside every condition
+  FarkasCertificate farkas;  // when infeasible
+};
+
+/*! decides strict feasibility of sign conditions exactly; counts its LP solves. */
+class StrictFeasibilitySolver {
+ public:
+  explicit StrictFeasibilitySolver(const Arrangement& arrangement) : arrangement_(arrangement) {}
+
+  /*! returns a witness point or a verified Farkas certificate for `conditions` (nonempty). */
+  FeasibilityResult solve(const std::vector<SignCondition>& conditions);
+  /*! returns whether some d ≠ 0 has σ_j a_j·d ≥ 0 for all conditions, i.e. whether the (nonempty)
+   * region {σ_j (b_j + a_j·x) > 0} is unbounded. \pre the normals of `conditions` span Q^n. */
+  bool has_recession_direction(const std::vector<SignCondition>& conditions);
+
+  std::uint64_t solves() const { return solves_; }
+
+ private:
+  const Arrangement& arrangement_;
+  std::uint64_t solves_ = 0;
+};
+
+}  // namespace chamber

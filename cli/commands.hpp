@@ -1,0 +1,21 @@
+// The subcommands of `chamber`; each registers its options and returns the exit code it ends with.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace chamber::cli {
+
+/*! a registered subcommand and the function that runs it after parsing. */
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+Command add_count_command(CLI::App& app);
+Command add_enumerate_command(CLI::App& app);
+Command add_check_command(CLI::App& app);
+Command add_info_command(CLI::App& app);
+
+}  // namespace chamber::cli

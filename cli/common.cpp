@@ -1,0 +1,53 @@
+#include "cli/common.hpp"
+
+#include <iostream>
+
+namespace chamber::cli {
+
+void add_common_options(CLI::App& command, CommonOptions& options, bool limits) {
+  command.add_flag("--json", options.json, "Print one JSON object on stdout");
+  command.add_flag("-q,--quiet", options.quiet, "No progress lines on stderr");
+  if (limits) {
+    command.add_option("--max-regions", options.max_regions, "Stop (exit 4) after this many regions")
+        ->check(CLI::PositiveNumber);
+    command.add_option("--time-limit", options.time_limit, "Stop (exit 4) after this many seconds")
+        ->check(CLI::PositiveNumber);
+  }
+}
+
+RunControl make_run_control(const CommonOptions& options) {
+  RunControl control;
+  if (options.time_limit)
+    control.deadline = RunControl::Clock::now() + std::chrono::duration_cast<RunControl::Clock::duration>(
+                                                      std::chrono::duration<double>(*options.time_limit));
+  control.max_regions = options.max_regions;
+  if (!options.quiet) control.progress = [](const std::string& line) { std::cerr << "chamber: " << line << std::endl; };
+  return control;
+}
+
+nlohmann::json json_integer(const Integer& value) {
+  if (value.fits_slong_p()) return static_cast<std::int64_t>(value.get_si());
+  return value.get_str();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::string polynomial_to_text(const std::vector<Integer>& coefficients) {
+  std::string text;
+  const std::size_t degree = coefficients.empty() ? 0 : coefficients.size() - 1;
+  for (std::size_t k = 0; k < coefficients.size(); ++k) {
+    const Integer& c = coefficients[k];
+    if (c == 0) continue;
+    const std::size_t power = degree - k;
+    Integer magnitude = abs(c);
+    text += text.empty() ? (c < 0 ? "-" : "") : (c < 0 ? " - " : " + ");
+    if (magnitude != 1 || power == 0) text += magnitude.get_str();
+    if (power >= 1) text += "t";
+    if (power >= 2) text += "^" + std::to_string(power);
+  }
+  return text.empty() ? "0" : text;
+}
+
+}  // namespace chamber::cli

@@ -1,0 +1,39 @@
+// Pieces shared by the subcommands: common options, limits, progress, JSON numbers.
+#pragma once
+
+#include "arrangement/number.hpp"
+#include "arrangement/run_control.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace chamber::cli {
+
+struct CommonOptions {
+  bool json = false;
+  bool quiet = false;
+  std::optional<std::uint64_t> max_regions;
+  std::optional<double> time_limit;  // seconds
+};
+
+/*! adds --json and --quiet; with `limits`, also --max-regions and --time-limit. */
+void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
+
+/*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
+RunControl make_run_control(const CommonOptions& options);
+
+/*! returns `value` as a JSON integer when it fits in 64 bits, else as a decimal string. */
+nlohmann::json json_integer(const Integer& value);
+
+/*! returns seconds elapsed since `start`. */
+double seconds_since(std::chrono::steady_clock::time_point start);
+
+/*! returns χ(t) as text, e.g. "t^3 - 3t^2 + 2t". */
+std::string polynomial_to_text(const std::vector<Integer>& coefficients_high_to_low);
+
+}  // namespace chamber::cli

@@ -1,0 +1,139 @@
+// chamber count FILE.arr [--method enumerate|zaslavsky|both]: the number of regions, proven two ways.
+#include "arrangement/arr_io.hpp"
+#include "arrangement/bounded.hpp"
+#include "arrangement/enumerate.hpp"
+#include "arrangement/errors.hpp"
+#include "arrangement/lattice.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+
+#include <iostream>
+#include <memory>
+
+namespace chamber::cli {
+
+namespace {
+
+struct CountOptions {
+  std::string file;
+  std::string method = "both";
+  bool skip_bounded = false;
+  CommonOptions common;
+};
+
+struct EnumerationCount {
+  Integer regions = 0;
+  std::optional<Integer> bounded;
+  EnumerationStats stats;
+};
+
+EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded) {
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false});
+  BoundednessTester tester(arrangement, enumerator.solver());
+  EnumerationCount result;
+  Integer bounded_count = 0;
+  enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>&) {
+    if (bounded && tester.is_bounded(region.signs)) ++bounded_count;
+  });
+  result.stats = enumerator.stats();
+  result.regions = static_cast<unsigned long>(result.stats.regions);
+  if (bounded) result.bounded = bounded_count;
+  return result;
+}
+
+int run_count(const CountOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  ArrFile file = read_arr_file(options.file);
+  const Arrangement& arrangement = file.arrangement;
+  RunControl control = make_run_control(options.common);
+  const bool use_enumeration = options.method != "zaslavsky";
+  const bool use_zaslavsky = options.method != "enumerate";
+
+  std::optional<EnumerationCount> enumerated;
+  std::optional<CharacteristicPolynomial> chi;
+  std::optional<std::size_t> flats;
+  if (use_zaslavsky) {
+    IntersectionLattice lattice = intersection_lattice(arrangement, control);
+    flats = lattice.flats.size();
+    chi = characteristic_polynomial(lattice);
+    if (control.max_regions && chi->regions() > Integer(static_cast<unsigned long>(*control.max_regions)))
+      throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " exceeded (χ gives " +
+                         chi->regions().get_str() + ")");
+  }
+  const double lattice_seconds = seconds_since(start);
+  if (use_enumeration) enumerated = count_by_enumeration(arrangement, control, !options.skip_bounded);
+
+  Integer regions = enumerated ? enumerated->regions : chi->regions();
+  std::optional<Integer> bounded = enumerated ? enumerated->bounded : std::optional<Integer>(chi->bounded_regions());
+  std::string disagreement;
+  if (enumerated && chi) {
+    if (enumerated->regions != chi->regions())
+      disagreement = "enumeration finds " + enumerated->regions.get_str() + " regions, Zaslavsky |χ(−1)| = " +
+                     chi->regions().get_str();
+    else if (enumerated->bounded && *enumerated->bounded != chi->bounded_regions())
+      disagreement = "enumeration finds " + enumerated->bounded->get_str() + " bounded regions, Zaslavsky |χ(1)| = " +
+                     chi->bounded_regions().get_str();
+    if (!bounded) bounded = chi->bounded_regions();
+  }
+  const double seconds = seconds_since(start);
+
+  if (options.common.json) {
+    nlohmann::json out;
+    out["file"] = options.file;
+    out["method"] = options.method;
+    out["regions"] = json_integer(regions);
+    out["bounded_regions"] = bounded ? json_integer(*bounded) : nlohmann::json(nullptr);
+    if (chi) {
+      nlohmann::json coefficients = nlohmann::json::array();
+      for (const Integer& c : chi->coefficients) coefficients.push_back(json_integer(c));
+      out["characteristic_polynomial"] = coefficients;
+      out["flats"] = *flats;
+      out["zaslavsky_seconds"] = lattice_seconds;
+    } else {
+      out["characteristic_polynomial"] = nullptr;
+    }
+    out["hyperplanes"] = arrangement.size();
+    out["input_hyperplanes"] = file.input.size();
+    out["duplicates_merged"] = file.merge.duplicates;
+    out["dimension"] = arrangement.dimension();
+    if (enumerated) {
+      out["lp_solves"] = enumerated->stats.lp_solves;
+      out["lp_solves_per_region"] =
+          static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions);
+      out["enumeration_seconds"] = seconds - lattice_seconds;
+    }
+    out["agree"] = disagreement.empty();
+    out["seconds"] = seconds;
+    std::cout << out.dump(2) << std::endl;
+  } else {
+    std::cout << options.file << ": " << arrangement.size() << " hyperplanes in dimension " << arrangement.dimension();
+    if (file.merge.duplicates) std::cout << " (" << file.merge.duplicates << " duplicates merged)";
+    std::cout << "\nregions: " << regions.get_str() << "\nbounded regions: "
+              << (bounded ? bounded->get_str() : std::string("not computed")) << '\n';
+    if (chi) std::cout << "characteristic polynomial: " << polynomial_to_text(chi->coefficients) << '\n';
+    if (enumerated)
+      std::cout << "enumeration: " << enumerated->stats.lp_solves << " LP solves ("
+                << static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions)
+                << " per region)\n";
+    if (enumerated && chi && disagreement.empty()) std::cout << "enumeration and Zaslavsky agree\n";
+    std::cout << "seconds: " << seconds << '\n';
+  }
+  if (!disagreement.empty()) throw InternalError(disagreement);
+  return 0;
+}
+
+}  // namespace
+
+Command add_count_command(CLI::App& app) {
+  auto options = std::make_shared<CountOptions>();
+  CLI::App* command = app.add_subcommand("count", "Count the regions (and bounded regions) of an arrangement");
+  command->add_option("FILE", options->file, "Arrangement file (.arr)")->required();
+  command->add_option("--method", options->method, "enumerate, zaslavsky or both (default; disagreement exits 3)")
+      ->check(CLI::IsMember({"enumerate", "zaslavsky", "both"}));
+  command->add_flag("--no-bounded", options->skip_bounded,
+                    "Skip the per-region boundedness LPs of the enumeration (Zaslavsky still gives |χ(1)|)");
+  add_common_options(*command, options->common, true);
+  return {command, [options] { return run_count(*options); }};
+}
+
+}  // namespace chamber::cli
