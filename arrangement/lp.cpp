@@ -20,6 +20,14 @@ using Program = CGAL::Quadratic_program<Exact>;
 Exact to_exact(const Integer& v) { return Exact(v.get_mpz_t()); }
 Integer from_exact(const Exact& v) { return Integer(v.mpz()); }
 
+/*! Bland's rule: the default pricing cycles forever on some degenerate programs (CGAL issue 5672;
+ * seen here on generic_d4_m20), Bland's provably terminates. */
+CGAL::Quadratic_program_options solver_options() {
+  CGAL::Quadratic_program_options options;
+  options.set_pricing_strategy(CGAL::QP_BLAND);
+  return options;
+}
+
 }  // namespace
 
 bool FarkasCertificate::verifies(const Arrangement& arrangement) const {
@@ -57,7 +65,7 @@ FeasibilityResult StrictFeasibilitySolver::solve(const std::vector<SignCondition
   // Make sure every variable is known to the program even when its column is all zero.
   lp.set_c(static_cast<int>(n), Exact(0));
 
-  CGAL::Quadratic_program_solution<Exact> solution = CGAL::solve_linear_program(lp, Exact());
+  CGAL::Quadratic_program_solution<Exact> solution = CGAL::solve_linear_program(lp, Exact(), solver_options());
   FeasibilityResult result;
   if (solution.is_optimal()) {
     result.feasible = true;
@@ -116,7 +124,7 @@ bool StrictFeasibilitySolver::has_recession_direction(const std::vector<SignCond
   lp.set_b(static_cast<int>(rows), Exact(1));
   lp.set_r(static_cast<int>(rows), CGAL::EQUAL);
   lp.set_c(static_cast<int>(n - 1), Exact(0));
-  CGAL::Quadratic_program_solution<Exact> solution = CGAL::solve_linear_program(lp, Exact());
+  CGAL::Quadratic_program_solution<Exact> solution = CGAL::solve_linear_program(lp, Exact(), solver_options());
   if (solution.is_optimal()) return true;
   if (solution.is_infeasible()) return false;
   throw InternalError("exact recession LP neither optimal nor infeasible");
