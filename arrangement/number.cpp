@@ -32,7 +32,7 @@ std::optional<Rational> parse_rational(std::string_view text) {
   if (auto slash = text.find('/'); slash != std::string_view::npos) {
     auto numerator = parse_integer(text.substr(0, slash));
     std::string_view den_text = text.substr(slash + 1);
-    if (!den_text.empty() && den_text.front() == '+') return std::nullopt;
+    if (!den_text.empty() && (den_text.front() == '+' || den_text.front() == '-')) return std::nullopt;  // q > 0
     auto denominator = parse_integer(den_text);
     if (!numerator || !denominator || *denominator == 0) return std::nullopt;
     Rational value(*numerator, *denominator);

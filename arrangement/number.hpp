@@ -18,7 +18,7 @@ using RationalVector = std::vector<Rational>;
 
 /*! parses an exact rational: an integer ("-12"), a fraction ("3/4"), or a decimal with optional
  * exponent ("0.125", "-1.5e-3", "2E4"). Returns nothing when `text` is not such a number (including
- * a zero denominator). The result is canonical (lowest terms).
+ * a zero or signed denominator). The result is canonical (lowest terms).
  */
 std::optional<Rational> parse_rational(std::string_view text);
 

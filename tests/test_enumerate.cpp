@@ -1,1 +1,199 @@
-// (being written)
+// Region enumeration, the exact LP, boundedness, and generated certificates (accepted, and rejected once tampered).
+#include "arrangement/errors.hpp"
+#include "tests/certify.hpp"
+#include "tests/families.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <set>
+#include <string>
+
+using namespace chamber;
+using namespace chamber::test;
+
+namespace {
+
+/*! checks that the regions have distinct sign vectors and witnesses strictly inside them. */
+void check_regions(const Arrangement& arrangement, const std::vector<Region>& regions) {
+  std::set<std::string> seen;
+  for (const Region& region : regions) {
+    REQUIRE(region.signs.size() == arrangement.size());
+    CHECK(seen.insert(region.signs).second);
+    for (std::size_t j = 0; j < arrangement.size(); ++j)
+      CHECK(arrangement[j].side(region.witness) == (region.signs[j] == '+' ? 1 : -1));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("small planar arrangements have the right regions", "[enumerate]") {
+  struct Case {
+    std::vector<Row> rows;
+    std::size_t regions, bounded;
+  };
+  const Case cases[] = {
+      {{}, 1, 0},                                        // no hyperplane: the plane
+      {{{0, 1, 0}}, 2, 0},                               // one line
+      {{{0, 1, 0}, {0, 0, 1}}, 4, 0},                    // two crossing lines
+      {{{0, 1, 0}, {-1, 1, 0}, {-2, 1, 0}}, 4, 0},       // three parallel lines
+      {{{0, 1, 0}, {0, 0, 1}, {0, 1, 1}}, 6, 0},         // three lines through the origin
+      {{{0, 1, 0}, {0, 0, 1}, {-1, 1, 1}}, 7, 1},        // a triangle
+      {{{0, 1, 0}, {-1, 1, 0}, {0, 0, 1}, {-1, 0, 1}}, 9, 1},  // a square grid cell
+  };
+  for (const Case& c : cases) {
+    Arrangement arrangement = make_arrangement(2, c.rows);
+    Certified result = enumerate_and_check(arrangement, true, true);
+    INFO("hyperplanes " << c.rows.size());
+    CHECK(result.regions.size() == c.regions);
+    CHECK(result.bounded == c.bounded);
+    check_regions(arrangement, result.regions);
+    CHECK(result.report.valid);
+    CHECK(result.report.regions == c.regions);
+  }
+}
+
+TEST_CASE("a witness on the next hyperplane is pushed off both ways without an LP", "[enumerate]") {
+  // Every hyperplane passes through the origin, the first witness.
+  Arrangement arrangement = make_arrangement(3, {{0, 1, 0, 0}, {0, 0, 1, 0}, {0, 0, 0, 1}, {0, 1, 1, 1}});
+  Certified result = enumerate_and_check(arrangement);
+  CHECK(result.regions.size() == 14);
+  CHECK(result.stats.perturbations > 0);
+  check_regions(arrangement, result.regions);
+  CHECK(result.report.valid);
+
+  std::vector<SignCondition> conditions{{0, 1}, {1, -1}};
+  Point p = Point::from_rationals({Rational(1), Rational(-1), Rational(0)});
+  auto [plus, minus] = push_off(arrangement, p, 2, conditions);
+  CHECK(arrangement[2].side(plus) == 1);
+  CHECK(arrangement[2].side(minus) == -1);
+  for (const Point* q : {&plus, &minus}) {
+    CHECK(arrangement[0].side(*q) == 1);
+    CHECK(arrangement[1].side(*q) == -1);
+  }
+}
+
+TEST_CASE("the exact LP returns a witness or a verified Farkas certificate", "[enumerate][lp]") {
+  // x > 0, y > 0, x + y < 1 is feasible; adding x + y > 2 makes it infeasible.
+  Arrangement arrangement = make_arrangement(2, {{0, 1, 0}, {0, 0, 1}, {-1, 1, 1}, {-2, 1, 1}});
+  StrictFeasibilitySolver solver(arrangement);
+  FeasibilityResult feasible = solver.solve({{0, 1}, {1, 1}, {2, -1}});
+  REQUIRE(feasible.feasible);
+  CHECK(arrangement[0].side(feasible.witness) == 1);
+  CHECK(arrangement[1].side(feasible.witness) == 1);
+  CHECK(arrangement[2].side(feasible.witness) == -1);
+
+  FeasibilityResult infeasible = solver.solve({{0, 1}, {1, 1}, {2, -1}, {3, 1}});
+  REQUIRE_FALSE(infeasible.feasible);
+  CHECK(infeasible.farkas.verifies(arrangement));
+  // A tampered certificate no longer verifies.
+  FarkasCertificate tampered = infeasible.farkas;
+  tampered.multipliers.back() += 1;
+  CHECK_FALSE(tampered.verifies(arrangement));
+  CHECK(solver.solves() == 2);
+
+  // Parallel hyperplanes: x > 0 and x < 0 (the same hyperplane with both signs cannot occur, so use x − 1).
+  Arrangement parallel = make_arrangement(1, {{0, 1}, {-1, 1}});
+  StrictFeasibilitySolver parallel_solver(parallel);
+  FeasibilityResult empty = parallel_solver.solve({{0, -1}, {1, 1}});  // x < 0 and x > 1
+  REQUIRE_FALSE(empty.feasible);
+  CHECK(empty.farkas.verifies(parallel));
+}
+
+TEST_CASE("boundedness follows the recession cone", "[enumerate][bounded]") {
+  Arrangement triangle = make_arrangement(2, {{0, 1, 0}, {0, 0, 1}, {-1, 1, 1}});
+  StrictFeasibilitySolver solver(triangle);
+  BoundednessTester tester(triangle, solver);
+  CHECK(tester.is_bounded("++-"));
+  CHECK_FALSE(tester.is_bounded("+++"));
+  CHECK_FALSE(tester.is_bounded("+-+"));
+  CHECK_FALSE(tester.is_bounded("---"));
+  // Normals not spanning the plane: nothing is bounded, and no LP is needed.
+  Arrangement strips = make_arrangement(2, {{0, 1, 0}, {-1, 1, 0}});
+  StrictFeasibilitySolver strip_solver(strips);
+  BoundednessTester strip_tester(strips, strip_solver);
+  CHECK_FALSE(strip_tester.is_bounded("-+"));
+  CHECK(strip_solver.solves() == 0);
+  CHECK(normal_rank(strips) == 1);
+  CHECK(normal_rank(triangle) == 2);
+}
+
+TEST_CASE("user limits stop the enumeration with LimitReached", "[enumerate]") {
+  Arrangement arrangement = resonance(4);
+  EnumerationOptions limited;
+  limited.control.max_regions = 10;
+  RegionEnumerator enumerator(arrangement, limited);
+  std::size_t seen = 0;
+  CHECK_THROWS_AS(enumerator.run([&](const Region&, const std::vector<BlockedHyperplane>&) { ++seen; }), LimitReached);
+  CHECK(seen == 10);
+
+  EnumerationOptions late;
+  late.control.deadline = RunControl::Clock::now() - std::chrono::seconds(1);
+  RegionEnumerator stopped(arrangement, late);
+  CHECK_THROWS_AS(stopped.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
+}
+
+TEST_CASE("generated certificates are rejected once tampered", "[enumerate][certificate]") {
+  Arrangement arrangement = threshold(2);  // 14 regions in Q^3
+  Certified result = enumerate_and_check(arrangement);
+  REQUIRE(result.report.valid);
+  REQUIRE(result.report.regions == 14);
+  const nlohmann::json original = result.certificate;
+  REQUIRE(!original["farkas"].empty());
+
+  auto verdict = [](const nlohmann::json& certificate) { return verify::check_certificate(certificate); };
+
+  SECTION("a missing region") {
+    for (std::size_t k = 0; k < original["regions"].size(); ++k) {
+      nlohmann::json c = original;
+      c["regions"].erase(k);
+      c["region_count"] = c["regions"].size();
+      verify::CheckReport report = verdict(c);
+      CHECK_FALSE(report.valid);
+      CHECK_THAT(report.reason, Catch::Matchers::Contains("is not a region"));
+    }
+  }
+  SECTION("a witness outside its region") {
+    nlohmann::json c = original;
+    c["regions"][3]["witness"] = c["regions"][4]["witness"];
+    verify::CheckReport report = verdict(c);
+    CHECK_FALSE(report.valid);
+    CHECK_THAT(report.reason, Catch::Matchers::Contains("regions[3]: witness violates hyperplane"));
+  }
+  SECTION("a wrong sign") {
+    nlohmann::json c = original;
+    std::string signs = c["regions"][5]["signs"];
+    signs[1] = signs[1] == '+' ? '-' : '+';
+    c["regions"][5]["signs"] = signs;
+    CHECK_FALSE(verdict(c).valid);
+  }
+  SECTION("a duplicate region") {
+    nlohmann::json c = original;
+    c["regions"].push_back(c["regions"][2]);
+    c["region_count"] = c["regions"].size();
+    verify::CheckReport report = verdict(c);
+    CHECK_FALSE(report.valid);
+    CHECK_THAT(report.reason, Catch::Matchers::Contains("have the same sign vector"));
+  }
+  SECTION("a Farkas vector that does not verify") {
+    for (std::size_t f = 0; f < original["farkas"].size(); ++f) {
+      nlohmann::json c = original;
+      nlohmann::json& multipliers = c["farkas"][f]["multipliers"];
+      Integer first(multipliers[0].get<std::string>());
+      multipliers[0] = Integer(first + 1).get_str();
+      verify::CheckReport report = verdict(c);
+      CHECK_FALSE(report.valid);
+      CHECK_THAT(report.reason, Catch::Matchers::StartsWith("farkas[" + std::to_string(f) + "]"));
+    }
+  }
+  SECTION("a wrong region count") {
+    nlohmann::json c = original;
+    c["region_count"] = 15;
+    CHECK_FALSE(verdict(c).valid);
+  }
+  SECTION("a changed hyperplane") {
+    nlohmann::json c = original;
+    c["arrangement"]["hyperplanes"][0][0] = "1";
+    CHECK_FALSE(verdict(c).valid);
+  }
+}
