@@ -63,7 +63,7 @@ std::pair<Point, Point> push_off(const Arrangement& arrangement, const Point& p,
 }
 
 RegionEnumerator::RegionEnumerator(const Arrangement& arrangement, EnumerationOptions options)
-    : arrangement_(arrangement), options_(std::move(options)), solver_(arrangement) {}
+    : arrangement_(arrangement), options_(std::move(options)), solver_(arrangement, options_.exact_lp) {}
 
 void RegionEnumerator::run(const RegionSink& sink) {
   const std::size_t m = arrangement_.size();

@@ -42,6 +42,8 @@ struct EnumerationOptions {
   RunControl control;
   /*! keep the Farkas certificates (for the completeness certificate). */
   bool keep_farkas = false;
+  /*! every LP through CGAL's exact solver, no floating-point proposals. */
+  bool exact_lp = false;
 };
 
 /*! receives each region with the hyperplanes its search path proved to be non-facets. */

@@ -1,6 +1,7 @@
 #include "arrangement/lp.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/float_lp.hpp"
 
 #include <algorithm>
 
@@ -45,8 +46,22 @@ bool FarkasCertificate::verifies(const Arrangement& arrangement) const {
   return combination[0] <= 0;
 }
 
+StrictFeasibilitySolver::StrictFeasibilitySolver(const Arrangement& arrangement, bool exact_only)
+    : arrangement_(arrangement), use_float_(!exact_only && float_path_applicable(arrangement)) {}
+
 FeasibilityResult StrictFeasibilitySolver::solve(const std::vector<SignCondition>& conditions) {
   ++solves_;
+  if (use_float_) {
+    if (std::optional<FeasibilityResult> proposed = certified_float_solve(arrangement_, conditions)) {
+      ++(proposed->feasible ? counters_.float_witness : counters_.float_farkas);
+      return std::move(*proposed);
+    }
+  }
+  ++counters_.exact;
+  return solve_exact(conditions);
+}
+
+FeasibilityResult StrictFeasibilitySolver::solve_exact(const std::vector<SignCondition>& conditions) {
   const std::size_t n = arrangement_.dimension();
   const std::size_t rows = conditions.size();
   // Variables: 0 = s, 1..n = y. Rows: one per condition, then s ≥ 1.

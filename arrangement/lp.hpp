@@ -36,10 +36,19 @@ struct FeasibilityResult {
   FarkasCertificate farkas;  // when infeasible
 };
 
-/*! decides strict feasibility of sign conditions exactly; counts its LP solves. */
+/*! how the strict-feasibility LPs were decided. */
+struct LpCounters {
+  std::uint64_t float_witness = 0;  // float proposal, witness verified exactly
+  std::uint64_t float_farkas = 0;   // float proposal, Farkas certificate rebuilt and verified exactly
+  std::uint64_t exact = 0;          // CGAL's exact solver (exact-only mode, or the proposal did not check)
+};
+
+/*! decides strict feasibility of sign conditions exactly; counts its LP solves. By default a
+ * floating-point LP proposes first (float_lp.hpp) and only certified proposals are taken; with
+ * `exact_only` every LP goes to CGAL's exact solver. Both give verified answers. */
 class StrictFeasibilitySolver {
  public:
-  explicit StrictFeasibilitySolver(const Arrangement& arrangement) : arrangement_(arrangement) {}
+  explicit StrictFeasibilitySolver(const Arrangement& arrangement, bool exact_only = false);
 
   /*! returns a witness point or a verified Farkas certificate for `conditions` (nonempty). */
   FeasibilityResult solve(const std::vector<SignCondition>& conditions);
@@ -48,10 +57,16 @@ class StrictFeasibilitySolver {
   bool has_recession_direction(const std::vector<SignCondition>& conditions);
 
   std::uint64_t solves() const { return solves_; }
+  const LpCounters& counters() const { return counters_; }
 
  private:
+  /*! the exact path: CGAL's solver on the homogenised program. */
+  FeasibilityResult solve_exact(const std::vector<SignCondition>& conditions);
+
   const Arrangement& arrangement_;
+  bool use_float_;
   std::uint64_t solves_ = 0;
+  LpCounters counters_;
 };
 
 }  // namespace chamber

@@ -16,7 +16,8 @@
 #
 # Columns: expected / exp_bnd = regions / bounded regions from expected.txt ('-' unknown); found / bounded = what
 # `count` found; agree = enumeration and Zaslavsky (|chi(-1)|, |chi(1)|) agree; count_s = wall seconds of `count`
-# (intersection lattice + enumeration + one boundedness LP per region); lp/reg = enumeration LP solves per region;
+# (intersection lattice + enumeration + one boundedness LP per region); lp/reg = LP solves per region of `count`
+# (enumeration, plus the boundedness LP where one is needed: essential, non-central arrangements);
 # regions/s = found / count_s; cert = verdict of `chamber check` on the certificate written by
 # `enumerate --certificate`; cert_s = seconds of enumerate --certificate + check; check_s = seconds of the check
 # alone; status = OK / MISMATCH against expected.txt (or timeout, DISAGREE, ERROR).
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if ! [[ "$time_limit" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
+if ! [[ "$time_limit" =~ ^[0-9]+([.][0-9]+)?$ ]] || ! awk -v t="$time_limit" 'BEGIN { exit !(t > 0) }'; then
   echo "bench/run.sh: --time-limit needs a positive number of seconds, got '$time_limit'" >&2; exit 2
 fi
 [ -x "$chamber" ] || { echo "bench/run.sh: $chamber not found; build first (./run.sh)" >&2; exit 2; }
@@ -54,6 +55,10 @@ fi
 expected_file="$bench_dir/expected.txt"
 [ -f "$expected_file" ] || { echo "bench/run.sh: $expected_file not found" >&2; exit 2; }
 command -v python3 > /dev/null || { echo "bench/run.sh: python3 is needed to read chamber's JSON" >&2; exit 2; }
+
+for o in ${only[@]+"${only[@]}"}; do
+  [ -f "$bench_dir/instances/$o.arr" ] || { echo "bench/run.sh: no instance $o in $bench_dir/instances" >&2; exit 2; }
+done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/chamber-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

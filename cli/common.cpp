@@ -12,7 +12,15 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool limits) 
         ->check(CLI::PositiveNumber);
     command.add_option("--time-limit", options.time_limit, "Stop (exit 4) after this many seconds")
         ->check(CLI::PositiveNumber);
+    command.add_flag("--exact-lp", options.exact_lp,
+                     "Decide every LP with CGAL's exact solver (no floating-point proposals; slower, same answers)");
   }
+}
+
+nlohmann::json lp_paths_json(const LpCounters& counters) {
+  return {{"float_witness", counters.float_witness},
+          {"float_farkas", counters.float_farkas},
+          {"exact", counters.exact}};
 }
 
 RunControl make_run_control(const CommonOptions& options) {

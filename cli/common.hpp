@@ -1,6 +1,7 @@
 // Pieces shared by the subcommands: common options, limits, progress, JSON numbers.
 #pragma once
 
+#include "arrangement/lp.hpp"
 #include "arrangement/number.hpp"
 #include "arrangement/run_control.hpp"
 
@@ -19,6 +20,7 @@ struct CommonOptions {
   bool quiet = false;
   std::optional<std::uint64_t> max_regions;
   std::optional<double> time_limit;  // seconds
+  bool exact_lp = false;
 };
 
 /*! adds --json and --quiet; with `limits`, also --max-regions and --time-limit. */
@@ -26,6 +28,9 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
 
 /*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
 RunControl make_run_control(const CommonOptions& options);
+
+/*! returns how the LPs were decided, for --json. */
+nlohmann::json lp_paths_json(const LpCounters& counters);
 
 /*! returns `value` as a JSON integer when it fits in 64 bits, else as a decimal string. */
 nlohmann::json json_integer(const Integer& value);

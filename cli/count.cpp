@@ -25,10 +25,12 @@ struct EnumerationCount {
   Integer regions = 0;
   std::optional<Integer> bounded;
   EnumerationStats stats;
+  LpCounters lp_paths;
 };
 
-EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded) {
-  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false});
+EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
+                                      bool exact_lp) {
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false, exact_lp});
   BoundednessTester tester(arrangement, enumerator.solver());
   EnumerationCount result;
   Integer bounded_count = 0;
@@ -36,6 +38,7 @@ EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunC
     if (bounded && tester.is_bounded(region.signs)) ++bounded_count;
   });
   result.stats = enumerator.stats();
+  result.lp_paths = enumerator.solver().counters();
   result.regions = static_cast<unsigned long>(result.stats.regions);
   if (bounded) result.bounded = bounded_count;
   return result;
@@ -61,7 +64,7 @@ int run_count(const CountOptions& options) {
                          chi->regions().get_str() + ")");
   }
   const double lattice_seconds = seconds_since(start);
-  if (use_enumeration) enumerated = count_by_enumeration(arrangement, control, !options.skip_bounded);
+  if (use_enumeration) enumerated = count_by_enumeration(arrangement, control, !options.skip_bounded, options.common.exact_lp);
 
   Integer regions = enumerated ? enumerated->regions : chi->regions();
   std::optional<Integer> bounded = enumerated ? enumerated->bounded : std::optional<Integer>(chi->bounded_regions());
@@ -98,6 +101,7 @@ int run_count(const CountOptions& options) {
     out["dimension"] = arrangement.dimension();
     if (enumerated) {
       out["lp_solves"] = enumerated->stats.lp_solves;
+      out["lp_paths"] = lp_paths_json(enumerated->lp_paths);
       out["lp_solves_per_region"] =
           static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions);
       out["enumeration_seconds"] = seconds - lattice_seconds;

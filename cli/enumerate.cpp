@@ -52,7 +52,7 @@ int run_enumerate(const EnumerateOptions& options) {
   const bool to_stdout_text = options.regions_file.empty() && !options.common.json;
   const bool to_json_summary = options.regions_file.empty() && options.common.json;
 
-  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify});
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify, options.common.exact_lp});
   BoundednessTester tester(arrangement, enumerator.solver());
   CertificateBuilder builder(arrangement);
   std::uint64_t bounded_count = 0;
@@ -95,6 +95,7 @@ int run_enumerate(const EnumerateOptions& options) {
     out["hyperplanes"] = arrangement.size();
     out["dimension"] = arrangement.dimension();
     out["lp_solves"] = total_lps;
+    out["lp_paths"] = lp_paths_json(enumerator.solver().counters());
     out["enumeration_lp_solves"] = stats.lp_solves;
     out["lp_solves_per_region"] = static_cast<double>(stats.lp_solves) / static_cast<double>(stats.regions);
     out["perturbations"] = stats.perturbations;

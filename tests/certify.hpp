@@ -23,10 +23,12 @@ struct Certified {
   verify::CheckReport report;    // the checker's verdict (only with `certify` set)
 };
 
-/*! enumerates every region of `arrangement`; with `certify`, builds the certificate and checks it. */
-inline Certified enumerate_and_check(const Arrangement& arrangement, bool certify = true, bool bounded = false) {
+/*! enumerates every region of `arrangement`; with `certify`, builds the certificate and checks it; with
+ * `exact_lp`, every LP goes through CGAL's exact solver. */
+inline Certified enumerate_and_check(const Arrangement& arrangement, bool certify = true, bool bounded = false,
+                                     bool exact_lp = false) {
   Certified result;
-  RegionEnumerator enumerator(arrangement, EnumerationOptions{RunControl{}, certify});
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{RunControl{}, certify, exact_lp});
   BoundednessTester tester(arrangement, enumerator.solver());
   CertificateBuilder builder(arrangement);
   enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,13 @@ void compare(const Arrangement& arrangement, const std::string& label) {
   INFO("checker: " << result.report.reason);
   REQUIRE(result.report.valid);
   REQUIRE(result.report.regions == result.regions.size());
+  // The exact-only LP path finds the same regions (witnesses may differ) and bounded count.
+  Certified exact = enumerate_and_check(arrangement, false, true, true);
+  std::set<std::string> fast_signs, exact_signs;
+  for (const Region& region : result.regions) fast_signs.insert(region.signs);
+  for (const Region& region : exact.regions) exact_signs.insert(region.signs);
+  REQUIRE(fast_signs == exact_signs);
+  REQUIRE(exact.bounded == result.bounded);
 }
 
 }  // namespace

@@ -1,0 +1,188 @@
+#include "arrangement/float_lp.hpp"
+
+#include <glpk.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace chamber {
+
+namespace {
+
+/*! a GLPK problem, deleted on scope exit. */
+struct ProblemDeleter {
+  void operator()(glp_prob* p) const { glp_delete_prob(p); }
+};
+using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
+
+/*! signed row s (b + a·x) of a condition, as doubles. */
+double coefficient(const Arrangement& arrangement, const SignCondition& c, std::size_t column) {
+  double v = arrangement[c.hyperplane].coefficients[column].get_d();
+  return c.sign > 0 ? v : -v;
+}
+
+/*! rounds x to multiples of 2^-k for growing k and returns the first rounding strictly inside
+ * every condition (exact check), or nothing. */
+std::optional<Point> round_witness(const Arrangement& arrangement, const std::vector<SignCondition>& conditions,
+                                   const std::vector<double>& x) {
+  const std::size_t n = x.size();
+  Point p;
+  p.coordinates.resize(n + 1);
+  for (int k = 0; k <= 60; k += 4) {
+    const double scale = std::ldexp(1.0, k);
+    bool finite = true;
+    p.coordinates[0] = Integer(1) << k;
+    for (std::size_t i = 0; i < n; ++i) {
+      double v = std::nearbyint(x[i] * scale);
+      if (!std::isfinite(v)) finite = false;
+      else p.coordinates[i + 1] = v;  // exact: v is an integer-valued double
+    }
+    if (!finite) return std::nullopt;
+    bool inside = true;
+    for (const SignCondition& c : conditions)
+      if (arrangement[c.hyperplane].side(p) != c.sign) {
+        inside = false;
+        break;
+      }
+    if (inside) {
+      p.normalize();
+      return p;
+    }
+  }
+  return std::nullopt;
+}
+
+/*! returns the positive kernel vector of the columns σ_j a_j (j over `support`) when that kernel is one
+ * dimensional and has all entries of one sign, as a verified Farkas certificate; else nothing. */
+std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangement,
+                                                     std::vector<SignCondition> support) {
+  const std::size_t n = arrangement.dimension();
+  const std::size_t k = support.size();
+  if (k == 0) return std::nullopt;
+  // Rows 0..n-1 of an n × k matrix, reduced to reduced row echelon form over the rationals.
+  std::vector<std::vector<Rational>> m(n, std::vector<Rational>(k));
+  for (std::size_t j = 0; j < k; ++j) {
+    const IntegerVector& row = arrangement[support[j].hyperplane].coefficients;
+    for (std::size_t i = 0; i < n; ++i) m[i][j] = support[j].sign > 0 ? Rational(row[i + 1]) : Rational(-row[i + 1]);
+  }
+  std::vector<std::size_t> pivot_columns;
+  std::size_t r = 0;
+  for (std::size_t col = 0; col < k && r < n; ++col) {
+    std::size_t pivot = r;
+    while (pivot < n && m[pivot][col] == 0) ++pivot;
+    if (pivot == n) continue;
+    std::swap(m[pivot], m[r]);
+    Rational inverse = 1 / m[r][col];
+    for (std::size_t c = col; c < k; ++c) m[r][c] *= inverse;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i == r || m[i][col] == 0) continue;
+      Rational factor = m[i][col];
+      for (std::size_t c = col; c < k; ++c) m[i][c] -= factor * m[r][c];
+    }
+    pivot_columns.push_back(col);
+    ++r;
+  }
+  if (pivot_columns.size() + 1 != k) return std::nullopt;  // kernel not one dimensional
+  std::size_t free_column = 0;
+  for (std::size_t t = 0; t < pivot_columns.size() && pivot_columns[t] == free_column; ++t) ++free_column;
+  RationalVector v(k, Rational(0));
+  v[free_column] = 1;
+  for (std::size_t t = 0; t < pivot_columns.size(); ++t) v[pivot_columns[t]] = -m[t][free_column];
+  int sign = 0;
+  for (const Rational& value : v) {
+    int s = sgn(value);
+    if (s == 0 || (sign != 0 && s != sign)) return std::nullopt;
+    sign = s;
+  }
+  Integer denominator = common_denominator(v);
+  FarkasCertificate certificate;
+  std::vector<std::size_t> order(k);
+  for (std::size_t j = 0; j < k; ++j) order[j] = j;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return support[a].hyperplane < support[b].hyperplane; });
+  for (std::size_t j : order) {
+    certificate.conditions.push_back(support[j]);
+    Rational scaled = v[j] * denominator;
+    certificate.multipliers.push_back(sign > 0 ? scaled.get_num() : Integer(-scaled.get_num()));
+  }
+  make_primitive(certificate.multipliers);
+  if (!certificate.verifies(arrangement)) return std::nullopt;
+  return certificate;
+}
+
+}  // namespace
+
+bool float_path_applicable(const Arrangement& arrangement) {
+  const Integer limit = Integer(1) << 50;
+  for (const Hyperplane& h : arrangement.hyperplanes())
+    for (const Integer& v : h.coefficients)
+      if (abs(v) >= limit) return false;
+  return true;
+}
+
+std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrangement,
+                                                       const std::vector<SignCondition>& conditions) {
+  const std::size_t n = arrangement.dimension();
+  const std::size_t rows = conditions.size();
+  // maximise t subject to σ_j (b_j + a_j·x) − t ≥ 0, t ≤ 1; columns x_1..x_n (free), t.
+  Problem lp(glp_create_prob());
+  glp_set_obj_dir(lp.get(), GLP_MAX);
+  glp_add_rows(lp.get(), static_cast<int>(rows));
+  glp_add_cols(lp.get(), static_cast<int>(n + 1));
+  for (std::size_t c = 1; c <= n; ++c) glp_set_col_bnds(lp.get(), static_cast<int>(c), GLP_FR, 0.0, 0.0);
+  glp_set_col_bnds(lp.get(), static_cast<int>(n + 1), GLP_UP, 0.0, 1.0);
+  glp_set_obj_coef(lp.get(), static_cast<int>(n + 1), 1.0);
+  std::vector<int> ia{0}, ja{0};
+  std::vector<double> values{0.0};
+  for (std::size_t r = 0; r < rows; ++r) {
+    const int row = static_cast<int>(r + 1);
+    glp_set_row_bnds(lp.get(), row, GLP_LO, -coefficient(arrangement, conditions[r], 0), 0.0);
+    for (std::size_t c = 1; c <= n; ++c) {
+      double v = coefficient(arrangement, conditions[r], c);
+      if (v == 0.0) continue;
+      ia.push_back(row);
+      ja.push_back(static_cast<int>(c));
+      values.push_back(v);
+    }
+    ia.push_back(row);
+    ja.push_back(static_cast<int>(n + 1));
+    values.push_back(-1.0);
+  }
+  glp_load_matrix(lp.get(), static_cast<int>(values.size() - 1), ia.data(), ja.data(), values.data());
+  glp_smcp parameters;
+  glp_init_smcp(&parameters);
+  parameters.msg_lev = GLP_MSG_OFF;
+  parameters.it_lim = 10000;
+  if (glp_simplex(lp.get(), &parameters) != 0 || glp_get_status(lp.get()) != GLP_OPT) return std::nullopt;
+
+  const double t = glp_get_obj_val(lp.get());
+  if (t > 1e-9) {
+    std::vector<double> x(n);
+    for (std::size_t c = 0; c < n; ++c) x[c] = glp_get_col_prim(lp.get(), static_cast<int>(c + 1));
+    std::optional<Point> witness = round_witness(arrangement, conditions, x);
+    if (!witness) return std::nullopt;
+    FeasibilityResult result;
+    result.feasible = true;
+    result.witness = std::move(*witness);
+    return result;
+  }
+  // t* ≤ 0 (up to rounding): the rows with nonzero dual prove it; rebuild their multipliers exactly.
+  double largest = 0.0;
+  std::vector<double> duals(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    duals[r] = std::fabs(glp_get_row_dual(lp.get(), static_cast<int>(r + 1)));
+    largest = std::max(largest, duals[r]);
+  }
+  std::vector<SignCondition> support;
+  for (std::size_t r = 0; r < rows; ++r)
+    if (duals[r] > 1e-9 * largest) support.push_back(conditions[r]);
+  std::optional<FarkasCertificate> farkas = farkas_from_support(arrangement, std::move(support));
+  if (!farkas) return std::nullopt;
+  FeasibilityResult result;
+  result.feasible = false;
+  result.farkas = std::move(*farkas);
+  return result;
+}
+
+}  // namespace chamber
