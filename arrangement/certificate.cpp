@@ -61,6 +61,29 @@ void CertificateBuilder::complete(StrictFeasibilitySolver& solver, std::vector<F
     std::sort(blocked_[r].begin(), blocked_[r].end(),
               [](const BlockedHyperplane& a, const BlockedHyperplane& b) { return a.hyperplane < b.hyperplane; });
   }
+  merge_equal_farkas(farkas);
+}
+
+void CertificateBuilder::merge_equal_farkas(std::vector<FarkasCertificate>& farkas) {
+  // Sibling subtrees of the enumeration often prove the same empty cell: keep one entry per proof.
+  std::unordered_map<std::string, std::size_t> first;
+  std::vector<std::size_t> new_index(farkas.size());
+  std::vector<FarkasCertificate> kept;
+  for (std::size_t f = 0; f < farkas.size(); ++f) {
+    std::string key;
+    for (std::size_t k = 0; k < farkas[f].conditions.size(); ++k) {
+      key += std::to_string(farkas[f].conditions[k].hyperplane);
+      key += farkas[f].conditions[k].sign > 0 ? '+' : '-';
+      key += farkas[f].multipliers[k].get_str();
+      key += ',';
+    }
+    auto [it, inserted] = first.emplace(std::move(key), kept.size());
+    if (inserted) kept.push_back(std::move(farkas[f]));
+    new_index[f] = it->second;
+  }
+  for (std::vector<BlockedHyperplane>& blocked : blocked_)
+    for (BlockedHyperplane& b : blocked) b.farkas = new_index[b.farkas];
+  farkas = std::move(kept);
 }
 
 void CertificateBuilder::write(std::ostream& out, const std::vector<FarkasCertificate>& farkas) const {

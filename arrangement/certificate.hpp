@@ -32,6 +32,9 @@ class CertificateBuilder {
   std::size_t regions() const { return regions_.size(); }
 
  private:
+  /*! keeps one of each set of equal Farkas entries and renumbers the blocked pairs. */
+  void merge_equal_farkas(std::vector<FarkasCertificate>& farkas);
+
   const Arrangement& arrangement_;
   std::vector<Region> regions_;
   std::vector<std::vector<BlockedHyperplane>> blocked_;

@@ -56,7 +56,10 @@ class StrictFeasibilitySolver {
    * region {σ_j (b_j + a_j·x) > 0} is unbounded. \pre the normals of `conditions` span Q^n. */
   bool has_recession_direction(const std::vector<SignCondition>& conditions);
 
+  /*! strict-feasibility LPs solved (by either path). */
   std::uint64_t solves() const { return solves_; }
+  /*! recession-cone LPs solved (boundedness; exact path). */
+  std::uint64_t recession_solves() const { return recession_solves_; }
   const LpCounters& counters() const { return counters_; }
 
  private:
@@ -66,6 +69,7 @@ class StrictFeasibilitySolver {
   const Arrangement& arrangement_;
   bool use_float_;
   std::uint64_t solves_ = 0;
+  std::uint64_t recession_solves_ = 0;
   LpCounters counters_;
 };
 

@@ -4,14 +4,31 @@
 
 namespace chamber::cli {
 
+namespace {
+
+/*! accepts a number > 0 and says so plainly otherwise (CLI11's range message prints DBL_MAX). */
+const CLI::Validator positive(
+    [](std::string& text) -> std::string {
+      try {
+        std::size_t used = 0;
+        double value = std::stod(text, &used);
+        if (used == text.size() && value > 0) return {};
+      } catch (const std::exception&) {
+      }
+      return "must be a number greater than 0, got '" + text + "'";
+    },
+    "> 0");
+
+}  // namespace
+
 void add_common_options(CLI::App& command, CommonOptions& options, bool limits) {
   command.add_flag("--json", options.json, "Print one JSON object on stdout");
   command.add_flag("-q,--quiet", options.quiet, "No progress lines on stderr");
   if (limits) {
     command.add_option("--max-regions", options.max_regions, "Stop (exit 4) after this many regions")
-        ->check(CLI::PositiveNumber);
+        ->check(positive);
     command.add_option("--time-limit", options.time_limit, "Stop (exit 4) after this many seconds")
-        ->check(CLI::PositiveNumber);
+        ->check(positive);
     command.add_flag("--exact-lp", options.exact_lp,
                      "Decide every LP with CGAL's exact solver (no floating-point proposals; slower, same answers)");
   }

@@ -26,6 +26,7 @@ struct EnumerationCount {
   std::optional<Integer> bounded;
   EnumerationStats stats;
   LpCounters lp_paths;
+  std::uint64_t boundedness_lps = 0;
 };
 
 EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
@@ -39,6 +40,7 @@ EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunC
   });
   result.stats = enumerator.stats();
   result.lp_paths = enumerator.solver().counters();
+  result.boundedness_lps = enumerator.solver().recession_solves();
   result.regions = static_cast<unsigned long>(result.stats.regions);
   if (bounded) result.bounded = bounded_count;
   return result;
@@ -102,6 +104,7 @@ int run_count(const CountOptions& options) {
     if (enumerated) {
       out["lp_solves"] = enumerated->stats.lp_solves;
       out["lp_paths"] = lp_paths_json(enumerated->lp_paths);
+      out["boundedness_lp_solves"] = enumerated->boundedness_lps;
       out["lp_solves_per_region"] =
           static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions);
       out["enumeration_seconds"] = seconds - lattice_seconds;

@@ -96,6 +96,7 @@ int run_enumerate(const EnumerateOptions& options) {
     out["dimension"] = arrangement.dimension();
     out["lp_solves"] = total_lps;
     out["lp_paths"] = lp_paths_json(enumerator.solver().counters());
+    out["boundedness_lp_solves"] = enumerator.solver().recession_solves();
     out["enumeration_lp_solves"] = stats.lp_solves;
     out["lp_solves_per_region"] = static_cast<double>(stats.lp_solves) / static_cast<double>(stats.regions);
     out["perturbations"] = stats.perturbations;

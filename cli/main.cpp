@@ -16,6 +16,15 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "chamber 0.1.0");
   std::vector<cli::Command> commands{cli::add_count_command(app), cli::add_enumerate_command(app),
                                      cli::add_check_command(app), cli::add_info_command(app)};
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const cli::Command& command : commands) known = known || command.app->get_name() == argv[1];
+    if (!known) {
+      std::cerr << "chamber: error: unknown command '" << argv[1] << "' (commands: count, enumerate, check, info)"
+                << std::endl;
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
