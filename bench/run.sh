@@ -27,6 +27,8 @@ script_dir="$(cd "$(dirname "$0")" && pwd)"
 repo_root="$(cd "$script_dir/.." && pwd)"
 chamber="${CHAMBER:-$repo_root/build/bin/chamber}"
 bench_dir="${BENCH_DIR:-$script_dir/../../shared/bench}"
+# A clean clone without ../shared uses the copy kept in the repository.
+[ -z "${BENCH_DIR:-}" ] && [ ! -d "$bench_dir" ] && bench_dir="$script_dir/shared"
 
 all=0
 time_limit=600

@@ -42,7 +42,7 @@ TEST_CASE("resonance arrangements R_2..R_4 (6, 32, 370 regions)", "[families]") 
   check_family(resonance(4), 370, 0);
 }
 
-TEST_CASE("resonance arrangement R_5 (11,292 regions)", "[families][.slow]") { check_family(resonance(5), 11292, 0); }
+TEST_CASE("resonance arrangement R_5 (11,292 regions)", "[families]") { check_family(resonance(5), 11292, 0); }
 
 TEST_CASE("threshold arrangements T_2..T_4 (14, 104, 1,882 regions)", "[families]") {
   check_family(threshold(2), 14, 0);
@@ -84,12 +84,11 @@ TEST_CASE("m generic hyperplanes in Q^n: Σ_{j≤n} C(m,j) regions, C(m−1,n) b
 
 namespace {
 
-void check_bench_instances(const std::string& size, bool slow) {
-  for (const BenchInstance& instance : bench_instances()) {
+void check_bench_instances(const std::string& size) {
+  const std::vector<BenchInstance> instances = bench_instances();
+  REQUIRE(instances.size() >= 16);
+  for (const BenchInstance& instance : instances) {
     if (instance.size != size) continue;
-    // The shared instances that take more than a few seconds with the exact LP run in the slow suite.
-    const bool is_slow = instance.name == "resonance5" || instance.name == "generic_d4_m20";
-    if (size == "small" && is_slow != slow) continue;
     INFO(instance.name);
     ArrFile file = read_arr_file(bench_file(instance.name));
     const bool bounded = instance.bounded != "-";
@@ -104,13 +103,9 @@ void check_bench_instances(const std::string& size, bool slow) {
 }  // namespace
 
 TEST_CASE("the shared small bench instances by certified enumeration", "[families][bench]") {
-  check_bench_instances("small", false);
-}
-
-TEST_CASE("the slower shared small bench instances by certified enumeration", "[families][bench][.slow]") {
-  check_bench_instances("small", true);
+  check_bench_instances("small");
 }
 
 TEST_CASE("the shared large bench instances by certified enumeration", "[families][bench][.slow]") {
-  check_bench_instances("large", false);
+  check_bench_instances("large");
 }
