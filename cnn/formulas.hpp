@@ -1,0 +1,98 @@
+// Closed forms and bounds on the number of linear regions, as functions of the architecture alone
+// (no weights): Lemma 1, Lemma 2, Theorem 1, Theorem 2 eq. (4), Theorem 4, Theorem 5 of Xiong et al.
+// 2020, Montúfar et al. 2014 (lower) and Serra et al. 2018 (upper) for fully connected nets, and
+// parameter counts. See /work/shared/references.md for every formula.
+//
+// Conventions: an input is C×H×W (PyTorch order); a layer has `filters` filters of size
+// kernel_h × kernel_w × (channels of its input), no padding. Output positions are indexed row-major,
+// 0-based: position (i, j) has index i·out_w + j. Input coordinates are flattened CHW: (c·H + row)·W + col.
+#pragma once
+
+#include "arrangement/number.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace chamber {
+
+/*! describes one convolutional layer: `filters` filters of size kernel_h × kernel_w over all input
+ * channels, strides stride_h (vertical) and stride_w (horizontal), no padding. */
+struct ConvSpec {
+  std::size_t filters = 1;
+  std::size_t kernel_h = 1;
+  std::size_t kernel_w = 1;
+  std::size_t stride_h = 1;
+  std::size_t stride_w = 1;
+};
+
+/*! describes a channels × height × width input (or feature map). */
+struct InputShape {
+  std::size_t channels = 1;
+  std::size_t height = 1;
+  std::size_t width = 1;
+};
+
+/*! returns the output shape of `conv` applied to `input` (Lemma 1 per direction:
+ * floor((n − f)/s) + 1); its channels are `conv.filters`.
+ * \throw std::invalid_argument if a kernel side exceeds the input side, a stride or kernel side is 0,
+ * or the input has a zero extent. */
+InputShape conv_output(const InputShape& input, const ConvSpec& conv);
+
+/*! returns 2^hidden_neurons (Lemma 2, the trivial upper bound). */
+Integer lemma2(std::size_t hidden_neurons);
+
+/*! returns Σ_{j=0}^{n0} C(n1, j): regions of n1 generic hyperplanes in R^n0 (Theorem 1, one fully
+ * connected layer with n0 inputs and n1 neurons). */
+Integer theorem1(std::size_t n0, std::size_t n1);
+
+/*! returns the receptive field S_ij of output position (i, j) (0-based) as sorted flattened input
+ * indices (c·H + row)·W + col over all channels.
+ * \throw std::invalid_argument on an invalid layer (see conv_output) or a position outside the output. */
+std::vector<std::size_t> receptive_field(const InputShape& input, const ConvSpec& conv, std::size_t i,
+                                         std::size_t j);
+
+/*! decides whether `t` (one entry per output position, row-major) lies in K_N, i.e. satisfies the Hall
+ * condition Σ_{p∈J} t_p ≤ |∪_{p∈J} S_p| for every set J of positions. Decided by one max-flow
+ * (source → position, capacity t_p → its receptive field, capacity 1 → sink): t ∈ K_N iff the flow
+ * saturates Σ t.
+ * \throw std::invalid_argument if `t` does not have one entry per output position. */
+bool in_KN(const InputShape& input, const ConvSpec& conv, const std::vector<std::size_t>& t);
+
+/*! returns Σ_{t ∈ K_N} Π_p C(d1, t_p), Theorem 2 eq. (4) for one conv layer with d1 = conv.filters.
+ * The paper claims this is the maximal and the expected region count; references.md records where it
+ * is not (one input channel, 2-D kernels, ≥ 2 filters). */
+Integer eq4(const InputShape& input, const ConvSpec& conv);
+
+/*! returns the lower bound (8) of Theorem 5 for the conv layers `layers` applied to `input`:
+ * R_{N'} Π_{l=1}^{L−1} floor(d_l/d0)^{n_l^(1) n_l^(2) d0}, with d0 = input.channels and N' the single
+ * layer of d_L filters f_L^(1)×f_L^(2)×d0, stride s_L, on an n_{L−1}^(1)×n_{L−1}^(2)×d0 input.
+ * \throw std::invalid_argument if `layers` is empty or a layer is invalid. */
+Integer theorem5_lower(const InputShape& input, const std::vector<ConvSpec>& layers);
+
+/*! returns the upper bound (9) of Theorem 5: R_{N''} Π_{l=2}^{L} Σ_{i=0}^{n0^(1) n0^(2) d0}
+ * C(n_l^(1) n_l^(2) d_l, i), with N'' the first layer alone (by eq. (4)).
+ * \throw std::invalid_argument if `layers` is empty or a layer is invalid. */
+Integer theorem5_upper(const InputShape& input, const std::vector<ConvSpec>& layers);
+
+/*! returns the single conv layer equal to `a` followed by `b` with no activation in between
+ * (Theorem 4, per direction: kernel f_a + (f_b − 1)s_a, stride s_a s_b, filters of `b`). */
+ConvSpec theorem4_merge(const ConvSpec& a, const ConvSpec& b);
+
+/*! returns Montúfar et al.'s lower bound for a fully connected ReLU net with n0 inputs and hidden
+ * widths n_1..n_L: (Π_{i=1}^{L−1} floor(n_i/n0)^{n0}) Σ_{j=0}^{n0} C(n_L, j).
+ * \throw std::invalid_argument if `widths` is empty or n0 is 0. */
+Integer montufar_lower(std::size_t n0, const std::vector<std::size_t>& widths);
+
+/*! returns Serra et al.'s upper bound (2018, Thm 1): Σ_{(j_1..j_L) ∈ J} Π_l C(n_l, j_l) with
+ * J = {0 ≤ j_l ≤ min(n0, n_1 − j_1, …, n_{l−1} − j_{l−1}, n_l)}, exactly, by a DP over the running min.
+ * \throw std::invalid_argument if `widths` is empty. */
+Integer serra_upper(std::size_t n0, const std::vector<std::size_t>& widths);
+
+/*! returns the parameter count Σ_l d_l (f_l^(1) f_l^(2) d_{l−1} + 1) of the conv layers on `input`.
+ * \throw std::invalid_argument if a layer is invalid for its input. */
+Integer cnn_parameters(const InputShape& input, const std::vector<ConvSpec>& layers);
+
+/*! returns the parameter count Σ_l n_l (n_{l−1} + 1) of a fully connected net with n0 inputs. */
+Integer fc_parameters(std::size_t n0, const std::vector<std::size_t>& widths);
+
+}  // namespace chamber

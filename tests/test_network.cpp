@@ -1,0 +1,430 @@
+// Network model and network files: shapes (Lemma 1), first-layer arrangement, exact forward pass, the reader's
+// error messages (file: json path: reason), exact number conversion, round trip, reproducible random networks.
+#include "cnn/network.hpp"
+#include "cnn/random_network.hpp"
+
+#include "arrangement/arr_io.hpp"
+#include "arrangement/errors.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using namespace chamber;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+
+namespace {
+
+const std::string example_network = std::string(CHAMBER_TEST_DATA) + "/networks/cnn_3x3x1_f2x2_s1_c2.json";
+const std::string example_arr = std::string(CHAMBER_TEST_DATA) + "/../../examples/cnn_3x3x1_f2x2_s1_c2.arr";
+
+RationalVector rationals(std::initializer_list<const char*> texts) {
+  RationalVector out;
+  for (const char* t : texts) out.push_back(*parse_rational(t));
+  return out;
+}
+
+/*! a valid conv -> linear network: input 1x3x3, conv 2 filters 2x2 (-> 2x2x2 = 8), linear 3 units. */
+json base_network() {
+  return json::parse(R"({
+    "format": "chamber-network", "version": 1, "input_shape": [1, 3, 3],
+    "layers": [
+      {"type": "conv2d", "out_channels": 2, "kernel_size": [2, 2], "stride": [1, 1],
+       "weight": [[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]], "bias": [0, 1]},
+      {"type": "linear", "out_features": 3,
+       "weight": [[1,0,0,0,0,0,0,0], [0,1,0,0,0,0,0,0], [0,0,1,0,0,0,0,0]], "bias": [0, 0, 0]}
+    ]})");
+}
+
+std::string temp_file(const std::string& leaf) {
+  return (std::filesystem::temp_directory_path() / ("chamber_test_network_" + leaf)).string();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+}  // namespace
+
+TEST_CASE("output shapes follow Lemma 1, with strides", "[network]") {
+  Network net = random_network({3, 7, 9}, {{true, 4, 3, 2, 2, 3}, {true, 5, 2, 2, 1, 1}, {false, 6, 0, 0, 0, 0}}, 1,
+                               parse_weight_distribution("int:-2:2"));
+  std::vector<Shape> shapes = net.layer_shapes();
+  REQUIRE(shapes.size() == 3);
+  CHECK(shapes[0] == Shape{4, 3, 3});  // floor((7-3)/2)+1 = 3, floor((9-2)/3)+1 = 3
+  CHECK(shapes[1] == Shape{5, 2, 2});
+  CHECK(shapes[2] == Shape{6, 1, 1});
+  CHECK(net.layer_input_shape(1) == Shape{4, 3, 3});
+  CHECK(net.layer_output_shape(2) == Shape{6, 1, 1});
+  CHECK(net.hidden_neurons() == 36 + 20 + 6);
+  CHECK(net.input_dimension() == 3 * 7 * 9);
+  CHECK(std::get<Linear>(net.layers[2]).in_features == 20);
+  CHECK(output_shape({1, 5, 5}, Conv2d{1, 5, 5, 3, 3, {}, {}}) == Shape{1, 1, 1});
+  CHECK(output_shape({2, 10, 6}, Conv2d{3, 4, 1, 3, 5, {}, {}}) == Shape{3, 3, 2});
+}
+
+TEST_CASE("affine rows of a strided conv read the CHW flattening", "[network]") {
+  // input 2x3x4, one filter 2x2 with stride (1, 2): output 1x2x2.
+  Conv2d conv{1, 2, 2, 1, 2, rationals({"1", "2", "3", "4", "5", "6", "7", "8"}), rationals({"-1"})};
+  Network net{{2, 3, 4}, {conv}};
+  std::vector<RationalVector> rows = affine_rows(net, 0);
+  REQUIRE(rows.size() == 4);
+  // output position (1, 1) reads input rows 1..2, columns 2..3 of both channels.
+  RationalVector expected(1 + 24, 0);
+  expected[0] = -1;
+  for (std::size_t c = 0; c < 2; ++c)
+    for (std::size_t a = 0; a < 2; ++a)
+      for (std::size_t b = 0; b < 2; ++b) expected[1 + (c * 3 + 1 + a) * 4 + 2 + b] = Rational(1 + c * 4 + a * 2 + b);
+  CHECK(rows[3] == expected);
+}
+
+TEST_CASE("first-layer arrangement of the 1x3x3 / 2x2 / 2-filter conv equals the hand-written rows", "[network]") {
+  Network net = read_network_file(example_network);
+  LayerArrangement layer = first_layer_arrangement(net);
+  REQUIRE(layer.arrangement.dimension() == 9);
+  REQUIRE(layer.arrangement.size() == 8);
+  CHECK(layer.constant_neurons.empty());
+  CHECK(layer.merge.duplicates == 0);
+  CHECK(layer.neuron_of_hyperplane == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  // neurons are channel-major: filter 0 at positions (0,0), (0,1), (1,0), (1,1), then filter 1.
+  CHECK(layer.arrangement[0].to_string() == "1 -3 4 0 -4 -1 0 0 0 0");  // primitive: gcd 4 divided out
+  CHECK(layer.arrangement[1].to_string() == "1 0 -3 4 0 -4 -1 0 0 0");
+  CHECK(layer.arrangement[4].to_string() == "-7 -13 11 0 8 10 0 0 0 0");
+  CHECK(layer.arrangement[7].to_string() == "-7 0 0 0 0 -13 11 0 8 10");
+  ArrFile file = read_arr_file(example_arr);
+  std::multiset<std::string> from_network, from_file;
+  for (const Hyperplane& h : layer.arrangement.hyperplanes()) from_network.insert(h.to_string());
+  for (const Hyperplane& h : file.arrangement.hyperplanes()) from_file.insert(h.to_string());
+  CHECK(from_network == from_file);
+}
+
+TEST_CASE("zero-weight neurons are constant, duplicates are merged and reported", "[network]") {
+  json j = base_network();
+  j["layers"][0]["weight"][1] = json::parse("[[[0, 0], [0, 0]]]");
+  Network net = read_network(j, "t.json");
+  LayerArrangement layer = first_layer_arrangement(net);
+  CHECK(layer.constant_neurons == std::vector<std::size_t>{4, 5, 6, 7});
+  CHECK(layer.neuron_of_hyperplane == std::vector<std::size_t>{0, 1, 2, 3});
+  CHECK(layer.arrangement.size() == 4);
+
+  // one filter repeated with the opposite sign: 8 hyperplanes, 4 distinct.
+  j = base_network();
+  j["layers"][0]["weight"][1] = json::parse("[[[-1, -2], [-3, -4]]]");
+  j["layers"][0]["bias"] = json::parse("[1, -1]");
+  layer = first_layer_arrangement(read_network(j, "t.json"));
+  CHECK(layer.arrangement.size() == 4);
+  CHECK(layer.merge.duplicates == 4);
+  CHECK(layer.merge.merged_index[5] == 1);
+  CHECK(layer.merge.reversed[5]);
+}
+
+TEST_CASE("JSON floats are read as their exact binary64 value; strings as exact rationals", "[network]") {
+  json j = base_network();
+  j["layers"][0]["weight"][0][0][0] = json::parse("[0.1, \"1/3\"]");
+  j["layers"][0]["weight"][0][0][1] = json::parse("[\"0.125\", -2.5e-1]");
+  j["layers"][0]["bias"] = json::parse("[\"-7/14\", 18446744073709551615]");
+  Network net = read_network(j, "t.json");
+  const auto& conv = std::get<Conv2d>(net.layers[0]);
+  CHECK(conv.weight[0] == Rational("3602879701896397/36028797018963968"));
+  CHECK(conv.weight[1] == Rational(1, 3));
+  CHECK(conv.weight[2] == Rational(1, 8));
+  CHECK(conv.weight[3] == Rational(-1, 4));
+  CHECK(conv.bias[0] == Rational(-1, 2));
+  CHECK(conv.bias[1] == Rational(Integer("18446744073709551615")));
+}
+
+TEST_CASE("exact forward pass and activation pattern of a conv -> linear net, by hand", "[network]") {
+  // input 1x2x2; conv: 2 filters 1x2 (output 2x2x1): f0 = [1, -1], b0 = 0; f1 = [2, 1], b1 = -1/2;
+  // linear on the CHW flattening (k0 i0, k0 i1, k1 i0, k1 i1): u0 = [1,1,1,1] - 3, u1 = [1,0,-1,0].
+  json j = json::parse(R"({"format": "chamber-network", "version": 1, "input_shape": [1, 2, 2], "layers": [
+      {"type": "conv2d", "out_channels": 2, "kernel_size": [1, 2], "stride": 1,
+       "weight": [[[[1, -1]]], [[[2, 1]]]], "bias": [0, "-1/2"]},
+      {"type": "linear", "out_features": 2, "weight": [[1, 1, 1, 1], [1, 0, -1, 0]], "bias": [-3, 0]}]})");
+  Network net = read_network(j, "t.json");
+  REQUIRE(net.layer_shapes() == std::vector<Shape>{{2, 2, 1}, {2, 1, 1}});
+  // x = (x00, x01, x10, x11) = (3, 1, 0, 2): conv = (2, -2, 13/2, 3/2); ReLU (2, 0, 13/2, 3/2);
+  // u0 = 2 + 13/2 + 3/2 - 3 = 7, u1 = 2 - 13/2 = -9/2.
+  CHECK(pre_activations(net, rationals({"3", "1", "0", "2"})) == rationals({"2", "-2", "13/2", "3/2", "7", "-9/2"}));
+  CHECK(activation_pattern(net, rationals({"3", "1", "0", "2"})) == "+-+++-");
+  // x = (1, 1, 0, 0): conv = (0, 0, 5/2, -1/2); ReLU (0, 0, 5/2, 0); u0 = -1/2, u1 = -5/2.
+  CHECK(pre_activations(net, rationals({"1", "1", "0", "0"})) == rationals({"0", "0", "5/2", "-1/2", "-1/2", "-5/2"}));
+  CHECK(activation_pattern(net, rationals({"1", "1", "0", "0"})) == "00+---");
+}
+
+TEST_CASE("to_json / read round trip is exact", "[network]") {
+  WeightDistribution he = parse_weight_distribution("he:20");
+  Network net = random_network({2, 5, 4}, {{true, 3, 2, 2, 1, 2}, {false, 4, 0, 0, 0, 0}, {false, 2, 0, 0, 0, 0}}, 7, he);
+  // a huge integer and a non-dyadic fraction must survive too.
+  std::get<Linear>(net.layers[1]).weight[0] = Rational(Integer("123456789012345678901234567890"));
+  std::get<Linear>(net.layers[1]).bias[0] = Rational(-22, 7);
+  json j = to_json(net);
+  CHECK(j["layers"][1]["weight"][0][0] == "123456789012345678901234567890");
+  CHECK(j["layers"][1]["bias"][0] == "-22/7");
+  CHECK(read_network(j, "t.json") == net);
+  std::string path = temp_file("roundtrip.json");
+  write_network_file(net, path);
+  CHECK(read_network_file(path) == net);
+  std::filesystem::remove(path);
+  CHECK(read_network(to_json(read_network_file(example_network)), "t.json") == read_network_file(example_network));
+}
+
+TEST_CASE("random networks are reproducible and respect their distribution", "[network]") {
+  std::vector<LayerSpec> layers{{true, 3, 2, 2, 1, 1}, {false, 5, 0, 0, 0, 0}};
+  WeightDistribution integers = parse_weight_distribution("int:-9:9");
+  CHECK(integers.kind == WeightDistribution::Integer);
+  CHECK(integers.lo == -9);
+  CHECK(integers.hi == 9);
+  Network a = random_network({1, 4, 4}, layers, 42, integers);
+  CHECK(to_json(a) == to_json(random_network({1, 4, 4}, layers, 42, integers)));
+  CHECK(to_json(a) != to_json(random_network({1, 4, 4}, layers, 43, integers)));
+  std::set<long> seen;
+  for (const Layer& layer : a.layers) {
+    const auto& weights = std::holds_alternative<Conv2d>(layer) ? std::get<Conv2d>(layer).weight
+                                                                : std::get<Linear>(layer).weight;
+    for (const Rational& w : weights) {
+      CHECK(w.get_den() == 1);
+      CHECK(w >= -9);
+      CHECK(w <= 9);
+      seen.insert(w.get_num().get_si());
+    }
+  }
+  CHECK(seen.size() > 10);  // 12 + 45 draws from 19 values
+
+  WeightDistribution he = parse_weight_distribution("he:8");
+  CHECK(he.kind == WeightDistribution::He);
+  CHECK(he.bits == 8);
+  Network b = random_network({1, 6, 6}, {{true, 4, 3, 3, 1, 1}, {false, 8, 0, 0, 0, 0}}, 5, he);
+  CHECK(to_json(b) == to_json(random_network({1, 6, 6}, {{true, 4, 3, 3, 1, 1}, {false, 8, 0, 0, 0, 0}}, 5, he)));
+  std::size_t nonzero = 0;
+  for (const Rational& w : std::get<Conv2d>(b.layers[0]).weight) {
+    CHECK(Integer(256) % w.get_den() == 0);
+    CHECK(abs(w) < 3);  // N(0, 2/36): |w| < 3 is over 12 standard deviations
+    nonzero += sgn(w) != 0;
+  }
+  CHECK(nonzero > 20);
+  // the generator itself is pinned: these values are part of the reproducibility contract.
+  RandomBits bits(0);
+  CHECK(bits.next() == 0x99ec5f36cb75f2b4ULL);
+  CHECK(bits.uniform_integer(-3, 3) >= -3);
+  CHECK(bits.uniform_integer(5, 5) == 5);
+  // Gaussians too (values from an independent Python transcription of the same algorithm).
+  RandomBits gauss(1);
+  CHECK(gauss.gaussian() == 0x1.e267c87ac62ebp+0);
+  CHECK(gauss.gaussian() == 0x1.4d55c9633557cp+0);
+  CHECK(gauss.gaussian() == 0x1.c0d732ae4b3ddp-2);
+}
+
+TEST_CASE("weight distribution text is checked", "[network]") {
+  CHECK(parse_weight_distribution("int:0:1").lo == 0);
+  CHECK(to_string(parse_weight_distribution("int:-3:12")) == "int:-3:12");
+  CHECK(to_string(parse_weight_distribution("he:16")) == "he:16");
+  for (const char* bad : {"", "int", "int:3", "int:3:1", "int:a:b", "int:-1:1:2", "he:", "he:-1", "he:65", "gauss:2"})
+    CHECK_THROWS_AS(parse_weight_distribution(bad), InputError);
+  CHECK_THROWS_AS(random_network({1, 2, 2}, {{true, 1, 3, 3, 1, 1}}, 0, WeightDistribution{}), InputError);
+  CHECK_THROWS_AS(random_network({1, 2, 2}, {{false, 1, 0, 0, 0, 0}, {true, 1, 1, 1, 1, 1}}, 0, WeightDistribution{}),
+                  InputError);
+}
+
+// ------------------------------------------------------------------------------------------ malformed files
+
+TEST_CASE("malformed: not JSON names the byte position", "[network]") {
+  std::string path = temp_file("broken.json");
+  write_text(path, "{\"format\": \"chamber-network\", \"version\": 1,, }");
+  CHECK_THROWS_WITH(read_network_file(path), Contains(path + ": not valid JSON at byte 44"));
+  std::filesystem::remove(path);
+  CHECK_THROWS_WITH(read_network_file(temp_file("missing.json")), Contains("cannot open file"));
+}
+
+TEST_CASE("malformed: integers beyond 64 bits must be strings", "[network]") {
+  json j = base_network();
+  std::string text = j.dump();
+  std::string needle = "\"bias\":[0,1]";
+  REQUIRE(text.find(needle) != std::string::npos);
+  text.replace(text.find(needle), needle.size(), "\"bias\":[0,123456789012345678901234567890]");
+  std::string path = temp_file("bigint.json");
+  write_text(path, text);
+  CHECK_THROWS_WITH(read_network_file(path),
+                    Contains(path + ": layers[0].bias[1]: integer 123456789012345678901234567890 does not fit"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("malformed: format, version, top level", "[network]") {
+  CHECK_THROWS_WITH(read_network(json::array(), "t.json"), Contains("t.json: top level: expected a JSON object"));
+  json j = base_network();
+  j["format"] = "onnx";
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: format: expected \"chamber-network\""));
+  j = base_network();
+  j["version"] = 2;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: version: unsupported version 2"));
+  j = base_network();
+  j.erase("version");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: top level: missing field \"version\""));
+  j = base_network();
+  j["extra"] = 1;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: extra: unknown field in a network file"));
+  j = base_network();
+  j["input_shape"] = json::parse("[1, 3]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: input_shape: expected [channels, height, width]"));
+  j["input_shape"] = json::parse("[1, 0, 3]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: input_shape[1]: must be at least 1, found 0"));
+}
+
+TEST_CASE("malformed: no layers", "[network]") {
+  json j = base_network();
+  j["layers"] = json::array();
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers: no layers"));
+  j.erase("layers");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: top level: missing field \"layers\""));
+}
+
+TEST_CASE("malformed: unknown layer type is named", "[network]") {
+  json j = base_network();
+  j["layers"][1]["type"] = "relu";
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[1].type: unknown layer type string \"relu\""));
+  j["layers"][1].erase("type");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[1]: missing field \"type\""));
+  j = base_network();
+  j["layers"][0]["dilation"] = 2;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].dilation: unknown field for a conv2d layer"));
+}
+
+TEST_CASE("malformed: missing fields", "[network]") {
+  for (const char* field : {"out_channels", "kernel_size", "weight", "bias"}) {
+    json j = base_network();
+    j["layers"][0].erase(field);
+    CHECK_THROWS_WITH(read_network(j, "t.json"),
+                      Contains(std::string("t.json: layers[0]: missing field \"") + field + "\""));
+  }
+  for (const char* field : {"out_features", "weight", "bias"}) {
+    json j = base_network();
+    j["layers"][1].erase(field);
+    CHECK_THROWS_WITH(read_network(j, "t.json"),
+                      Contains(std::string("t.json: layers[1]: missing field \"") + field + "\""));
+  }
+}
+
+TEST_CASE("malformed: wrong tensor shape at any depth", "[network]") {
+  json j = base_network();
+  j["layers"][0]["weight"].push_back(j["layers"][0]["weight"][0]);
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].weight: expected 2 entries (output channels), found 3"));
+  j = base_network();
+  j["layers"][0]["weight"][1].push_back(j["layers"][0]["weight"][1][0]);
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].weight[1]: expected 1 entries (input channels), found 2"));
+  j = base_network();
+  j["layers"][0]["weight"][1][0].push_back(json::parse("[1, 1]"));
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].weight[1][0]: expected 2 entries (kernel height), found 3"));
+  j = base_network();
+  j["layers"][0]["weight"][0][0][1] = json::parse("[1]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].weight[0][0][1]: expected 2 entries (kernel width), found 1"));
+  j = base_network();
+  j["layers"][0]["weight"][0][0][1][0] = json::parse("[1]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].weight[0][0][1][0]: expected a number"));
+  j = base_network();
+  j["layers"][0]["weight"][0][0] = 5;
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].weight[0][0]: expected an array of 2 entries (kernel height), found 5"));
+  j = base_network();
+  j["layers"][1]["weight"].erase(2);
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[1].weight: expected 3 entries (output features), found 2"));
+}
+
+TEST_CASE("malformed: missing or wrong bias", "[network]") {
+  json j = base_network();
+  j["layers"][0]["bias"] = json::parse("[1]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].bias: expected 2 entries (output channels), found 1"));
+  j = base_network();
+  j["layers"][1]["bias"] = 0;
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[1].bias: expected an array of 3 entries (output features), found 0"));
+}
+
+TEST_CASE("malformed: kernel larger than its input, stride 0, padding", "[network]") {
+  json j = base_network();
+  j["layers"][0]["kernel_size"] = json::parse("[4, 2]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].kernel_size: kernel 4x2 is larger than the 3x3 input of this layer"));
+  j["layers"][0]["kernel_size"] = 0;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].kernel_size: kernel_size must be at least 1"));
+  j = base_network();
+  j["layers"][0]["stride"] = 0;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: stride must be at least 1, found 0"));
+  j["layers"][0]["stride"] = json::parse("[1, 0]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: stride must be at least 1"));
+  j["layers"][0]["stride"] = json::parse("[1, 1, 1]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: expected stride as an integer"));
+  j["layers"][0]["stride"] = -1;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: expected a non-negative integer"));
+  j = base_network();
+  j["layers"][0]["padding"] = 1;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].padding: padding is not supported"));
+  j["layers"][0]["padding"] = json::parse("[0, 0]");
+  CHECK_NOTHROW(read_network(j, "t.json"));
+  // PyTorch style: an int kernel_size and stride mean square.
+  j = base_network();
+  j["layers"][0]["kernel_size"] = 2;
+  j["layers"][0]["stride"] = 1;
+  CHECK(read_network(j, "t.json") == read_network(base_network(), "t.json"));
+}
+
+TEST_CASE("malformed: non-numeric entries", "[network]") {
+  for (const char* bad : {"true", "null", "\"abc\"", "\"nan\"", "\"inf\"", "{}", "\"1/0\""}) {
+    json j = base_network();
+    j["layers"][0]["weight"][1][0][1][0] = json::parse(bad);
+    CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].weight[1][0][1][0]: expected a"));
+  }
+  json j = base_network();
+  j["layers"][1]["bias"][2] = "x";
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[1].bias[2]: expected a number"));
+  j = base_network();
+  j["layers"][0]["weight"][0][0][0][0] = std::numeric_limits<double>::quiet_NaN();  // only possible programmatically
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].weight[0][0][0][0]: expected a finite"));
+}
+
+TEST_CASE("malformed: linear layer size mismatch", "[network]") {
+  json j = base_network();
+  j["layers"][1]["weight"][0].erase(7);
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[1].weight[0]: expected 8 entries (input features: the flattened 2x2x2 "
+                             "output of layer 0), found 7"));
+  j = base_network();
+  j["layers"][1]["in_features"] = 9;
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[1].in_features: in_features 9 does not match the 8 entries"));
+  j["layers"][1]["in_features"] = 8;
+  CHECK_NOTHROW(read_network(j, "t.json"));
+}
+
+TEST_CASE("malformed: conv2d after a linear layer", "[network]") {
+  json j = base_network();
+  j["layers"].push_back(j["layers"][0]);
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[2]: conv2d after a linear layer is not supported"));
+}
+
+TEST_CASE("malformed: absurd sizes are rejected before allocating", "[network]") {
+  json j = base_network();
+  j["input_shape"] = json::parse("[1000, 1000, 1000]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: input_shape: the input has more than 10000000"));
+  j = base_network();
+  j["input_shape"] = json::parse("[1, 3, 99999999999]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: input_shape[2]: 99999999999 exceeds the limit"));
+  j = base_network();
+  j["layers"][0]["out_channels"] = 5000000;
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].weight: the weight tensor has more than 10000000 entries"));
+  j = base_network();
+  j["input_shape"] = json::parse("[1, 3000, 3000]");
+  j["layers"][0]["kernel_size"] = 1;
+  j["layers"][0]["out_channels"] = 2;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0]: the output 2x3000x3000 has more than"));
+}
