@@ -20,7 +20,7 @@ void CertificateBuilder::add_region(const Region& region, const std::vector<Bloc
   blocked_.push_back(blocked);
 }
 
-void CertificateBuilder::complete(StrictFeasibilitySolver& solver, std::vector<FarkasCertificate>& farkas,
+void CertificateBuilder::complete(StrictFeasibilitySolver& solver, FarkasPool& farkas,
                                   const RunControl& control) {
   const std::size_t m = arrangement_.size();
   std::unordered_map<std::string, std::size_t> index;
@@ -51,9 +51,9 @@ void CertificateBuilder::complete(StrictFeasibilitySolver& solver, std::vector<F
           FeasibilityResult result = solver.solve(conditions);
           if (result.feasible)
             throw InternalError("enumeration missed the region " + signs + " (found while certifying)");
-          blocked_[r].push_back({i, farkas.size()});
-          proven_empty.emplace(signs, farkas.size());
-          farkas.push_back(std::move(result.farkas));
+          const std::size_t entry = farkas.add(std::move(result.farkas));
+          blocked_[r].push_back({i, entry});
+          proven_empty.emplace(signs, entry);
         }
       }
       signs[i] = signs[i] == '+' ? '-' : '+';
@@ -61,32 +61,10 @@ void CertificateBuilder::complete(StrictFeasibilitySolver& solver, std::vector<F
     std::sort(blocked_[r].begin(), blocked_[r].end(),
               [](const BlockedHyperplane& a, const BlockedHyperplane& b) { return a.hyperplane < b.hyperplane; });
   }
-  merge_equal_farkas(farkas);
 }
 
-void CertificateBuilder::merge_equal_farkas(std::vector<FarkasCertificate>& farkas) {
-  // Sibling subtrees of the enumeration often prove the same empty cell: keep one entry per proof.
-  std::unordered_map<std::string, std::size_t> first;
-  std::vector<std::size_t> new_index(farkas.size());
-  std::vector<FarkasCertificate> kept;
-  for (std::size_t f = 0; f < farkas.size(); ++f) {
-    std::string key;
-    for (std::size_t k = 0; k < farkas[f].conditions.size(); ++k) {
-      key += std::to_string(farkas[f].conditions[k].hyperplane);
-      key += farkas[f].conditions[k].sign > 0 ? '+' : '-';
-      key += farkas[f].multipliers[k].get_str();
-      key += ',';
-    }
-    auto [it, inserted] = first.emplace(std::move(key), kept.size());
-    if (inserted) kept.push_back(std::move(farkas[f]));
-    new_index[f] = it->second;
-  }
-  for (std::vector<BlockedHyperplane>& blocked : blocked_)
-    for (BlockedHyperplane& b : blocked) b.farkas = new_index[b.farkas];
-  farkas = std::move(kept);
-}
-
-void CertificateBuilder::write(std::ostream& out, const std::vector<FarkasCertificate>& farkas) const {
+void CertificateBuilder::write(std::ostream& out, const FarkasPool& pool) const {
+  const std::vector<FarkasCertificate>& farkas = pool.entries();
   out << "{\n\"format\": \"chamber-certificate\",\n\"version\": 1,\n\"kind\": \"arrangement\",\n";
   out << "\"arrangement\": {\"dimension\": " << arrangement_.dimension() << ", \"hyperplanes\": [";
   for (std::size_t j = 0; j < arrangement_.size(); ++j) {

@@ -23,18 +23,15 @@ class CertificateBuilder {
   /*! proves every remaining non-facet: for each region and hyperplane whose flipped sign vector is
    * neither a recorded region nor covered, solves one LP, which must be infeasible (else the enumeration
    * missed a region: InternalError). Appends the new Farkas entries to `farkas`. */
-  void complete(StrictFeasibilitySolver& solver, std::vector<FarkasCertificate>& farkas, const RunControl& control);
+  void complete(StrictFeasibilitySolver& solver, FarkasPool& farkas, const RunControl& control);
 
   /*! writes the certificate JSON. \pre complete() was called. */
-  void write(std::ostream& out, const std::vector<FarkasCertificate>& farkas) const;
+  void write(std::ostream& out, const FarkasPool& farkas) const;
 
   std::uint64_t completion_lps() const { return completion_lps_; }
   std::size_t regions() const { return regions_.size(); }
 
  private:
-  /*! keeps one of each set of equal Farkas entries and renumbers the blocked pairs. */
-  void merge_equal_farkas(std::vector<FarkasCertificate>& farkas);
-
   const Arrangement& arrangement_;
   std::vector<Region> regions_;
   std::vector<std::vector<BlockedHyperplane>> blocked_;

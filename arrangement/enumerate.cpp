@@ -114,8 +114,7 @@ void RegionEnumerator::run(const RegionSink& sink) {
     } else {
       ++stats_.lp_infeasible;
       if (options_.keep_farkas) {
-        node.blocked.push_back({k, farkas_.size()});
-        farkas_.push_back(std::move(other.farkas));
+        node.blocked.push_back({k, farkas_.add(std::move(other.farkas))});
       }
     }
     node.signs += held;

@@ -58,7 +58,7 @@ class RegionEnumerator {
 
   const EnumerationStats& stats() const { return stats_; }
   /*! the Farkas certificates found (only with keep_farkas). */
-  const std::vector<FarkasCertificate>& farkas() const { return farkas_; }
+  FarkasPool& farkas() { return farkas_; }
   StrictFeasibilitySolver& solver() { return solver_; }
 
  private:
@@ -66,7 +66,7 @@ class RegionEnumerator {
   EnumerationOptions options_;
   StrictFeasibilitySolver solver_;
   EnumerationStats stats_;
-  std::vector<FarkasCertificate> farkas_;
+  FarkasPool farkas_;
 };
 
 /*! returns two witnesses on either side of `hyperplane`, both still strictly inside `conditions`.

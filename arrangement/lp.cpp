@@ -49,6 +49,19 @@ bool FarkasCertificate::verifies(const Arrangement& arrangement) const {
 StrictFeasibilitySolver::StrictFeasibilitySolver(const Arrangement& arrangement, bool exact_only)
     : arrangement_(arrangement), use_float_(!exact_only && float_path_applicable(arrangement)) {}
 
+std::size_t FarkasPool::add(FarkasCertificate certificate) {
+  std::string key;
+  for (std::size_t k = 0; k < certificate.conditions.size(); ++k) {
+    key += std::to_string(certificate.conditions[k].hyperplane);
+    key += certificate.conditions[k].sign > 0 ? '+' : '-';
+    key += certificate.multipliers[k].get_str();
+    key += ',';
+  }
+  auto [it, inserted] = index_.emplace(std::move(key), entries_.size());
+  if (inserted) entries_.push_back(std::move(certificate));
+  return it->second;
+}
+
 FeasibilityResult StrictFeasibilitySolver::solve(const std::vector<SignCondition>& conditions) {
   ++solves_;
   if (use_float_) {

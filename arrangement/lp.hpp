@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace chamber {
@@ -28,6 +30,21 @@ struct FarkasCertificate {
 
   /*! returns whether the certificate proves infeasibility for `arrangement` (exact check). */
   bool verifies(const Arrangement& arrangement) const;
+};
+
+/*! Farkas certificates, each kept once: sibling branches of an enumeration often prove the same
+ * empty cell, and equal proofs share one index (a certificate of resonance6 has 27 million proofs
+ * but under a million distinct ones). */
+class FarkasPool {
+ public:
+  /*! returns the index of `certificate`, adding it if it is new. */
+  std::size_t add(FarkasCertificate certificate);
+  const std::vector<FarkasCertificate>& entries() const { return entries_; }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  std::vector<FarkasCertificate> entries_;
+  std::unordered_map<std::string, std::size_t> index_;
 };
 
 struct FeasibilityResult {

@@ -77,7 +77,7 @@ int run_enumerate(const EnumerateOptions& options) {
     }
   });
   const EnumerationStats& stats = enumerator.stats();
-  std::vector<FarkasCertificate> farkas = enumerator.farkas();
+  FarkasPool& farkas = enumerator.farkas();
   if (certify) {
     builder.complete(enumerator.solver(), farkas, control);
     std::ofstream out = open_output(options.certificate);

@@ -38,7 +38,7 @@ inline Certified enumerate_and_check(const Arrangement& arrangement, bool certif
   });
   result.stats = enumerator.stats();
   if (certify) {
-    std::vector<FarkasCertificate> farkas = enumerator.farkas();
+    FarkasPool& farkas = enumerator.farkas();
     builder.complete(enumerator.solver(), farkas, RunControl{});
     std::ostringstream out;
     builder.write(out, farkas);
