@@ -22,7 +22,7 @@ class BoundednessTester {
 
  private:
   StrictFeasibilitySolver& solver_;
-  bool all_unbounded_;  // normals do not span Q^n, or the arrangement is central: no LP needed
+  bool all_unbounded_;  // normals do not span Q^n, or all hyperplanes share a point: no LP needed
   std::size_t size_;
 };
 

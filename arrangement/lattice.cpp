@@ -44,33 +44,6 @@ std::uint64_t hash_key(const Word* key, std::size_t words) {
   return h;
 }
 
-/*! the rank of the normals, and whether all hyperplanes share a point (the lattice has a top). */
-struct Shape {
-  std::size_t rank = 0;
-  bool central = true;
-};
-
-/*! returns the rank and centrality of `arrangement` by one elimination over all rows. */
-Shape shape_of(const Arrangement& arrangement) {
-  const std::size_t width = arrangement.dimension() + 1;
-  Shape shape;
-  std::vector<IntegerVector> basis;
-  std::vector<std::size_t> pivots;
-  for (const Hyperplane& h : arrangement.hyperplanes()) {
-    IntegerVector row = h.coefficients;
-    for (std::size_t j = 0; j < basis.size(); ++j)
-      if (sgn(row[pivots[j]]) != 0) eliminate(row.data(), basis[j].data(), pivots[j], width, nullptr);
-    std::size_t pivot = normalize(row.data(), width);
-    if (pivot == no_pivot) {
-      if (sgn(row[0]) != 0) shape.central = false;  // 0 = b ≠ 0 follows: no common point
-      continue;
-    }
-    basis.push_back(std::move(row));
-    pivots.push_back(pivot);
-  }
-  shape.rank = basis.size();
-  return shape;
-}
 
 /*! what a lattice computation produces: Σ μ per rank, and the flats when asked for. */
 struct LatticeResult {
@@ -87,7 +60,7 @@ struct LatticeResult {
 template <class Num>
 class LatticeBuilder {
  public:
-  LatticeBuilder(const Arrangement& arrangement, const Shape& shape, const RunControl& control, bool keep_flats)
+  LatticeBuilder(const Arrangement& arrangement, const ArrangementShape& shape, const RunControl& control, bool keep_flats)
       : control_(control),
         keep_flats_(keep_flats),
         shape_(shape),
@@ -332,7 +305,7 @@ class LatticeBuilder {
 
   const RunControl& control_;
   bool keep_flats_;
-  Shape shape_;
+  ArrangementShape shape_;
   std::size_t m_, width_, words_;
   std::vector<Num> rows_;       // m × width: the hyperplanes
   std::vector<Level> levels_;   // index = rank
@@ -350,7 +323,7 @@ class LatticeBuilder {
 };
 
 LatticeResult compute_lattice(const Arrangement& arrangement, const RunControl& control, bool keep_flats) {
-  Shape shape = shape_of(arrangement);
+  ArrangementShape shape = arrangement_shape(arrangement);
   try {
     return LatticeBuilder<std::int64_t>(arrangement, shape, control, keep_flats).run();
   } catch (const MachineOverflow&) {
@@ -366,6 +339,28 @@ CharacteristicPolynomial polynomial_from_ranks(std::size_t dimension, const std:
 }
 
 }  // namespace
+
+// One elimination over all rows (b, a), pivots in the normal part.
+ArrangementShape arrangement_shape(const Arrangement& arrangement) {
+  const std::size_t width = arrangement.dimension() + 1;
+  ArrangementShape shape;
+  std::vector<IntegerVector> basis;
+  std::vector<std::size_t> pivots;
+  for (const Hyperplane& h : arrangement.hyperplanes()) {
+    IntegerVector row = h.coefficients;
+    for (std::size_t j = 0; j < basis.size(); ++j)
+      if (sgn(row[pivots[j]]) != 0) detail::eliminate(row.data(), basis[j].data(), pivots[j], width, nullptr);
+    std::size_t pivot = detail::normalize(row.data(), width);
+    if (pivot == detail::no_pivot) {
+      if (sgn(row[0]) != 0) shape.central = false;  // 0 = b ≠ 0 follows: no common point
+      continue;
+    }
+    basis.push_back(std::move(row));
+    pivots.push_back(pivot);
+  }
+  shape.rank = basis.size();
+  return shape;
+}
 
 std::vector<std::size_t> IntersectionLattice::flats_per_rank() const {
   std::vector<std::size_t> counts;

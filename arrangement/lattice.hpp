@@ -44,6 +44,15 @@ struct CharacteristicPolynomial {
   std::size_t rank() const;
 };
 
+/*! the rank of the normals, and whether all hyperplanes share a point (anywhere, not only the origin). */
+struct ArrangementShape {
+  std::size_t rank = 0;
+  bool central = true;
+};
+
+/*! returns the rank and centrality of `arrangement` (exact fraction-free elimination). */
+ArrangementShape arrangement_shape(const Arrangement& arrangement);
+
 /*! returns χ as text, highest degree first, e.g. "t^3 - 3*t^2 + 2*t". */
 std::string to_string(const CharacteristicPolynomial& chi);
 

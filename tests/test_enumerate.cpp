@@ -115,6 +115,12 @@ TEST_CASE("boundedness follows the recession cone", "[enumerate][bounded]") {
   CHECK_FALSE(strip_tester.is_bounded("-+"));
   CHECK(strip_solver.solves() == 0);
   CHECK(normal_rank(strips) == 1);
+  // Three lines through (1, 1), not the origin: central, so every region is a cone, again without an LP.
+  Arrangement pencil = make_arrangement(2, {{-1, 1, 0}, {-1, 0, 1}, {-2, 1, 1}});
+  StrictFeasibilitySolver pencil_solver(pencil);
+  BoundednessTester pencil_tester(pencil, pencil_solver);
+  CHECK_FALSE(pencil_tester.is_bounded("+-+"));
+  CHECK(pencil_solver.recession_solves() == 0);
   CHECK(normal_rank(triangle) == 2);
 }
 
