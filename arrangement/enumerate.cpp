@@ -66,13 +66,17 @@ RegionEnumerator::RegionEnumerator(const Arrangement& arrangement, EnumerationOp
     : arrangement_(arrangement), options_(std::move(options)), solver_(arrangement, options_.exact_lp) {}
 
 void RegionEnumerator::run(const RegionSink& sink) {
-  const std::size_t m = arrangement_.size();
-  const RunControl& control = options_.control;
-  std::vector<Node> stack;
   Point origin;
   origin.coordinates.assign(arrangement_.dimension() + 1, 0);
   origin.coordinates[0] = 1;
-  stack.push_back(Node{0, std::string(), std::move(origin), {}});
+  run_in_cell(std::string(), origin, sink);
+}
+
+void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& witness, const RegionSink& sink) {
+  const std::size_t m = arrangement_.size();
+  const RunControl& control = options_.control;
+  std::vector<Node> stack;
+  stack.push_back(Node{cell_signs.size(), cell_signs, witness, {}});
   Region region;
   while (!stack.empty()) {
     Node node = std::move(stack.back());

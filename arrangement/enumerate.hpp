@@ -55,6 +55,10 @@ class RegionEnumerator {
 
   /*! enumerates every region once, in a deterministic order. \throws LimitReached on a user limit. */
   void run(const RegionSink& sink);
+  /*! enumerates the regions inside the open cell where hyperplanes 0..p−1 have the signs `cell_signs`
+   * (p = its length): every LP keeps those conditions, and only hyperplanes p..m−1 split. `witness` must lie
+   * strictly inside the cell. The regions' sign vectors start with `cell_signs`. */
+  void run_in_cell(const std::string& cell_signs, const Point& witness, const RegionSink& sink);
 
   const EnumerationStats& stats() const { return stats_; }
   /*! the Farkas certificates found (only with keep_farkas). */

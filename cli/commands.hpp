@@ -17,5 +17,9 @@ Command add_count_command(CLI::App& app);
 Command add_enumerate_command(CLI::App& app);
 Command add_check_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
+Command add_cnn_command(CLI::App& app);
+Command add_formula_command(CLI::App& app);
+Command add_random_command(CLI::App& app);
+Command add_sample_command(CLI::App& app);
 
 }  // namespace chamber::cli

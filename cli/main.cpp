@@ -11,16 +11,18 @@
 
 int main(int argc, char** argv) {
   using namespace chamber;
-  CLI::App app{"chamber: exact regions of hyperplane arrangements, with certificates"};
+  CLI::App app{"chamber: exact regions of hyperplane arrangements and linear regions of ReLU networks, with certificates"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "chamber 0.1.0");
   std::vector<cli::Command> commands{cli::add_count_command(app), cli::add_enumerate_command(app),
-                                     cli::add_check_command(app), cli::add_info_command(app)};
+                                     cli::add_check_command(app), cli::add_info_command(app),
+                                     cli::add_cnn_command(app),   cli::add_formula_command(app),
+                                     cli::add_random_command(app), cli::add_sample_command(app)};
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const cli::Command& command : commands) known = known || command.app->get_name() == argv[1];
     if (!known) {
-      std::cerr << "chamber: error: unknown command '" << argv[1] << "' (commands: count, enumerate, check, info)"
+      std::cerr << "chamber: error: unknown command '" << argv[1] << "' (commands: count, enumerate, check, info, cnn, formula, random, sample)"
                 << std::endl;
       return 2;
     }

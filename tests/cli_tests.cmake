@@ -59,3 +59,57 @@ endforeach()
 add_test(NAME cli:certificate_roundtrip
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/certificate_roundtrip.sh ${CHAMBER_BIN} ${EXAMPLE}
                  ${CMAKE_CURRENT_BINARY_DIR}/roundtrip)
+
+# Networks: exact counts, the eq. (4) verdict, formulas, random networks, sampling.
+set(NETWORK ${CMAKE_CURRENT_SOURCE_DIR}/data/networks/cnn_3x3x1_f2x2_s1_c2.json)
+set(MALFORMED_NETWORKS ${CMAKE_CURRENT_SOURCE_DIR}/data/malformed_networks)
+chamber_cli_test(cnn_text 0 "linear regions: 255" ${CHAMBER_BIN} cnn ${NETWORK})
+chamber_cli_test(cnn_structural 0 "verdict: fails-structural" ${CHAMBER_BIN} cnn ${NETWORK})
+chamber_cli_test(cnn_json_eq4 0 "\"eq4\": 256" ${CHAMBER_BIN} cnn ${NETWORK} --json)
+chamber_cli_test(cnn_json_verdict 0 "\"verdict\": \"fails-structural\"" ${CHAMBER_BIN} cnn ${NETWORK} --json)
+chamber_cli_test(cnn_json_prop2 0 "\"condition_i\": false" ${CHAMBER_BIN} cnn ${NETWORK} --json)
+chamber_cli_test(cnn_box 0 "\"regions\": [0-9]+" ${CHAMBER_BIN} cnn ${NETWORK} --box -1,1 --json)
+chamber_cli_test(cnn_bad_box 2 "--box" ${CHAMBER_BIN} cnn ${NETWORK} --box 1,0)
+chamber_cli_test(cnn_arrangement 0 "regions: 255" sh -c
+  "${CHAMBER_BIN} cnn ${NETWORK} --arrangement ${CMAKE_CURRENT_BINARY_DIR}/first_layer.arr --quiet >/dev/null && ${CHAMBER_BIN} count ${CMAKE_CURRENT_BINARY_DIR}/first_layer.arr")
+chamber_cli_test(cnn_max_regions 4 "region limit of 10" ${CHAMBER_BIN} cnn ${NETWORK} --max-regions 10)
+chamber_cli_test(cnn_sampled 0 "\"distinct_patterns\": [0-9]+" ${CHAMBER_BIN} cnn ${NETWORK} --samples 2000 --json)
+chamber_cli_test(cnn_breakpoints 0 "breakpoints: \\[\"" sh -c
+  "${CHAMBER_BIN} random --input 1x1x1 --linear 3 --linear 3 --seed 2 -o ${CMAKE_CURRENT_BINARY_DIR}/mlp1d.json >/dev/null && ${CHAMBER_BIN} cnn ${CMAKE_CURRENT_BINARY_DIR}/mlp1d.json")
+chamber_cli_test(formula_table1 0 "\"eq4\": 40" ${CHAMBER_BIN} formula --input 1x1x3 --conv 3:1x2:1 --json)
+chamber_cli_test(formula_table1_theorem1 0 "\"theorem1\": 42" ${CHAMBER_BIN} formula --input 1x1x3 --conv 3:1x2:1 --json)
+chamber_cli_test(formula_table2_lower 0 "\"theorem5_lower\": 120" ${CHAMBER_BIN} formula --input 1x1x4 --conv 2:1x2:1 --conv 2:1x2:1 --json)
+chamber_cli_test(formula_table2_upper 0 "\"theorem5_upper\": 880" ${CHAMBER_BIN} formula --input 1x1x4 --conv 2:1x2:1 --conv 2:1x2:1 --json)
+chamber_cli_test(formula_refutation 0 "eq. \\(4\\): 256" ${CHAMBER_BIN} formula --input 1x3x3 --conv 2:2x2:1)
+chamber_cli_test(formula_fc 0 "\"serra_upper\"" ${CHAMBER_BIN} formula --input 1x1x2 --linear 4 --linear 4 --json)
+chamber_cli_test(formula_parameters 0 "\"parameters\": 10" ${CHAMBER_BIN} formula --input 1x3x3 --conv 2:2x2:1 --json)
+chamber_cli_test(formula_bad_conv 2 "--conv '2:2x:1'" ${CHAMBER_BIN} formula --input 1x3x3 --conv 2:2x:1)
+chamber_cli_test(formula_kernel_too_large 2 "larger than its input" ${CHAMBER_BIN} formula --input 1x3x3 --conv 2:4x4:1)
+chamber_cli_test(formula_bad_input 2 "--input" ${CHAMBER_BIN} formula --input 1x3 --conv 2:2x2:1)
+chamber_cli_test(random_bad_weights 2 "weight distribution" ${CHAMBER_BIN} random --input 1x3x3 --conv 2:2x2:1
+                 --weights gauss -o ${CMAKE_CURRENT_BINARY_DIR}/never.json)
+chamber_cli_test(sample_json 0 "\"distinct_patterns\": [0-9]+" ${CHAMBER_BIN} sample ${NETWORK} --samples 1000 --json)
+chamber_cli_test(sample_bad_sigma 2 "sigma" ${CHAMBER_BIN} sample ${NETWORK} --sigma -1)
+add_test(NAME cli:network_certificate_roundtrip
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/network_roundtrip.sh ${CHAMBER_BIN} ${NETWORK}
+                 ${CMAKE_CURRENT_BINARY_DIR}/network_roundtrip)
+
+# Malformed network files exit 2 naming the file and the field path, for every command that reads them.
+set(MALFORMED_NETWORK_CASES
+  "empty.json: not valid JSON"
+  "unknown_type.json: layers\\[0\\].type: unknown layer type"
+  "wrong_shape.json: layers\\[0\\].weight\\[0\\]\\[0\\]\\[1\\]: expected 2 entries"
+  "kernel_too_large.json: layers\\[0\\].kernel_size: kernel 4x2 is larger"
+  "stride_zero.json: layers\\[0\\].stride: stride must be at least 1"
+  "missing_bias.json: layers\\[0\\]: missing field \"bias\""
+  "non_numeric.json: layers\\[0\\].weight\\[0\\]\\[0\\]\\[1\\]\\[0\\]: expected a number"
+  "linear_wrong_width.json: layers\\[1\\].weight\\[1\\]: expected 4 entries"
+  "no_layers.json: layers: no layers"
+  "bad_input_shape.json: input_shape: expected \\[channels, height, width\\]")
+foreach(case IN LISTS MALFORMED_NETWORK_CASES)
+  string(REGEX MATCH "^[a-z_]+" stem "${case}")
+  foreach(command cnn sample)
+    chamber_cli_test(malformed_network_${command}_${stem} 2 "${case}" ${CHAMBER_BIN} ${command} ${MALFORMED_NETWORKS}/${stem}.json)
+  endforeach()
+endforeach()
+chamber_cli_test(missing_network 2 "no-such.json" ${CHAMBER_BIN} cnn ${MALFORMED_NETWORKS}/no-such.json)

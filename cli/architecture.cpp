@@ -1,0 +1,154 @@
+#include "cli/architecture.hpp"
+
+#include "arrangement/errors.hpp"
+
+#include <charconv>
+
+namespace chamber::cli {
+
+namespace {
+
+/*! parses a positive integer of at most 10^6 (every size here is a small count). */
+std::optional<std::size_t> parse_size(const std::string& text) {
+  std::size_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value == 0 || value > 1000000) return std::nullopt;
+  return value;
+}
+
+/*! splits "AxB" (or "AxBxC") into sizes; nothing when a part is not a size. */
+std::optional<std::vector<std::size_t>> parse_sizes(const std::string& text, std::size_t parts) {
+  std::vector<std::size_t> sizes;
+  std::size_t start = 0;
+  for (std::size_t p = 0; p < parts; ++p) {
+    std::size_t end = p + 1 == parts ? text.size() : text.find('x', start);
+    if (end == std::string::npos) return std::nullopt;
+    auto value = parse_size(text.substr(start, end - start));
+    if (!value) return std::nullopt;
+    sizes.push_back(*value);
+    start = end + 1;
+  }
+  return sizes;
+}
+
+}  // namespace
+
+void add_architecture_options(CLI::App& command, ArchitectureOptions& options) {
+  command.add_option("--input", options.input, "Input shape CxHxW (channels x height x width)")->required();
+  command.add_option("--conv", options.conv,
+                     "A conv layer K:KHxKW:S (K filters of KHxKW, stride S or SHxSW); repeat for more layers");
+  command.add_option("--linear", options.linear, "A fully connected layer with U units; repeat, after the conv layers");
+}
+
+Architecture parse_architecture(const ArchitectureOptions& options) {
+  Architecture architecture;
+  auto input = parse_sizes(options.input, 3);
+  if (!input) throw InputError("--input: expected CxHxW with positive sizes, found '" + options.input + "'");
+  architecture.input = Shape{(*input)[0], (*input)[1], (*input)[2]};
+  for (const std::string& text : options.conv) {
+    const std::string why = "--conv '" + text + "': expected K:KHxKW:S or K:KHxKW:SHxSW with positive sizes";
+    const std::size_t first = text.find(':');
+    const std::size_t second = first == std::string::npos ? first : text.find(':', first + 1);
+    if (second == std::string::npos) throw InputError(why);
+    auto filters = parse_size(text.substr(0, first));
+    auto kernel = parse_sizes(text.substr(first + 1, second - first - 1), 2);
+    const std::string stride_text = text.substr(second + 1);
+    auto stride = stride_text.find('x') == std::string::npos ? parse_sizes(stride_text, 1) : parse_sizes(stride_text, 2);
+    if (!filters || !kernel || !stride) throw InputError(why);
+    LayerSpec spec;
+    spec.conv = true;
+    spec.channels_or_units = *filters;
+    spec.kernel_h = (*kernel)[0];
+    spec.kernel_w = (*kernel)[1];
+    spec.stride_h = (*stride)[0];
+    spec.stride_w = stride->size() == 2 ? (*stride)[1] : (*stride)[0];
+    architecture.layers.push_back(spec);
+  }
+  for (const std::string& text : options.linear) {
+    auto units = parse_size(text);
+    if (!units) throw InputError("--linear '" + text + "': expected a positive number of units");
+    LayerSpec spec;
+    spec.conv = false;
+    spec.channels_or_units = *units;
+    architecture.layers.push_back(spec);
+  }
+  if (architecture.layers.empty()) throw InputError("no layers: give at least one --conv or --linear");
+  architecture.shapes();  // checks that every kernel fits
+  return architecture;
+}
+
+std::vector<ConvSpec> Architecture::conv_layers() const {
+  std::vector<ConvSpec> convs;
+  for (const LayerSpec& spec : layers)
+    if (spec.conv)
+      convs.push_back(ConvSpec{spec.channels_or_units, spec.kernel_h, spec.kernel_w, spec.stride_h, spec.stride_w});
+  return convs;
+}
+
+std::vector<std::size_t> Architecture::linear_widths() const {
+  std::vector<std::size_t> widths;
+  for (const LayerSpec& spec : layers)
+    if (!spec.conv) widths.push_back(spec.channels_or_units);
+  return widths;
+}
+
+std::vector<Shape> Architecture::shapes() const {
+  std::vector<Shape> shapes;
+  Shape in = input;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const LayerSpec& spec = layers[l];
+    if (spec.conv) {
+      if (spec.kernel_h > in.height || spec.kernel_w > in.width)
+        throw InputError("--conv layer " + std::to_string(l + 1) + ": kernel " + std::to_string(spec.kernel_h) + "x" +
+                         std::to_string(spec.kernel_w) + " larger than its input " + std::to_string(in.height) + "x" +
+                         std::to_string(in.width));
+      in = Shape{spec.channels_or_units, (in.height - spec.kernel_h) / spec.stride_h + 1,
+                 (in.width - spec.kernel_w) / spec.stride_w + 1};
+    } else {
+      in = Shape{spec.channels_or_units, 1, 1};
+    }
+    shapes.push_back(in);
+  }
+  return shapes;
+}
+
+nlohmann::json layers_json(const Architecture& architecture) {
+  nlohmann::json layers = nlohmann::json::array();
+  const std::vector<Shape> shapes = architecture.shapes();
+  for (std::size_t l = 0; l < architecture.layers.size(); ++l) {
+    const LayerSpec& spec = architecture.layers[l];
+    const Shape& out = shapes[l];
+    nlohmann::json layer;
+    if (spec.conv) {
+      layer = {{"type", "conv2d"},
+               {"out_channels", spec.channels_or_units},
+               {"kernel_size", {spec.kernel_h, spec.kernel_w}},
+               {"stride", {spec.stride_h, spec.stride_w}}};
+    } else {
+      layer = {{"type", "linear"}, {"out_features", spec.channels_or_units}};
+    }
+    layer["output_shape"] = {out.channels, out.height, out.width};
+    layer["neurons"] = out.size();
+    layers.push_back(std::move(layer));
+  }
+  return layers;
+}
+
+std::string describe_layers(const Network& network) {
+  std::string text;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    const Shape out = network.layer_output_shape(l);
+    if (!text.empty()) text += "; ";
+    if (const auto* conv = std::get_if<Conv2d>(&network.layers[l])) {
+      text += "conv2d " + std::to_string(conv->out_channels) + " filters " + std::to_string(conv->kernel_h) + "x" +
+              std::to_string(conv->kernel_w) + " stride " + std::to_string(conv->stride_h) +
+              (conv->stride_w != conv->stride_h ? "x" + std::to_string(conv->stride_w) : std::string());
+    } else {
+      text += "linear " + std::to_string(std::get<Linear>(network.layers[l]).out_features) + " units";
+    }
+    text += " -> " + std::to_string(out.channels) + "x" + std::to_string(out.height) + "x" + std::to_string(out.width);
+  }
+  return text;
+}
+
+}  // namespace chamber::cli

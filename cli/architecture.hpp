@@ -1,0 +1,45 @@
+// Architectures on the command line: --input CxHxW, --conv K:KHxKW:S (or :SHxSW), --linear U.
+#pragma once
+
+#include "cnn/formulas.hpp"
+#include "cnn/network.hpp"
+#include "cnn/random_network.hpp"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace chamber::cli {
+
+struct ArchitectureOptions {
+  std::string input;
+  std::vector<std::string> conv;
+  std::vector<std::string> linear;
+};
+
+/*! adds --input (required), --conv and --linear (repeatable; conv layers come first). */
+void add_architecture_options(CLI::App& command, ArchitectureOptions& options);
+
+/*! an architecture without weights: the input shape and the layers in order (conv layers, then linear). */
+struct Architecture {
+  Shape input;
+  std::vector<LayerSpec> layers;
+
+  std::vector<ConvSpec> conv_layers() const;
+  std::vector<std::size_t> linear_widths() const;
+  /*! returns the output shape of every layer (Lemma 1). \throws InputError when a kernel does not fit. */
+  std::vector<Shape> shapes() const;
+};
+
+/*! parses and checks the options. \throws InputError naming the option and the text. */
+Architecture parse_architecture(const ArchitectureOptions& options);
+
+/*! returns one JSON object per layer (type, sizes, output shape). */
+nlohmann::json layers_json(const Architecture& architecture);
+
+/*! returns "conv2d 2 filters 2x2 stride 1" style descriptions, one per layer of `network`. */
+std::string describe_layers(const Network& network);
+
+}  // namespace chamber::cli

@@ -1,0 +1,246 @@
+// chamber cnn NET.json: the exact number of linear regions of a ReLU network, with its certificate, beside every
+// closed form that applies; for one conv layer also the Prop. 2 check and a verdict on eq. (4).
+#include "arrangement/arr_io.hpp"
+#include "arrangement/errors.hpp"
+#include "cli/architecture.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cnn/formulas.hpp"
+#include "cnn/linear_regions.hpp"
+#include "cnn/region_certificate.hpp"
+#include "cnn/sampling.hpp"
+#include "cnn/verdict.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <set>
+
+namespace chamber::cli {
+
+namespace {
+
+struct CnnOptions {
+  std::string network;
+  std::string certificate;
+  std::string arrangement;
+  std::string regions;
+  std::string box;
+  bool no_verdict = false;
+  std::optional<std::uint64_t> samples;
+  double sigma = 3;
+  std::uint64_t seed = 1;
+  CommonOptions common;
+};
+
+/*! the interval lo < x < hi of a region of a network on a 1-D input (nothing = unbounded on that side). */
+struct Interval {
+  std::optional<Rational> lo, hi;
+};
+
+Interval interval_of(const IntegerNetwork& network, const LinearRegion& region, const std::optional<Box>& box) {
+  Interval interval;
+  if (box) interval = {box->lo, box->hi};
+  const std::vector<IntegerVector> forms = all_forms(network, region.pattern);
+  for (std::size_t k = 0; k < forms.size(); ++k) {
+    if (is_constant(forms[k])) continue;
+    // σ (c + a x) > 0 with a ≠ 0: x > −c/a when σ a > 0, else x < −c/a.
+    Rational root(-forms[k][0], forms[k][1]);
+    root.canonicalize();
+    const bool lower = (region.pattern[k] == '+') == (sgn(forms[k][1]) > 0);
+    if (lower && (!interval.lo || root > *interval.lo)) interval.lo = root;
+    if (!lower && (!interval.hi || root < *interval.hi)) interval.hi = root;
+  }
+  return interval;
+}
+
+/*! the closed forms that apply to the network's architecture (no weights). */
+nlohmann::json architecture_bounds(const Network& network) {
+  nlohmann::json out;
+  std::vector<ConvSpec> convs;
+  std::vector<std::size_t> widths;
+  for (const Layer& layer : network.layers) {
+    if (const auto* conv = std::get_if<Conv2d>(&layer))
+      convs.push_back(ConvSpec{conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h, conv->stride_w});
+    else
+      widths.push_back(std::get<Linear>(layer).out_features);
+  }
+  const InputShape input{network.input.channels, network.input.height, network.input.width};
+  const std::size_t n0 = network.input_dimension();
+  out["lemma2"] = json_integer(lemma2(network.hidden_neurons()));
+  if (convs.size() >= 2 && widths.empty()) {
+    out["theorem5_lower"] = json_integer(theorem5_lower(input, convs));
+    out["theorem5_upper"] = json_integer(theorem5_upper(input, convs));
+  }
+  if (convs.empty()) {
+    if (widths.size() == 1) out["theorem1"] = json_integer(theorem1(n0, widths[0]));
+    out["montufar_lower"] = json_integer(montufar_lower(n0, widths));
+    out["serra_upper"] = json_integer(serra_upper(n0, widths));
+  }
+  return out;
+}
+
+nlohmann::json layers_of(const Network& network) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    const Shape out = network.layer_output_shape(l);
+    nlohmann::json layer;
+    if (const auto* conv = std::get_if<Conv2d>(&network.layers[l]))
+      layer = {{"type", "conv2d"},
+               {"out_channels", conv->out_channels},
+               {"kernel_size", {conv->kernel_h, conv->kernel_w}},
+               {"stride", {conv->stride_h, conv->stride_w}}};
+    else
+      layer = {{"type", "linear"}, {"out_features", std::get<Linear>(network.layers[l]).out_features}};
+    layer["output_shape"] = {out.channels, out.height, out.width};
+    layer["neurons"] = out.size();
+    layers.push_back(std::move(layer));
+  }
+  return layers;
+}
+
+std::ofstream open_output(const std::string& path) {
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot write file");
+  return out;
+}
+
+int run_cnn(const CnnOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const Network network = read_network_file(options.network);
+  std::optional<Box> box;
+  if (!options.box.empty()) box = parse_box(options.box, "--box");
+  RunControl control = make_run_control(options.common);
+  const bool one_conv = network.layers.size() == 1 && std::holds_alternative<Conv2d>(network.layers[0]);
+
+  if (!options.arrangement.empty()) {
+    LayerArrangement first = first_layer_arrangement(network);
+    std::ofstream out = open_output(options.arrangement);
+    write_arr(out, first.arrangement,
+              "first layer of " + options.network + " (" + std::to_string(first.merge.duplicates) +
+                  " duplicate hyperplanes merged, " + std::to_string(first.constant_neurons.size()) +
+                  " constant neurons left out)");
+  }
+
+  LinearRegionEnumerator enumerator(network, LinearRegionOptions{control, options.common.exact_lp, box});
+  std::optional<NetworkCertificateBuilder> builder;
+  if (!options.certificate.empty()) builder.emplace(network, box, options.common.exact_lp);
+  std::optional<std::ofstream> regions_out;
+  if (!options.regions.empty()) regions_out = open_output(options.regions);
+  const bool one_dimensional = network.input_dimension() == 1;
+  std::vector<Interval> intervals;
+  enumerator.run([&](const LinearRegion& region) {
+    if (builder) builder->add_region(region);
+    if (regions_out) {
+      nlohmann::json witness = nlohmann::json::array();
+      for (const Rational& v : region.witness.to_rationals()) witness.push_back(to_string(v));
+      *regions_out << nlohmann::json{{"pattern", region.pattern}, {"witness", witness}}.dump() << '\n';
+    }
+    if (one_dimensional) intervals.push_back(interval_of(enumerator.integer_form(), region, box));
+  });
+  const LinearRegionStats& stats = enumerator.stats();
+  const Integer regions(static_cast<unsigned long>(stats.regions));
+  if (builder) {
+    builder->complete(control);
+    std::ofstream out = open_output(options.certificate);
+    builder->write(out);
+  }
+
+  nlohmann::json out;
+  out["network"] = options.network;
+  out["regions"] = stats.regions;
+  out["input_dimension"] = network.input_dimension();
+  out["hidden_neurons"] = network.hidden_neurons();
+  out["layers"] = layers_of(network);
+  out["cells_per_layer"] = stats.cells_per_layer;
+  out["box"] = box ? nlohmann::json::array({to_string(box->lo), to_string(box->hi)}) : nlohmann::json();
+  out["lp_solves"] = stats.lp_solves;
+  out["lp_paths"] = lp_paths_json(stats.lp_paths);
+  const nlohmann::json bounds = architecture_bounds(network);
+  for (const auto& [key, value] : bounds.items()) out[key] = value;
+
+  std::optional<nlohmann::json> verdict;
+  if (one_conv && !box && !options.no_verdict) {
+    verdict = to_json(judge_eq4(network, regions, VerdictOptions{}));
+    for (const auto& [key, value] : verdict->items()) out[key] = value;
+  }
+  if (one_dimensional) {
+    std::sort(intervals.begin(), intervals.end(), [](const Interval& a, const Interval& b) {
+      return a.lo && (!b.lo || *a.lo < *b.lo);
+    });
+    nlohmann::json breakpoints = nlohmann::json::array();
+    for (const Interval& interval : intervals)
+      if (interval.lo && (!box || *interval.lo != box->lo)) breakpoints.push_back(to_string(*interval.lo));
+    out["breakpoints"] = breakpoints;
+  }
+  std::optional<SampleResult> sampled;
+  if (options.samples) {
+    SampleOptions sample{*options.samples, options.sigma, options.seed, control};
+    sampled = sample_patterns(network, sample);
+    out["sampled"] = {{"samples", sampled->samples},
+                      {"sigma", options.sigma},
+                      {"seed", options.seed},
+                      {"distinct_patterns", sampled->distinct_patterns}};
+    if (sampled->distinct_patterns > stats.regions)
+      throw InternalError("sampling found " + std::to_string(sampled->distinct_patterns) +
+                          " activation patterns, more than the exact count " + std::to_string(stats.regions));
+  }
+  if (builder) {
+    out["certificate"] = options.certificate;
+    out["certificate_lp_solves"] = builder->stats().lp_solves;
+    out["farkas_entries"] = builder->farkas_entries();
+  }
+  out["seconds"] = seconds_since(start);
+
+  if (options.common.json) {
+    std::cout << out.dump(2) << std::endl;
+    return 0;
+  }
+  std::cout << options.network << ": input " << network.input.channels << "x" << network.input.height << "x"
+            << network.input.width << "; " << describe_layers(network) << " (" << network.hidden_neurons()
+            << " hidden neurons)\n";
+  std::cout << "linear regions: " << stats.regions << (box ? " in the box (" + options.box + ")^n" : std::string())
+            << " (exact; " << stats.lp_solves << " LPs)\n";
+  for (const char* key : {"eq4", "theorem1", "theorem5_lower", "theorem5_upper", "montufar_lower", "serra_upper",
+                          "lemma2"})
+    if (out.contains(key)) std::cout << "  " << key << ": " << out[key].dump() << '\n';
+  if (verdict) {
+    const nlohmann::json& prop2 = (*verdict)["prop2"];
+    auto condition = [](const nlohmann::json& c) { return c.is_null() ? "undecided" : c.get<bool>() ? "holds" : "fails"; };
+    std::cout << "  Prop. 2: condition (i) " << condition(prop2["condition_i"]) << ", condition (ii) "
+              << condition(prop2["condition_ii"]) << '\n';
+    std::cout << "verdict: " << (*verdict)["verdict"].get<std::string>() << " - "
+              << (*verdict)["conclusion"].get<std::string>() << '\n';
+  }
+  if (one_dimensional) std::cout << "breakpoints: " << out["breakpoints"].dump() << '\n';
+  if (sampled)
+    std::cout << "sampled: " << sampled->distinct_patterns << " patterns in " << sampled->samples
+              << " samples (a lower bound)\n";
+  if (builder)
+    std::cout << "certificate: " << options.certificate << " (" << builder->regions() << " regions, "
+              << builder->farkas_entries() << " Farkas entries); verify with: chamber check " << options.certificate
+              << '\n';
+  return 0;
+}
+
+}  // namespace
+
+Command add_cnn_command(CLI::App& app) {
+  auto options = std::make_shared<CnnOptions>();
+  CLI::App* command =
+      app.add_subcommand("cnn", "Exact linear regions of a ReLU network (conv2d/linear), with closed forms and verdicts");
+  command->add_option("NETWORK", options->network, "Network file (JSON, format chamber-network)")->required();
+  command->add_option("--certificate", options->certificate, "Write a certificate that `chamber check` verifies");
+  command->add_option("--arrangement", options->arrangement, "Write the first layer's arrangement as .arr");
+  command->add_option("--regions", options->regions, "Write every region (pattern, witness) as JSON lines");
+  command->add_option("--box", options->box, "Count only regions meeting the open box LO < x_i < HI (LO,HI)");
+  command->add_flag("--no-verdict", options->no_verdict, "Skip the Prop. 2 search and the eq. (4) verdict");
+  command->add_option("--samples", options->samples, "Also run the sampling estimate with this many samples");
+  command->add_option("--sigma", options->sigma, "Sampling: standard deviation of the inputs")->capture_default_str();
+  command->add_option("--seed", options->seed, "Sampling: seed")->capture_default_str();
+  add_common_options(*command, options->common, true);
+  return {command, [options] { return run_cnn(*options); }};
+}
+
+}  // namespace chamber::cli

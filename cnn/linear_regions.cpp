@@ -1,0 +1,226 @@
+#include "cnn/linear_regions.hpp"
+
+#include "arrangement/enumerate.hpp"
+#include "arrangement/errors.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace chamber {
+
+Box parse_box(const std::string& text, const std::string& what) {
+  const std::size_t comma = text.find(',');
+  std::optional<Rational> lo, hi;
+  if (comma != std::string::npos) {
+    lo = parse_rational(text.substr(0, comma));
+    hi = parse_rational(text.substr(comma + 1));
+  }
+  if (!lo || !hi) throw InputError(what + ": expected LO,HI (two exact numbers), found '" + text + "'");
+  if (!(*lo < *hi)) throw InputError(what + ": LO must be smaller than HI, found '" + text + "'");
+  return Box{*lo, *hi};
+}
+
+std::size_t IntegerNetwork::layer_of(std::size_t neuron) const {
+  auto it = std::upper_bound(first_neuron.begin(), first_neuron.end(), neuron);
+  return static_cast<std::size_t>(it - first_neuron.begin()) - 1;
+}
+
+IntegerNetwork integer_network(const Network& network) {
+  IntegerNetwork result;
+  result.input_dimension = network.input_dimension();
+  result.first_neuron.push_back(0);
+  Integer previous_scale = 1;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    std::vector<RationalVector> rows = affine_rows(network, l);
+    // t clears the denominators of the weights and of S_{l−1}·b: z' = t·S_{l−1}·b + t·a·y' with y' = S_{l−1}·y.
+    Integer t = 1;
+    for (RationalVector& row : rows) {
+      row[0] *= previous_scale;
+      for (const Rational& v : row) mpz_lcm(t.get_mpz_t(), t.get_mpz_t(), v.get_den_mpz_t());
+    }
+    std::vector<IntegerVector> integer_rows;
+    integer_rows.reserve(rows.size());
+    for (const RationalVector& row : rows) {
+      IntegerVector r(row.size());
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        Rational scaled = row[i] * t;
+        r[i] = scaled.get_num();
+      }
+      integer_rows.push_back(std::move(r));
+    }
+    previous_scale *= t;
+    result.scale.push_back(previous_scale);
+    result.first_neuron.push_back(result.first_neuron.back() + integer_rows.size());
+    result.rows.push_back(std::move(integer_rows));
+  }
+  return result;
+}
+
+std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
+                                       const std::vector<IntegerVector>& previous) {
+  if (layer == 0) return network.rows[0];
+  const std::size_t width = network.input_dimension + 1;
+  const std::size_t offset = network.first_neuron[layer - 1];
+  std::vector<IntegerVector> forms;
+  forms.reserve(network.rows[layer].size());
+  for (const IntegerVector& row : network.rows[layer]) {
+    IntegerVector form(width, 0);
+    form[0] = row[0];
+    for (std::size_t i = 1; i < row.size(); ++i) {
+      if (sgn(row[i]) == 0 || pattern[offset + i - 1] != '+') continue;
+      const IntegerVector& input = previous[i - 1];
+      for (std::size_t c = 0; c < width; ++c)
+        mpz_addmul(form[c].get_mpz_t(), row[i].get_mpz_t(), input[c].get_mpz_t());
+    }
+    forms.push_back(std::move(form));
+  }
+  return forms;
+}
+
+std::vector<IntegerVector> all_forms(const IntegerNetwork& network, const std::string& pattern) {
+  std::vector<IntegerVector> forms, previous;
+  forms.reserve(network.neurons());
+  for (std::size_t l = 0; l < network.layers(); ++l) {
+    previous = layer_forms(network, l, pattern, previous);
+    forms.insert(forms.end(), previous.begin(), previous.end());
+  }
+  return forms;
+}
+
+bool is_constant(const IntegerVector& form) {
+  return std::all_of(form.begin() + 1, form.end(), [](const Integer& v) { return sgn(v) == 0; });
+}
+
+std::vector<Hyperplane> box_faces(const Box& box, std::size_t dimension) {
+  std::vector<Hyperplane> faces;
+  faces.reserve(2 * dimension);
+  for (std::size_t i = 0; i < dimension; ++i) {
+    RationalVector lower(dimension + 1, 0), upper(dimension + 1, 0);
+    lower[0] = -box.lo;
+    lower[1 + i] = 1;
+    upper[0] = box.hi;
+    upper[1 + i] = -1;
+    faces.push_back(Hyperplane::from_rationals(lower));
+    faces.push_back(Hyperplane::from_rationals(upper));
+  }
+  return faces;
+}
+
+/*! a cell of the layers refined so far: constraints (each positive on the cell), a witness inside, the
+ * pattern of those layers, and the forms of the last refined layer. */
+struct LinearRegionEnumerator::Cell {
+  std::vector<Hyperplane> constraints;
+  Point witness;
+  std::string pattern;
+  std::vector<IntegerVector> forms;
+};
+
+LinearRegionEnumerator::LinearRegionEnumerator(const Network& network, LinearRegionOptions options)
+    : network_(integer_network(network)), options_(std::move(options)) {
+  stats_.cells_per_layer.assign(network_.layers(), 0);
+}
+
+void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
+  const std::size_t n = network_.input_dimension;
+  Cell start;
+  RationalVector centre(n, 0);
+  if (options_.box) {
+    start.constraints = box_faces(*options_.box, n);
+    for (Rational& c : centre) c = (options_.box->lo + options_.box->hi) / 2;
+  }
+  start.witness = Point::from_rationals(centre);
+  if (network_.layers() == 0) {
+    ++stats_.regions;
+    sink(LinearRegion{std::string(), start.witness});
+    return;
+  }
+  refine(0, std::move(start), sink);
+}
+
+void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRegionSink& sink) {
+  const RunControl& control = options_.control;
+  if (layer == network_.layers()) {
+    ++stats_.regions;
+    if (control.max_regions && stats_.regions > *control.max_regions)
+      throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+    sink(LinearRegion{std::move(cell.pattern), std::move(cell.witness)});
+    control.report([&] {
+      return "cnn: " + std::to_string(stats_.regions) + " regions, " + std::to_string(stats_.lp_solves) + " LPs";
+    });
+    return;
+  }
+  control.check_time("linear-region enumeration");
+  const std::size_t n = network_.input_dimension;
+  std::vector<IntegerVector> forms = layer_forms(network_, layer, cell.pattern, cell.forms);
+
+  // Constant neurons take their sign; the others become hyperplanes after the cell's constraints.
+  std::string chars(forms.size(), '0');
+  std::vector<std::size_t> split_neurons;
+  std::vector<Hyperplane> hyperplanes = cell.constraints;
+  for (std::size_t k = 0; k < forms.size(); ++k) {
+    if (is_constant(forms[k])) {
+      chars[k] = sgn(forms[k][0]) > 0 ? '+' : sgn(forms[k][0]) < 0 ? '-' : '0';
+      continue;
+    }
+    Hyperplane h{forms[k]};
+    make_primitive(h.coefficients);
+    hyperplanes.push_back(std::move(h));
+    split_neurons.push_back(k);
+  }
+  const std::size_t p = cell.constraints.size();
+  MergeReport merge;
+  Arrangement arrangement(n, hyperplanes, &merge);
+
+  std::vector<Region> leaves;
+  const std::string cell_signs(p, '+');
+  if (arrangement.size() == p) {
+    leaves.push_back(Region{cell_signs, cell.witness});
+  } else {
+    RunControl inner = control;
+    inner.max_regions.reset();
+    inner.progress = nullptr;
+    RegionEnumerator enumerator(arrangement, EnumerationOptions{inner, false, options_.exact_lp});
+    enumerator.run_in_cell(cell_signs, cell.witness,
+                           [&](const Region& region, const std::vector<BlockedHyperplane>&) { leaves.push_back(region); });
+    const LpCounters& c = enumerator.solver().counters();
+    stats_.lp_paths.float_witness += c.float_witness;
+    stats_.lp_paths.float_farkas += c.float_farkas;
+    stats_.lp_paths.exact += c.exact;
+    stats_.lp_solves += enumerator.solver().solves();
+  }
+  stats_.cells_per_layer[layer] += leaves.size();
+
+  // A new hyperplane with one sign on every leaf misses the cell: later LPs need not carry it.
+  std::vector<bool> cuts(arrangement.size(), false);
+  for (std::size_t j = p; j < arrangement.size(); ++j)
+    for (const Region& leaf : leaves)
+      if (leaf.signs[j] != leaves.front().signs[j]) {
+        cuts[j] = true;
+        break;
+      }
+
+  for (Region& leaf : leaves) {
+    Cell child;
+    child.pattern = cell.pattern;
+    std::string layer_chars = chars;
+    for (std::size_t s = 0; s < split_neurons.size(); ++s) {
+      const std::size_t input = p + s;
+      const bool positive = (leaf.signs[merge.merged_index[input]] == '+') != merge.reversed[input];
+      layer_chars[split_neurons[s]] = positive ? '+' : '-';
+    }
+    child.pattern += layer_chars;
+    child.constraints.assign(arrangement.hyperplanes().begin(), arrangement.hyperplanes().begin() + p);
+    for (std::size_t j = p; j < arrangement.size(); ++j) {
+      if (!cuts[j]) continue;
+      Hyperplane h = arrangement[j];
+      if (leaf.signs[j] == '-')
+        for (Integer& v : h.coefficients) v = -v;
+      child.constraints.push_back(std::move(h));
+    }
+    child.witness = std::move(leaf.witness);
+    child.forms = forms;
+    refine(layer + 1, std::move(child), sink);
+  }
+}
+
+}  // namespace chamber

@@ -1,0 +1,111 @@
+// Exact linear regions of a ReLU network (DESIGN.md, "Linear region").
+//
+// Layer by layer: the first layer's pre-activations are affine in the input x and cut the domain into
+// cells (an arrangement enumerated by IncEnu). Inside a cell every later pre-activation is again affine in x
+// (ReLU is fixed by the cell's pattern), so the next layer's hyperplanes are enumerated inside that cell,
+// with the cell's constraints kept in every LP, and so on. A neuron whose pre-activation is constant on a
+// cell (zero weights, or inputs all dead) takes the sign of that constant ('0' when it is identically 0)
+// and does not split the cell; a hyperplane that misses the cell's interior does not split it either.
+//
+// Arithmetic: every layer is scaled by a positive integer so that all weights become integers (scaling a
+// pre-activation by a positive factor keeps every sign, and ReLU commutes with it), and pre-activations are
+// integer rows (c, a1..an) over (1, x). Every decision is exact.
+#pragma once
+
+#include "arrangement/hyperplane.hpp"
+#include "arrangement/lp.hpp"
+#include "arrangement/run_control.hpp"
+#include "cnn/network.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chamber {
+
+/*! the open box lo < x_i < hi for every input coordinate. */
+struct Box {
+  Rational lo, hi;
+};
+
+/*! parses "LO,HI" (exact rationals, LO < HI). \throws InputError naming `what`. */
+Box parse_box(const std::string& text, const std::string& what);
+
+/*! the network with each layer's pre-activations multiplied by a positive integer so that every weight and
+ * bias is an integer. The scaled pre-activation of a neuron of layer l is scale[l] times the true one. */
+struct IntegerNetwork {
+  std::size_t input_dimension = 0;
+  std::vector<std::vector<IntegerVector>> rows;  // rows[l][k] = (b, a) over layer l's (scaled) input
+  std::vector<Integer> scale;                    // S_l > 0
+  std::vector<std::size_t> first_neuron;         // index of layer l's first neuron; back() = neuron count
+
+  std::size_t layers() const { return rows.size(); }
+  std::size_t neurons() const { return first_neuron.back(); }
+  /*! returns the layer of neuron `k`. */
+  std::size_t layer_of(std::size_t neuron) const;
+};
+
+IntegerNetwork integer_network(const Network& network);
+
+/*! returns the (scaled) pre-activation forms (c, a1..an) over (1, x) of layer `layer`'s neurons, given the
+ * pattern characters of all earlier layers in `pattern` (only its first first_neuron[layer] characters are
+ * read): the post-activation of neuron j is its form when pattern[j] == '+' and 0 otherwise. `previous`
+ * holds the forms of layer − 1 (ignored for layer 0). */
+std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
+                                       const std::vector<IntegerVector>& previous);
+
+/*! returns the forms of every neuron under `pattern` (N characters), layer after layer. */
+std::vector<IntegerVector> all_forms(const IntegerNetwork& network, const std::string& pattern);
+
+/*! returns whether the linear part a1..an of `form` is zero (the neuron is constant on the cell). */
+bool is_constant(const IntegerVector& form);
+
+/*! returns the rows of the box faces x_i − lo > 0 and hi − x_i > 0 (in that order, for i = 0..n−1). */
+std::vector<Hyperplane> box_faces(const Box& box, std::size_t dimension);
+
+/*! a linear region: its activation pattern (one of '+', '-', '0' per hidden neuron, layers in order, each
+ * layer in CHW order) and a rational witness strictly inside it (and inside the box). */
+struct LinearRegion {
+  std::string pattern;
+  Point witness;
+};
+
+struct LinearRegionOptions {
+  RunControl control;
+  bool exact_lp = false;
+  std::optional<Box> box;
+};
+
+struct LinearRegionStats {
+  std::uint64_t regions = 0;
+  std::uint64_t lp_solves = 0;
+  LpCounters lp_paths;
+  std::vector<std::uint64_t> cells_per_layer;  // cells after each layer (the last one = regions)
+};
+
+using LinearRegionSink = std::function<void(const LinearRegion&)>;
+
+class LinearRegionEnumerator {
+ public:
+  LinearRegionEnumerator(const Network& network, LinearRegionOptions options);
+
+  /*! enumerates every linear region once, in a deterministic order.
+   * \throws LimitReached on a user limit. */
+  void run(const LinearRegionSink& sink);
+
+  const LinearRegionStats& stats() const { return stats_; }
+  const IntegerNetwork& integer_form() const { return network_; }
+
+ private:
+  struct Cell;
+  void refine(std::size_t layer, Cell cell, const LinearRegionSink& sink);
+
+  IntegerNetwork network_;
+  LinearRegionOptions options_;
+  LinearRegionStats stats_;
+};
+
+}  // namespace chamber

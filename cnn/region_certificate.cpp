@@ -1,0 +1,216 @@
+#include "cnn/region_certificate.hpp"
+
+#include "arrangement/errors.hpp"
+#include "arrangement/lp.hpp"
+
+#include <map>
+#include <utility>
+
+namespace chamber {
+
+namespace {
+
+/*! the greatest common divisor of a nonzero row's entries (> 0). */
+Integer content(const IntegerVector& row) {
+  Integer g = 0;
+  for (const Integer& v : row) mpz_gcd(g.get_mpz_t(), g.get_mpz_t(), v.get_mpz_t());
+  return g;
+}
+
+/*! a hyperplane group of a region: the constraints on one hyperplane. */
+struct Group {
+  bool box = false;
+  std::size_t reference = 0;  // neuron (or N + box face) that stands for the group
+  IntegerVector row;          // primitive row of the reference, positive on the region
+};
+
+std::string key_of(const IntegerVector& primitive_row) {
+  Hyperplane h{primitive_row};
+  return Hyperplane{h.canonical_key()}.to_string();
+}
+
+int first_nonzero_sign(const IntegerVector& u, const IntegerVector& v) {
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (sgn(v[i]) != 0) return sgn(u[i]) * sgn(v[i]);
+  return 0;
+}
+
+}  // namespace
+
+NetworkCertificateBuilder::NetworkCertificateBuilder(const Network& network, std::optional<Box> box, bool exact_lp)
+    : network_(network), integer_(integer_network(network)), box_(std::move(box)), exact_lp_(exact_lp) {}
+
+void NetworkCertificateBuilder::add_region(const LinearRegion& region) {
+  const bool inserted = index_.emplace(region.pattern, regions_.size()).second;
+  if (!inserted) throw InternalError("pattern " + region.pattern + " enumerated twice");
+  regions_.push_back(Entry{region, {}});
+}
+
+void NetworkCertificateBuilder::complete(const RunControl& control) {
+  std::size_t done = 0;
+  for (Entry& entry : regions_) {
+    control.check_time("network certificate");
+    complete_region(entry);
+    ++done;
+    control.report([&] {
+      return "certificate: " + std::to_string(done) + "/" + std::to_string(regions_.size()) + " regions closed";
+    });
+  }
+}
+
+void NetworkCertificateBuilder::complete_region(Entry& entry) {
+  const std::string& sigma = entry.region.pattern;
+  const std::size_t n = integer_.input_dimension;
+  const std::size_t neurons = integer_.neurons();
+  const std::vector<IntegerVector> forms = all_forms(integer_, sigma);
+
+  // Groups: box faces first, then the neurons' hyperplanes, keyed by the hyperplane as a set.
+  std::vector<Group> groups;
+  std::map<std::string, std::size_t> group_of_key;
+  std::vector<std::size_t> group_of_neuron(neurons, SIZE_MAX);
+  if (box_) {
+    std::vector<Hyperplane> faces = box_faces(*box_, n);
+    for (std::size_t f = 0; f < faces.size(); ++f) {
+      group_of_key.emplace(key_of(faces[f].coefficients), groups.size());
+      groups.push_back(Group{true, neurons + f, faces[f].coefficients});
+    }
+  }
+  for (std::size_t k = 0; k < neurons; ++k) {
+    if (is_constant(forms[k])) continue;
+    IntegerVector row = forms[k];
+    make_primitive(row);
+    if (sigma[k] == '-')
+      for (Integer& v : row) v = -v;
+    auto [it, inserted] = group_of_key.emplace(key_of(row), groups.size());
+    if (inserted) groups.push_back(Group{false, k, row});
+    group_of_neuron[k] = it->second;
+  }
+
+  // The neighbour across group g, or nothing when some form there is not a multiple of the group's.
+  auto neighbour = [&](std::size_t g) -> std::optional<std::string> {
+    const IntegerVector& h = groups[g].row;  // positive on the region: the far side is h < 0
+    std::string tau = sigma;
+    std::vector<IntegerVector> previous;
+    for (std::size_t l = 0; l < integer_.layers(); ++l) {
+      std::vector<IntegerVector> layer = layer_forms(integer_, l, tau, previous);
+      for (std::size_t i = 0; i < layer.size(); ++i) {
+        const std::size_t k = integer_.first_neuron[l] + i;
+        const bool zero_form = is_constant(forms[k]) && sgn(forms[k][0]) == 0;
+        if (group_of_neuron[k] != g && !zero_form) continue;
+        const IntegerVector& form = layer[i];
+        if (is_constant(form) && sgn(form[0]) == 0) {
+          tau[k] = '0';
+          continue;
+        }
+        IntegerVector row = form;
+        make_primitive(row);
+        if (key_of(row) != key_of(h)) return std::nullopt;
+        tau[k] = first_nonzero_sign(form, h) > 0 ? '-' : '+';
+      }
+      previous = std::move(layer);
+    }
+    return tau;
+  };
+
+  std::vector<std::size_t> need_proof;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].box) continue;
+    std::optional<std::string> tau = neighbour(g);
+    if (tau && index_.count(*tau)) {
+      ++stats_.neighbour_links;
+      continue;
+    }
+    need_proof.push_back(g);
+  }
+  if (need_proof.empty()) return;
+
+  // One LP per remaining group: the far side of it within the other constraints must be empty.
+  std::vector<Hyperplane> rows;
+  rows.reserve(groups.size());
+  for (const Group& group : groups) rows.push_back(Hyperplane{group.row});
+  MergeReport merge;
+  Arrangement arrangement(n, rows, &merge);
+  std::vector<std::size_t> group_of_row(arrangement.size(), SIZE_MAX);
+  for (std::size_t g = groups.size(); g-- > 0;) group_of_row[merge.merged_index[g]] = g;
+  StrictFeasibilitySolver solver(arrangement, exact_lp_);
+  for (std::size_t g : need_proof) {
+    const std::size_t target = merge.merged_index[g];
+    std::vector<SignCondition> conditions;
+    for (std::size_t j = 0; j < arrangement.size(); ++j) conditions.push_back({j, j == target ? -1 : 1});
+    FeasibilityResult result = solver.solve(conditions);
+    ++stats_.lp_solves;
+    if (result.feasible) {
+      std::optional<std::string> tau = neighbour(g);
+      throw InternalError("the region with pattern " + sigma + " has a facet on the hyperplane of neuron " +
+                          std::to_string(groups[g].reference) + " whose neighbour " + (tau ? *tau : "(undetermined)") +
+                          " was not enumerated");
+    }
+    nlohmann::json condition_refs = nlohmann::json::array(), multipliers = nlohmann::json::array();
+    std::string signs;
+    for (std::size_t q = 0; q < result.farkas.conditions.size(); ++q) {
+      const SignCondition& c = result.farkas.conditions[q];
+      const Group& group = groups[group_of_row[c.hyperplane]];
+      Rational lambda(result.farkas.multipliers[q]);
+      // The certificate reads the true form f of the reference; the LP row is a positive multiple of ±f.
+      if (group.box) {
+        const std::size_t face = group.reference - neurons;
+        const Integer& coefficient = group.row[1 + face / 2];
+        lambda *= face % 2 == 0 ? Rational(coefficient) : Rational(-coefficient);
+        signs += c.sign > 0 ? '+' : '-';
+      } else {
+        const std::size_t k = group.reference;
+        const int sigma_sign = sigma[k] == '+' ? 1 : -1;
+        lambda *= Rational(integer_.scale[integer_.layer_of(k)], content(forms[k]));
+        signs += c.sign * sigma_sign > 0 ? '+' : '-';
+      }
+      lambda.canonicalize();
+      condition_refs.push_back(group.reference);
+      multipliers.push_back(to_string(lambda));
+    }
+    nlohmann::json farkas{{"conditions", condition_refs}, {"signs", signs}, {"multipliers", multipliers}};
+    std::string key = farkas.dump();
+    auto [it, inserted] = farkas_index_.emplace(std::move(key), farkas_.size());
+    if (inserted) farkas_.push_back(std::move(farkas));
+    entry.blocked.emplace_back(groups[g].reference, it->second);
+    ++stats_.blocked;
+  }
+}
+
+nlohmann::json NetworkCertificateBuilder::to_json() const {
+  nlohmann::json out;
+  out["format"] = "chamber-certificate";
+  out["version"] = 1;
+  out["kind"] = "network";
+  out["network"] = chamber::to_json(network_);
+  out["box"] = box_ ? nlohmann::json::array({to_string(box_->lo), to_string(box_->hi)}) : nlohmann::json();
+  out["neurons"] = integer_.neurons();
+  out["region_count"] = regions_.size();
+  nlohmann::json regions = nlohmann::json::array();
+  for (const Entry& entry : regions_) {
+    nlohmann::json witness = nlohmann::json::array();
+    for (const Rational& v : entry.region.witness.to_rationals()) witness.push_back(to_string(v));
+    nlohmann::json blocked = nlohmann::json::array();
+    for (const auto& [neuron, farkas] : entry.blocked) blocked.push_back({neuron, farkas});
+    regions.push_back({{"pattern", entry.region.pattern}, {"witness", witness}, {"blocked", blocked}});
+  }
+  out["regions"] = std::move(regions);
+  out["farkas"] = farkas_;
+  return out;
+}
+
+void NetworkCertificateBuilder::write(std::ostream& out) const {
+  // One region and one Farkas entry per line: easy to read, to grep and to diff.
+  nlohmann::json certificate = to_json();
+  nlohmann::json regions = std::move(certificate["regions"]), farkas = std::move(certificate["farkas"]);
+  certificate.erase("regions");
+  certificate.erase("farkas");
+  std::string head = certificate.dump();
+  head.pop_back();  // the closing brace
+  out << head << ",\n\"regions\": [";
+  for (std::size_t r = 0; r < regions.size(); ++r) out << (r ? ",\n  " : "\n  ") << regions[r].dump();
+  out << "\n],\n\"farkas\": [";
+  for (std::size_t f = 0; f < farkas.size(); ++f) out << (f ? ",\n  " : "\n  ") << farkas[f].dump();
+  out << "\n]}\n";
+}
+
+}  // namespace chamber

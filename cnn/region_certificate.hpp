@@ -1,0 +1,61 @@
+// Certificates for the linear regions of a network (docs/network-certificate.md): every region's pattern and
+// witness, and for every hyperplane of a region either its neighbour across it among the regions, or a Farkas
+// proof that it carries no facet. `chamber check` verifies them with the independent checker in verify/.
+#pragma once
+
+#include "arrangement/run_control.hpp"
+#include "cnn/linear_regions.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <unordered_map>
+#include <vector>
+
+namespace chamber {
+
+struct NetworkCertificateStats {
+  std::uint64_t lp_solves = 0;        // LPs proving non-facets
+  std::uint64_t neighbour_links = 0;  // (region, hyperplane) pairs closed by a certified neighbour
+  std::uint64_t blocked = 0;          // (region, hyperplane) pairs closed by a Farkas entry
+};
+
+class NetworkCertificateBuilder {
+ public:
+  NetworkCertificateBuilder(const Network& network, std::optional<Box> box, bool exact_lp);
+
+  void add_region(const LinearRegion& region);
+  /*! finds, for every region and hyperplane, the neighbour or the Farkas proof.
+   * \throws InternalError when a neighbour across a facet is not among the regions (the enumeration missed
+   * it), LimitReached on the deadline. */
+  void complete(const RunControl& control);
+  /*! returns the certificate (format chamber-certificate, kind network). \pre complete() ran. */
+  nlohmann::json to_json() const;
+  void write(std::ostream& out) const;
+
+  std::size_t regions() const { return regions_.size(); }
+  std::size_t farkas_entries() const { return farkas_.size(); }
+  const NetworkCertificateStats& stats() const { return stats_; }
+
+ private:
+  struct Entry {
+    LinearRegion region;
+    std::vector<std::pair<std::size_t, std::size_t>> blocked;  // (neuron, farkas entry)
+  };
+  void complete_region(Entry& entry);
+
+  const Network& network_;
+  IntegerNetwork integer_;
+  std::optional<Box> box_;
+  bool exact_lp_;
+  std::vector<Entry> regions_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<nlohmann::json> farkas_;
+  std::unordered_map<std::string, std::size_t> farkas_index_;
+  NetworkCertificateStats stats_;
+};
+
+}  // namespace chamber

@@ -1,0 +1,299 @@
+// Exact linear regions of networks: against the arrangement engine (one layer), against an independent brute force
+// over activation patterns with one LP each (several layers, boxes, dead neurons), the paper's Table 1 and Table 2,
+// certificates accepted by the independent checker and tampered ones rejected, sampling below the exact count.
+#include "cnn/formulas.hpp"
+#include "cnn/linear_regions.hpp"
+#include "cnn/random_network.hpp"
+#include "cnn/region_certificate.hpp"
+#include "cnn/sampling.hpp"
+
+#include "arrangement/enumerate.hpp"
+#include "arrangement/errors.hpp"
+#include "arrangement/lattice.hpp"
+#include "arrangement/lp.hpp"
+#include "verify/certificate_check.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+using namespace chamber;
+using nlohmann::json;
+
+namespace {
+
+LayerSpec conv(std::size_t filters, std::size_t kh, std::size_t kw, std::size_t stride = 1) {
+  return LayerSpec{true, filters, kh, kw, stride, stride};
+}
+LayerSpec linear(std::size_t units) { return LayerSpec{false, units, 1, 1, 1, 1}; }
+
+std::vector<LinearRegion> regions_of(const Network& network, std::optional<Box> box = std::nullopt,
+                                     bool exact_lp = false) {
+  LinearRegionEnumerator enumerator(network, LinearRegionOptions{RunControl{}, exact_lp, box});
+  std::vector<LinearRegion> regions;
+  enumerator.run([&](const LinearRegion& region) { regions.push_back(region); });
+  return regions;
+}
+
+/*! the independent count: every activation pattern, with forms computed from the rational affine rows (not from
+ * the enumerator's integer network), decided by one strict-feasibility LP each. */
+std::set<std::string> brute_force_patterns(const Network& network, std::optional<Box> box = std::nullopt) {
+  const std::size_t n = network.input_dimension();
+  std::set<std::string> found;
+  // forms over (1, x) of the current layer's inputs.
+  std::vector<RationalVector> identity;
+  for (std::size_t i = 0; i < n; ++i) {
+    RationalVector e(n + 1, 0);
+    e[i + 1] = 1;
+    identity.push_back(e);
+  }
+  std::vector<RationalVector> constraints;  // oriented: > 0 on the cell
+  if (box)
+    for (std::size_t i = 0; i < n; ++i) {
+      RationalVector lower(n + 1, 0), upper(n + 1, 0);
+      lower[0] = -box->lo;
+      lower[i + 1] = 1;
+      upper[0] = box->hi;
+      upper[i + 1] = -1;
+      constraints.push_back(lower);
+      constraints.push_back(upper);
+    }
+  std::function<void(std::size_t, const std::vector<RationalVector>&, std::string)> layer_step;
+  std::function<void(std::size_t, std::size_t, const std::vector<RationalVector>&, std::vector<RationalVector>&,
+                     std::string)>
+      neuron_step;
+  auto feasible = [&] {
+    if (constraints.empty()) return true;
+    std::vector<Hyperplane> rows;
+    for (const RationalVector& c : constraints) rows.push_back(Hyperplane::from_rationals(c));
+    MergeReport merge;
+    Arrangement arrangement(n, rows, &merge);
+    std::map<std::size_t, int> sign_of;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      int s = merge.reversed[i] ? -1 : 1;
+      auto [it, inserted] = sign_of.emplace(merge.merged_index[i], s);
+      if (!inserted && it->second != s) return false;  // both sides of one hyperplane
+    }
+    std::vector<SignCondition> conditions;
+    for (auto [h, s] : sign_of) conditions.push_back({h, s});
+    StrictFeasibilitySolver solver(arrangement);
+    return solver.solve(conditions).feasible;
+  };
+  layer_step = [&](std::size_t layer, const std::vector<RationalVector>& inputs, std::string pattern) {
+    if (layer == network.layers.size()) {
+      if (feasible()) found.insert(pattern);
+      return;
+    }
+    std::vector<RationalVector> forms;
+    for (const RationalVector& row : affine_rows(network, layer)) {
+      RationalVector form(n + 1, 0);
+      form[0] = row[0];
+      for (std::size_t i = 1; i < row.size(); ++i)
+        for (std::size_t c = 0; c <= n; ++c) form[c] += row[i] * inputs[i - 1][c];
+      forms.push_back(form);
+    }
+    std::vector<RationalVector> outputs;
+    neuron_step(layer, 0, forms, outputs, pattern);
+  };
+  neuron_step = [&](std::size_t layer, std::size_t k, const std::vector<RationalVector>& forms,
+                    std::vector<RationalVector>& outputs, std::string pattern) {
+    if (k == forms.size()) {
+      layer_step(layer + 1, outputs, pattern);
+      return;
+    }
+    const RationalVector& f = forms[k];
+    bool constant = true;
+    for (std::size_t c = 1; c <= n; ++c) constant = constant && f[c] == 0;
+    const RationalVector zero(n + 1, 0);
+    if (constant) {
+      outputs.push_back(f[0] > 0 ? f : zero);
+      neuron_step(layer, k + 1, forms, outputs, pattern + (f[0] > 0 ? '+' : f[0] < 0 ? '-' : '0'));
+      outputs.pop_back();
+      return;
+    }
+    for (int s : {1, -1}) {
+      RationalVector oriented = f;
+      if (s < 0)
+        for (Rational& v : oriented) v = -v;
+      constraints.push_back(oriented);
+      outputs.push_back(s > 0 ? f : zero);
+      neuron_step(layer, k + 1, forms, outputs, pattern + (s > 0 ? '+' : '-'));
+      outputs.pop_back();
+      constraints.pop_back();
+    }
+  };
+  layer_step(0, identity, std::string());
+  return found;
+}
+
+std::set<std::string> patterns_of(const std::vector<LinearRegion>& regions) {
+  std::set<std::string> patterns;
+  for (const LinearRegion& r : regions) patterns.insert(r.pattern);
+  return patterns;
+}
+
+json certify(const Network& network, const std::vector<LinearRegion>& regions, std::optional<Box> box = std::nullopt) {
+  NetworkCertificateBuilder builder(network, box, false);
+  for (const LinearRegion& r : regions) builder.add_region(r);
+  builder.complete(RunControl{});
+  return builder.to_json();
+}
+
+/*! enumerates, compares with the brute force, and checks the certificate. */
+std::size_t count_and_check(const Network& network, std::optional<Box> box = std::nullopt) {
+  std::vector<LinearRegion> regions = regions_of(network, box);
+  const std::set<std::string> patterns = patterns_of(regions);
+  REQUIRE(patterns.size() == regions.size());
+  CHECK(patterns == brute_force_patterns(network, box));
+  for (const LinearRegion& r : regions) {
+    const RationalVector x = r.witness.to_rationals();
+    // The witness has the region's pattern (neurons identically 0 on the region show '0' there too).
+    CHECK(activation_pattern(network, x) == r.pattern);
+    if (box)
+      for (const Rational& v : x) CHECK((box->lo < v && v < box->hi));
+  }
+  verify::CheckReport report = verify::check_certificate(certify(network, regions, box));
+  INFO(report.reason);
+  CHECK(report.valid);
+  CHECK(report.regions == regions.size());
+  return regions.size();
+}
+
+}  // namespace
+
+TEST_CASE("one layer: the linear regions are the regions of the first-layer arrangement", "[linear_regions]") {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    for (const char* weights : {"int:-2:2", "int:-9:9"}) {
+      Network network = random_network({1, 3, 3}, {conv(2, 2, 2)}, seed, parse_weight_distribution(weights));
+      Network fc = random_network({1, 1, 3}, {linear(5)}, seed, parse_weight_distribution(weights));
+      for (const Network* net : {&network, &fc}) {
+        LayerArrangement first = first_layer_arrangement(*net);
+        const Integer expected = characteristic_polynomial(first.arrangement).regions();
+        INFO("seed " << seed << " weights " << weights);
+        CHECK(Integer(static_cast<unsigned long>(regions_of(*net).size())) == expected);
+      }
+    }
+  }
+}
+
+TEST_CASE("multi-layer counts equal the brute force over activation patterns; certificates check",
+          "[linear_regions]") {
+  SECTION("conv -> conv, conv -> linear, linear -> linear, small integers (dead and constant neurons)") {
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+      const WeightDistribution small = parse_weight_distribution("int:-2:2");
+      INFO("seed " << seed);
+      count_and_check(random_network({1, 1, 4}, {conv(2, 1, 2), conv(2, 1, 2)}, seed, small));
+      count_and_check(random_network({1, 2, 2}, {conv(2, 2, 1), linear(3)}, seed, small));
+      count_and_check(random_network({1, 1, 2}, {linear(3), linear(3)}, seed, small));
+      count_and_check(random_network({1, 1, 2}, {linear(2), linear(2), linear(2)}, seed, small));
+    }
+  }
+  SECTION("He weights rounded to 6 bits (dyadic rationals)") {
+    for (std::uint64_t seed = 1; seed <= 3; ++seed)
+      count_and_check(random_network({1, 1, 3}, {linear(3), linear(3)}, seed, parse_weight_distribution("he:6")));
+  }
+  SECTION("inside a box") {
+    const Box box{Rational(-1), Rational(2)};
+    for (std::uint64_t seed = 1; seed <= 3; ++seed)
+      count_and_check(random_network({1, 1, 2}, {linear(3), linear(2)}, seed, parse_weight_distribution("int:-3:3")),
+                      box);
+  }
+}
+
+TEST_CASE("a dead neuron does not split; an all-zero layer gives one region", "[linear_regions]") {
+  // Layer 1: x and -x; layer 2: relu(x) + relu(-x) - 1 = |x| - 1 and a neuron with zero weights and bias 0.
+  Network network;
+  network.input = Shape{1, 1, 1};
+  Linear first{2, 1, {Rational(1), Rational(-1)}, {Rational(0), Rational(0)}};
+  Linear second{2, 2, {Rational(1), Rational(1), Rational(0), Rational(0)}, {Rational(-1), Rational(0)}};
+  network.layers = {first, second};
+  std::vector<LinearRegion> regions = regions_of(network);
+  CHECK(patterns_of(regions) == std::set<std::string>{"+-+0", "+--0", "-+-0", "-++0"});
+  CHECK(count_and_check(network) == 4);
+  Network dead;
+  dead.input = Shape{1, 1, 2};
+  dead.layers = {Linear{2, 2, std::vector<Rational>(4, Rational(0)), {Rational(1), Rational(0)}}};
+  std::vector<LinearRegion> one = regions_of(dead);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0].pattern == "+0");
+  CHECK(count_and_check(dead) == 1);
+}
+
+TEST_CASE("exact LP path and certified float path give the same regions", "[linear_regions]") {
+  Network network = random_network({1, 1, 5}, {conv(2, 1, 2), linear(3)}, 3, parse_weight_distribution("int:-3:3"));
+  std::vector<LinearRegion> fast = regions_of(network), exact = regions_of(network, std::nullopt, true);
+  CHECK(patterns_of(fast) == patterns_of(exact));
+}
+
+TEST_CASE("Table 1: input 1x3, d1 filters 1x2 at random weights give (1 + d1)(1 + d1^2)", "[linear_regions]") {
+  for (std::size_t d1 = 1; d1 <= 8; ++d1) {
+    Network network = random_network({1, 1, 3}, {conv(d1, 1, 2)}, 7, parse_weight_distribution("int:-1000000:1000000"));
+    const std::size_t expected = (1 + d1) * (1 + d1 * d1);
+    INFO("d1 = " << d1);
+    CHECK(regions_of(network).size() == expected);
+    CHECK(eq4({1, 1, 3}, {d1, 1, 2, 1, 1}) == Integer(static_cast<unsigned long>(expected)));
+  }
+}
+
+TEST_CASE("Table 2: input 1x4, 2 filters then d2 filters 1x2: exact counts between the bounds (8) and (9)",
+          "[linear_regions]") {
+  for (std::size_t d2 = 1; d2 <= 4; ++d2) {
+    Network network = random_network({1, 1, 4}, {conv(2, 1, 2), conv(d2, 1, 2)}, 11,
+                                     parse_weight_distribution("int:-1000000:1000000"));
+    const Integer exact(static_cast<unsigned long>(regions_of(network).size()));
+    const std::vector<ConvSpec> layers{{2, 1, 2, 1, 1}, {d2, 1, 2, 1, 1}};
+    INFO("d2 = " << d2 << ", exact " << exact);
+    CHECK(theorem5_lower({1, 1, 4}, layers) <= exact);
+    CHECK(exact <= theorem5_upper({1, 1, 4}, layers));
+  }
+}
+
+TEST_CASE("tampered network certificates are rejected", "[linear_regions]") {
+  Network network = random_network({1, 1, 3}, {linear(3), linear(2)}, 5, parse_weight_distribution("int:-3:3"));
+  std::vector<LinearRegion> regions = regions_of(network);
+  REQUIRE(regions.size() >= 3);
+  const json good = certify(network, regions);
+  REQUIRE(verify::check_certificate(good).valid);
+
+  json missing = good;
+  missing["regions"].erase(missing["regions"].begin() + 1);
+  missing["region_count"] = missing["regions"].size();
+  CHECK_FALSE(verify::check_certificate(missing).valid);
+
+  json wrong_count = good;
+  wrong_count["region_count"] = regions.size() + 1;
+  CHECK_FALSE(verify::check_certificate(wrong_count).valid);
+
+  json moved = good;
+  moved["regions"][0]["witness"] = moved["regions"][1]["witness"];
+  CHECK_FALSE(verify::check_certificate(moved).valid);
+
+  json other_weights = good;
+  other_weights["network"]["layers"][0]["bias"][0] = "1000";
+  CHECK_FALSE(verify::check_certificate(other_weights).valid);
+
+  if (!good["farkas"].empty()) {
+    json bad_multiplier = good;
+    bad_multiplier["farkas"][0]["multipliers"][0] = "0";
+    CHECK_FALSE(verify::check_certificate(bad_multiplier).valid);
+  }
+}
+
+TEST_CASE("the sampled number of patterns never exceeds the exact count", "[linear_regions]") {
+  Network network = random_network({1, 3, 3}, {conv(2, 2, 2)}, 1, parse_weight_distribution("he:10"));
+  const std::size_t exact = regions_of(network).size();
+  SampleResult sampled = sample_patterns(network, SampleOptions{20000, 3, 1, RunControl{}});
+  CHECK(sampled.samples == 20000);
+  CHECK(sampled.distinct_patterns <= exact);
+  CHECK(sampled.distinct_patterns > exact / 4);  // a coarse sanity check: sampling finds many regions
+  SampleResult again = sample_patterns(network, SampleOptions{20000, 3, 1, RunControl{}});
+  CHECK(again.distinct_patterns == sampled.distinct_patterns);
+}
+
+TEST_CASE("box text is checked", "[linear_regions]") {
+  CHECK(parse_box("-1,1/2", "--box").hi == Rational(1, 2));
+  CHECK_THROWS_AS(parse_box("1,1", "--box"), InputError);
+  CHECK_THROWS_AS(parse_box("1", "--box"), InputError);
+  CHECK_THROWS_AS(parse_box("a,b", "--box"), InputError);
+}
