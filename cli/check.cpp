@@ -1,4 +1,5 @@
-// chamber check CERT.json [--arrangement FILE.arr]: re-verifies a certificate with the independent checker.
+// chamber check CERT.json [--arrangement FILE.arr | --network NET.json]: re-verifies a certificate with the independent
+// checker.
 #include "arrangement/arr_io.hpp"
 #include "arrangement/errors.hpp"
 #include "cli/commands.hpp"
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace chamber::cli {
 
@@ -16,26 +19,34 @@ namespace {
 struct CheckOptions {
   std::string certificate;
   std::string arrangement;
+  std::string network;
   CommonOptions common;
 };
 
+/*! reads a JSON file. \throws InputError (exit 2) when it cannot be opened or is not JSON. */
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path + ": not JSON: " + e.what());
+  }
+}
+
 int run_check(const CheckOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  std::ifstream in(options.certificate);
-  if (!in) throw InputError(options.certificate + ": cannot open file");
-  nlohmann::json certificate;
-  try {
-    certificate = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(options.certificate + ": not JSON: " + e.what());
-  }
+  const nlohmann::json certificate = read_json_file(options.certificate);
+  std::optional<nlohmann::json> network;
+  if (!options.network.empty()) network = read_json_file(options.network);
   std::optional<std::vector<std::vector<mpz_class>>> rows;
   if (!options.arrangement.empty()) {
     ArrFile file = read_arr_file(options.arrangement);
     rows.emplace();
     for (const Hyperplane& h : file.input) rows->push_back(h.coefficients);
   }
-  verify::CheckReport report = verify::check_certificate(certificate, rows);
+  verify::CheckReport report =
+      verify::check_certificate(certificate, rows, network ? &*network : nullptr, options.network);
   const double seconds = seconds_since(start);
   if (options.common.json) {
     nlohmann::json out;
@@ -47,9 +58,17 @@ int run_check(const CheckOptions& options) {
     out["hyperplanes"] = report.hyperplanes;
     out["dimension"] = report.dimension;
     out["farkas_entries"] = report.farkas;
+    out["neurons"] = report.neurons;
     if (!options.arrangement.empty()) out["arrangement"] = options.arrangement;
+    if (!options.network.empty()) out["network"] = options.network;
     out["seconds"] = seconds;
     std::cout << out.dump(2) << std::endl;
+  } else if (report.valid && report.kind == "network") {
+    std::cout << "valid: proven " << report.regions << " linear regions of a network with " << report.neurons
+              << " hidden neurons on input dimension " << report.dimension << " (" << report.farkas
+              << " Farkas entries checked";
+    if (!options.network.empty()) std::cout << "; matches " << options.network;
+    std::cout << ")\n";
   } else if (report.valid) {
     std::cout << "valid: proven " << report.regions << " regions of " << report.hyperplanes << " hyperplanes in dimension "
               << report.dimension << " (" << report.farkas << " Farkas entries checked";
@@ -68,6 +87,8 @@ Command add_check_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand("check", "Verify a certificate (exit 0 valid, 1 invalid)");
   command->add_option("CERT", options->certificate, "Certificate file (JSON)")->required();
   command->add_option("--arrangement", options->arrangement, "Also confirm the certificate is about this .arr file");
+  command->add_option("--network", options->network,
+                      "Also confirm a network certificate is about this network file (JSON)");
   add_common_options(*command, options->common, false);
   return {command, [options] { return run_check(*options); }};
 }

@@ -11,7 +11,6 @@
 #include "cnn/sampling.hpp"
 #include "cnn/verdict.hpp"
 
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -33,27 +32,6 @@ struct CnnOptions {
   std::uint64_t seed = 1;
   CommonOptions common;
 };
-
-/*! the interval lo < x < hi of a region of a network on a 1-D input (nothing = unbounded on that side). */
-struct Interval {
-  std::optional<Rational> lo, hi;
-};
-
-Interval interval_of(const IntegerNetwork& network, const LinearRegion& region, const std::optional<Box>& box) {
-  Interval interval;
-  if (box) interval = {box->lo, box->hi};
-  const std::vector<IntegerVector> forms = all_forms(network, region.pattern);
-  for (std::size_t k = 0; k < forms.size(); ++k) {
-    if (is_constant(forms[k])) continue;
-    // σ (c + a x) > 0 with a ≠ 0: x > −c/a when σ a > 0, else x < −c/a.
-    Rational root(-forms[k][0], forms[k][1]);
-    root.canonicalize();
-    const bool lower = (region.pattern[k] == '+') == (sgn(forms[k][1]) > 0);
-    if (lower && (!interval.lo || root > *interval.lo)) interval.lo = root;
-    if (!lower && (!interval.hi || root < *interval.hi)) interval.hi = root;
-  }
-  return interval;
-}
 
 /*! the closed forms that apply to the network's architecture (no weights). */
 nlohmann::json architecture_bounds(const Network& network) {
@@ -129,7 +107,7 @@ int run_cnn(const CnnOptions& options) {
   std::optional<std::ofstream> regions_out;
   if (!options.regions.empty()) regions_out = open_output(options.regions);
   const bool one_dimensional = network.input_dimension() == 1;
-  std::vector<Interval> intervals;
+  std::vector<LinearRegion> kept;
   enumerator.run([&](const LinearRegion& region) {
     if (builder) builder->add_region(region);
     if (regions_out) {
@@ -137,7 +115,7 @@ int run_cnn(const CnnOptions& options) {
       for (const Rational& v : region.witness.to_rationals()) witness.push_back(to_string(v));
       *regions_out << nlohmann::json{{"pattern", region.pattern}, {"witness", witness}}.dump() << '\n';
     }
-    if (one_dimensional) intervals.push_back(interval_of(enumerator.integer_form(), region, box));
+    if (one_dimensional) kept.push_back(region);
   });
   const LinearRegionStats& stats = enumerator.stats();
   const Integer regions(static_cast<unsigned long>(stats.regions));
@@ -166,12 +144,8 @@ int run_cnn(const CnnOptions& options) {
     for (const auto& [key, value] : verdict->items()) out[key] = value;
   }
   if (one_dimensional) {
-    std::sort(intervals.begin(), intervals.end(), [](const Interval& a, const Interval& b) {
-      return a.lo && (!b.lo || *a.lo < *b.lo);
-    });
     nlohmann::json breakpoints = nlohmann::json::array();
-    for (const Interval& interval : intervals)
-      if (interval.lo && (!box || *interval.lo != box->lo)) breakpoints.push_back(to_string(*interval.lo));
+    for (const Rational& point : breakpoints_1d(enumerator.integer_form(), kept, box)) breakpoints.push_back(to_string(point));
     out["breakpoints"] = breakpoints;
   }
   std::optional<SampleResult> sampled;
@@ -202,9 +176,14 @@ int run_cnn(const CnnOptions& options) {
             << " hidden neurons)\n";
   std::cout << "linear regions: " << stats.regions << (box ? " in the box (" + options.box + ")^n" : std::string())
             << " (exact; " << stats.lp_solves << " LPs)\n";
-  for (const char* key : {"eq4", "theorem1", "theorem5_lower", "theorem5_upper", "montufar_lower", "serra_upper",
-                          "lemma2"})
-    if (out.contains(key)) std::cout << "  " << key << ": " << out[key].dump() << '\n';
+  // Lower bounds are about the best weights; one weight choice may fall below them.
+  const std::pair<const char*, const char*> labels[] = {
+      {"eq4", "eq. (4) (claimed maximum)"},           {"theorem1", "Theorem 1 (one FC layer, as many neurons)"},
+      {"theorem5_lower", "Theorem 5 lower bound (8), on the maximum over weights"},
+      {"theorem5_upper", "Theorem 5 upper bound (9)"}, {"montufar_lower", "Montufar lower bound, on the maximum over weights"},
+      {"serra_upper", "Serra upper bound"},            {"lemma2", "Lemma 2 (2^neurons)"}};
+  for (const auto& [key, label] : labels)
+    if (out.contains(key)) std::cout << "  " << label << ": " << out[key].dump() << '\n';
   if (verdict) {
     const nlohmann::json& prop2 = (*verdict)["prop2"];
     auto condition = [](const nlohmann::json& c) { return c.is_null() ? "undecided" : c.get<bool>() ? "holds" : "fails"; };

@@ -106,6 +106,26 @@ std::vector<Hyperplane> box_faces(const Box& box, std::size_t dimension) {
   return faces;
 }
 
+std::vector<Rational> breakpoints_1d(const IntegerNetwork& network, const std::vector<LinearRegion>& regions,
+                                     const std::optional<Box>& box) {
+  std::vector<Rational> points;
+  for (const LinearRegion& region : regions) {
+    // The region is lo < x < hi with lo the largest root among its lower constraints σ (c + a x) > 0, σ a > 0.
+    std::optional<Rational> lo;
+    const std::vector<IntegerVector> forms = all_forms(network, region.pattern);
+    for (std::size_t k = 0; k < forms.size(); ++k) {
+      if (is_constant(forms[k])) continue;
+      if ((region.pattern[k] == '+') != (sgn(forms[k][1]) > 0)) continue;
+      Rational root(-forms[k][0], forms[k][1]);
+      root.canonicalize();
+      if (!lo || root > *lo) lo = root;
+    }
+    if (lo && (!box || *lo > box->lo)) points.push_back(*lo);
+  }
+  std::sort(points.begin(), points.end());
+  return points;
+}
+
 /*! a cell of the layers refined so far: constraints (each positive on the cell), a witness inside, the
  * pattern of those layers, and the forms of the last refined layer. */
 struct LinearRegionEnumerator::Cell {

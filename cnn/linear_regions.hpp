@@ -86,6 +86,12 @@ struct LinearRegionStats {
   std::vector<std::uint64_t> cells_per_layer;  // cells after each layer (the last one = regions)
 };
 
+/*! for a network on a 1-D input, whose regions are open intervals: returns the breakpoints between consecutive
+ * regions, ascending (the finite interval ends, without the box ends). Each is the exact root of a neuron's form.
+ * \pre network.input_dimension == 1 and `regions` are all the regions. */
+std::vector<Rational> breakpoints_1d(const IntegerNetwork& network, const std::vector<LinearRegion>& regions,
+                                     const std::optional<Box>& box);
+
 using LinearRegionSink = std::function<void(const LinearRegion&)>;
 
 class LinearRegionEnumerator {

@@ -127,22 +127,23 @@ class Echelon {
       mpz_gcd(g.get_mpz_t(), e[p].get_mpz_t(), out[p].get_mpz_t());
       mpz_divexact(row_factor.get_mpz_t(), e[p].get_mpz_t(), g.get_mpz_t());
       mpz_divexact(basis_factor.get_mpz_t(), out[p].get_mpz_t(), g.get_mpz_t());
+      const bool scale = row_factor != 1;
       for (std::size_t c = 0; c < out.size(); ++c) {
-        if (row_factor != 1) mpz_mul(out[c].get_mpz_t(), out[c].get_mpz_t(), row_factor.get_mpz_t());
+        if (scale && sgn(out[c]) != 0) mpz_mul(out[c].get_mpz_t(), out[c].get_mpz_t(), row_factor.get_mpz_t());
         if (sgn(e[c]) != 0) mpz_submul(out[c].get_mpz_t(), basis_factor.get_mpz_t(), e[c].get_mpz_t());
       }
-      make_primitive(out);
     }
     for (std::size_t c = 0; c < n_; ++c)
       if (sgn(out[c]) != 0) return Extension::independent;
     return sgn(out[n_]) == 0 ? Extension::dependent_consistent : Extension::inconsistent;
   }
 
-  /*! adds a row classified independent by reduce(). */
+  /*! adds a row classified independent by reduce() (`reduced` is its output). */
   void push(const IntegerVector& reduced) {
     std::size_t pivot = 0;
     while (sgn(reduced[pivot]) == 0) ++pivot;
     rows_.push_back(reduced);
+    make_primitive(rows_.back());
     pivots_.push_back(pivot);
   }
   void pop() {
@@ -163,9 +164,10 @@ std::vector<IntegerVector> integer_rows(const Network& network) {
   for (const RationalVector& affine : affine_rows(network, 0)) {
     const Integer denominator = common_denominator(affine);
     IntegerVector row(affine.size());
-    for (std::size_t c = 1; c < affine.size(); ++c) row[c - 1] = affine[c].get_num() * (denominator / affine[c].get_den());
+    for (std::size_t c = 1; c < affine.size(); ++c)
+      row[c - 1] = affine[c].get_num() * (denominator / affine[c].get_den());
     row.back() = affine[0].get_num() * (denominator / affine[0].get_den());
-    make_primitive(row);
+    make_primitive(row);  // small entries keep the minors small
     rows.push_back(std::move(row));
   }
   return rows;
@@ -223,14 +225,16 @@ class SubsetSearch {
           record(echelon_.rank());
         }
       } else if (extension != Extension::inconsistent) {
-        // An independent set always has t ∈ K_N; only a dependent one needs the flow test.
-        if (extension == Extension::dependent_consistent && !kn_(t_)) {
-          record(echelon_.rank());
+        // An independent set always has t ∈ K_N; only a dependent one needs the flow test. The set is independent
+        // when the new row raises the rank and the set before it was independent (rank = size).
+        const bool raises_rank = extension == Extension::independent;
+        const bool set_independent = raises_rank && echelon_.rank() + 1 == current_.size();
+        if (!set_independent && !kn_(t_)) {
+          record(echelon_.rank() + (raises_rank ? 1 : 0));
         } else {
-          const bool pushed = extension == Extension::independent;
-          if (pushed) echelon_.push(reduced);
+          if (raises_rank) echelon_.push(reduced);
           visit(j + 1);
-          if (pushed) echelon_.pop();
+          if (raises_rank) echelon_.pop();
         }
       }
       --t_[layer_.position_of(j)];

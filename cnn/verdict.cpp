@@ -106,7 +106,8 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
                    braces(dependency->neurons) + " (t = " + tuple(dependency->counts) +
                    " ∈ K_N), dependency Σ c_j·a_j = 0 with c = (" + c +
                    ") verified by expansion; by the NBC theorem the regions match independent sets of neurons, all "
-                   "counted by eq. (4), which also counts this dependent set, so no weights give more than eq. (4) − 1 = " +
+                   "counted by eq. (4), which also counts this dependent set, so no weights give more than "
+                   "eq. (4) − 1 = " +
                    Integer(v.eq4 - 1).get_str() + " regions";
     return v;
   }

@@ -2,6 +2,7 @@
 
 #include "verify/arrangement_certificate.hpp"
 #include "verify/certificate_fields.hpp"
+#include "verify/network_certificate.hpp"
 
 namespace chamber::verify {
 
@@ -24,14 +25,20 @@ std::string read_header(const nlohmann::json& certificate) {
 }  // namespace
 
 CheckReport check_certificate(const nlohmann::json& certificate,
-                              const std::optional<std::vector<std::vector<mpz_class>>>& input_rows) {
+                              const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
+                              const nlohmann::json* network_file, const std::string& network_file_name) {
   CheckReport report;
   try {
     report.kind = read_header(certificate);
-    if (report.kind == "arrangement")
+    if (report.kind == "arrangement") {
+      if (network_file) fail("a network file was given, but this certificate is of kind 'arrangement'");
       check_arrangement_certificate(certificate, input_rows, report);
-    else
+    } else if (report.kind == "network") {
+      if (input_rows) fail("an arrangement file was given, but this certificate is of kind 'network'");
+      check_network_certificate(certificate, network_file, network_file_name, report);
+    } else {
       fail("unsupported certificate kind '" + report.kind + "'");
+    }
     report.valid = true;
   } catch (const CheckFailure& failure) {
     report.valid = false;

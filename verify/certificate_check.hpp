@@ -20,11 +20,17 @@ struct CheckReport {
   std::size_t hyperplanes = 0;
   std::size_t regions = 0;
   std::size_t farkas = 0;
+  std::size_t neurons = 0;  // hidden neurons of a "network" certificate
 };
 
 /*! checks a parsed certificate; `input_rows` (integer rows b a1..an of the original file), when given,
- * must each be a nonzero multiple of a certificate row, and every certificate row must be hit. */
+ * must each be a nonzero multiple of a certificate row, and every certificate row must be hit (kind "arrangement").
+ * `network_file` (a parsed network file, called `network_file_name` in reasons), when given, must equal the network
+ * written in the certificate (kind "network", docs/network-certificate.md). Either one given for the other kind makes
+ * the certificate invalid: it cannot be about that file. */
 CheckReport check_certificate(const nlohmann::json& certificate,
-                              const std::optional<std::vector<std::vector<mpz_class>>>& input_rows = std::nullopt);
+                              const std::optional<std::vector<std::vector<mpz_class>>>& input_rows = std::nullopt,
+                              const nlohmann::json* network_file = nullptr,
+                              const std::string& network_file_name = "");
 
 }  // namespace chamber::verify

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Network certificate round trip through the command line: `chamber cnn` writes a certificate, `chamber check`
-# accepts it (also against its network file) and rejects each tampered copy with exit 1.
+# accepts it (also against its network file) and rejects each tampered copy with exit 1. Layout: line 1 the
+# header with the network, line 2 `"regions": [`, then one region per line.
 # Usage: network_roundtrip.sh CHAMBER NET.json WORKDIR
 set -u
 chamber=$1
@@ -30,11 +31,11 @@ expect_invalid() {
   [ "$status" -eq 1 ] || fail "$name: expected exit 1, got $status: $(cat "$work/$name.txt")"
   grep -q '^invalid: ' "$work/$name.txt" || fail "$name: no 'invalid:' line"
 }
-expect_invalid drop_region '2{/"pattern"/d}'
+expect_invalid drop_region '3{/"pattern"/d}'
 expect_invalid count '1s/"region_count":255/"region_count":256/'
 expect_invalid weight '1s/-12/-11/'
-expect_invalid witness '2s/"witness":\["/"witness":["1000/'
-expect_invalid pattern '2s/"pattern":"./"pattern":"0/'
+expect_invalid witness '3s/"witness":\["/"witness":["1000/'
+expect_invalid pattern '3s/"pattern":"./"pattern":"0/'
 expect_invalid multiplier '0,/"multipliers":\["[0-9]/s//"multipliers":["0/'
 
 printf 'not json' > "$work/garbage.json"

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The paper's tables reproduced with exact counts, plus timings of certified network runs.
+# usage: bench/networks.sh [--quick]    (--quick: Table 2 with 3 seeds and d2 <= 4)
+# Environment: CHAMBER (default build/bin/chamber). Prints markdown tables; exit 1 if any check fails
+# (a count outside a bound that must hold, a certificate rejected).
+set -uo pipefail
+script_dir="$(cd "$(dirname "$0")" && pwd)"
+chamber="${CHAMBER:-$script_dir/../build/bin/chamber}"
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+big="int:-1000000:1000000"
+field() { grep -Eo "\"$1\": \"?[0-9]+" "$2" | head -1 | grep -Eo '[0-9]+$'; }
+
+echo "### Table 1: input 1x3, d1 filters 1x2, stride 1 (weights uniform in -10^6..10^6, seed 1)"
+echo
+echo "| d1 | exact | eq. (4) = (1+d1)(1+d1^2) | Theorem 1 | Lemma 2 | verdict |"
+echo "|---|---|---|---|---|---|"
+for d1 in 1 2 3 4 5 6 7 8; do
+  "$chamber" random --input 1x1x3 --conv "$d1:1x2:1" --seed 1 --weights "$big" -o "$work/t1.json" > /dev/null
+  "$chamber" cnn "$work/t1.json" --json --quiet > "$work/t1.out" || status=1
+  verdict=$(grep -Eo '"verdict": "[a-z-]+"' "$work/t1.out" | cut -d'"' -f4)
+  echo "| $d1 | $(field regions "$work/t1.out") | $(field eq4 "$work/t1.out") | $(field theorem1 "$work/t1.out") | $(field lemma2 "$work/t1.out") | $verdict |"
+done
+echo
+
+seeds=5; top=6
+[ $quick -eq 1 ] && { seeds=3; top=4; }
+echo "### Table 2: input 1x4, 2 filters 1x2, then d2 filters 1x2x2 (weights uniform in -10^6..10^6, seeds 1..$seeds)"
+echo
+echo "| d2 | lower (8) | exact, per seed | max | upper (9) | max >= (8) |"
+echo "|---|---|---|---|---|---|"
+for d2 in $(seq 1 $top); do
+  counts=""; max=0; lower=0; upper=0
+  for seed in $(seq 1 $seeds); do
+    "$chamber" random --input 1x1x4 --conv 2:1x2:1 --conv "$d2:1x2:1" --seed "$seed" --weights "$big" -o "$work/t2.json" > /dev/null
+    "$chamber" cnn "$work/t2.json" --json --quiet > "$work/t2.out" || status=1
+    r=$(field regions "$work/t2.out"); lower=$(field theorem5_lower "$work/t2.out"); upper=$(field theorem5_upper "$work/t2.out")
+    counts="$counts $r"; [ "$r" -gt "$max" ] && max=$r
+    [ "$r" -le "$upper" ] || { echo "upper bound (9) violated: d2=$d2 seed=$seed $r > $upper" >&2; status=1; }
+  done
+  ok=yes; [ "$max" -ge "$lower" ] || ok=no
+  echo "| $d2 | $lower |$counts | $max | $upper | $ok |"
+done
+echo
+
+echo "### Certified runs (cnn --certificate, then check)"
+echo
+echo "| network | regions | cnn + certificate s | check s | lp solves | verdict |"
+echo "|---|---|---|---|---|---|"
+run_certified() {
+  local name=$1; shift
+  "$chamber" random "$@" -o "$work/$name.json" > /dev/null
+  local start end mid
+  start=$(date +%s.%N)
+  "$chamber" cnn "$work/$name.json" --json --quiet --certificate "$work/$name.cert" > "$work/$name.out" || status=1
+  mid=$(date +%s.%N)
+  "$chamber" check "$work/$name.cert" --network "$work/$name.json" > "$work/$name.check" || { status=1; cat "$work/$name.check"; }
+  end=$(date +%s.%N)
+  local verdict
+  verdict=$(grep -Eo '"verdict": "[a-z-]+"' "$work/$name.out" | cut -d'"' -f4)
+  printf '| %s | %s | %.2f | %.2f | %s | %s |\n' "$name" "$(field regions "$work/$name.out")" \
+    "$(awk "BEGIN{print $mid - $start}")" "$(awk "BEGIN{print $end - $mid}")" "$(field lp_solves "$work/$name.out")" "${verdict:--}"
+}
+run_certified "conv 1x3x3 2:2x2:1 (refutation)" --input 1x3x3 --conv 2:2x2:1 --seed 1 --weights "$big"
+run_certified "conv 1x1x7 3:1x3:1" --input 1x1x7 --conv 3:1x3:1 --seed 1 --weights "$big"
+run_certified "conv 2x2x3 3:2x2:1" --input 2x2x3 --conv 3:2x2:1 --seed 1 --weights "$big"
+run_certified "fc 3-8-8" --input 1x1x3 --linear 8 --linear 8 --seed 1 --weights he:16
+run_certified "conv->fc 1x3x3 2:2x2:1, 6" --input 1x3x3 --conv 2:2x2:1 --linear 6 --seed 1 --weights he:16
+run_certified "conv->conv 1x4x4 2:2x2:2, 3:2x2:1" --input 1x4x4 --conv 2:2x2:2 --conv 3:2x2:1 --seed 1 --weights he:16
+exit $status

@@ -1,0 +1,90 @@
+// The checker's own reader of the network inside a "network" certificate (format chamber-network, version 1), and the
+// forms of its neurons under an activation pattern (docs/network-certificate.md). Exact GMP arithmetic only; it shares
+// no code with cnn/, whose reader it re-implements from the format's description.
+#pragma once
+
+#include <gmpxx.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chamber::verify {
+
+/// C, H, W.
+using TensorShape = std::array<std::size_t, 3>;
+
+/// One hidden layer (followed by ReLU), as read, plus its affine map on the flattened input scaled to integers.
+struct NetworkLayer {
+  enum class Type { conv2d, linear };
+  Type type = Type::linear;
+  TensorShape input_shape{};   // the shape this layer reads (a linear layer's output is U x 1 x 1)
+  TensorShape output_shape{};  // conv2d: K x floor((H - kh) / sh) + 1 x floor((W - kw) / sw) + 1; linear: U x 1 x 1
+  std::size_t kernel_h = 0, kernel_w = 0, stride_h = 1, stride_w = 1;  // conv2d only
+  std::vector<mpq_class> weight;  // row-major [K][C][kh][kw] (conv2d) or [U][in] (linear)
+  std::vector<mpq_class> bias;    // [K] or [U]
+
+  // The layer as an affine map: output neuron u (flattened CHW) is (bias_u + sum over row u of w_j * in_j), with every
+  // number multiplied by `scale` (the least common denominator of weight and bias) so that the sums are integer.
+  mpz_class scale = 1;
+  std::vector<std::size_t> row_begin;  // entries of output u: [row_begin[u], row_begin[u + 1]); zeros left out
+  std::vector<std::size_t> column;     // input index of each entry
+  std::vector<mpz_class> integer_weight;
+  std::vector<mpz_class> integer_bias;  // one per output neuron
+
+  std::size_t outputs() const { return output_shape[0] * output_shape[1] * output_shape[2]; }
+  std::size_t inputs() const { return input_shape[0] * input_shape[1] * input_shape[2]; }
+};
+
+struct NetworkModel {
+  TensorShape input_shape{};
+  std::size_t input_dimension = 0;  // n = C * H * W
+  std::vector<NetworkLayer> layers;
+  std::vector<std::size_t> first_neuron;  // layers.size() + 1 entries; the last one is N
+  std::vector<mpz_class> form_scale;      // S_l = scale_0 * ... * scale_l: layer l's integer forms are S_l * forms
+
+  std::size_t neurons() const { return first_neuron.back(); }
+  /*! returns the layer of neuron `k` < N. */
+  std::size_t layer_of(std::size_t neuron) const;
+};
+
+/*! parses a number of a network file: a JSON integer, a JSON float (its exact binary64 value), or a string holding an
+ * integer, a fraction "p/q" (q > 0) or a decimal ("0.125", "-1e-3"), all converted exactly.
+ * Returns "" on success, otherwise why not. */
+std::string parse_network_number(const nlohmann::json& value, mpq_class& out);
+
+/*! reads a network (format chamber-network, version 1). `path` is the JSON path of `network` used in reasons
+ * ("network" gives "network.layers[1].weight[3][0]: not a number"; "" gives "layers[1]...").
+ * \throws CheckFailure naming the path of the first malformed value. */
+NetworkModel read_network_model(const nlohmann::json& network, const std::string& path);
+
+/*! returns "" when the two networks have the same input shape and the same layers (type, sizes, kernel, stride) with
+ * equal weights and biases as exact rationals, otherwise the first difference, naming the two networks:
+ * "layers[0].bias[1] is 1/2 in the certificate and 3/4 in NET.json". */
+std::string network_difference(const NetworkModel& first, const std::string& first_name, const NetworkModel& second,
+                               const std::string& second_name);
+
+/// An affine function c + a.x of the input: entry 0 is c, entry 1 + i is a_i.
+using Form = std::vector<mpq_class>;
+/// An affine function scaled to integers; which scale is said where it is used.
+using IntegerForm = std::vector<mpz_class>;
+
+/*! returns the forms of the neurons of `layer` under `pattern`, given the forms of the previous layer's neurons
+ * (`previous`, ignored for layer 0): the post-activation of a previous neuron j is its form when its character is '+'
+ * and 0 otherwise. Only the characters of layers < `layer` are read; `pattern` may be longer (a whole pattern). */
+std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, std::string_view pattern,
+                              const std::vector<Form>& previous);
+
+/*! returns the forms of all N neurons under `pattern` (N characters from "+-0"), layer by layer. */
+std::vector<Form> neuron_forms(const NetworkModel& network, std::string_view pattern);
+
+/*! the integer version of layer_forms: sets `out` to form_scale[layer] times the forms of `layer`'s neurons, given
+ * `previous` = form_scale[layer - 1] times the forms of the previous layer (ignored for layer 0). Reuses the memory
+ * of `out`. */
+void layer_integer_forms(const NetworkModel& network, std::size_t layer, std::string_view pattern,
+                         const std::vector<IntegerForm>& previous, std::vector<IntegerForm>& out);
+
+}  // namespace chamber::verify
