@@ -5,6 +5,8 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "verify/certificate_check.hpp"
+#include "verify/certificate_fields.hpp"
+#include "verify/network_model.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -38,7 +40,16 @@ int run_check(const CheckOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const nlohmann::json certificate = read_json_file(options.certificate);
   std::optional<nlohmann::json> network;
-  if (!options.network.empty()) network = read_json_file(options.network);
+  if (!options.network.empty()) {
+    network = read_json_file(options.network);
+    // A malformed network file is bad input (exit 2), not a verdict on the certificate: read it once here with the
+    // checker's own reader, which check_certificate uses again to compare.
+    try {
+      verify::read_network_model(*network, "");
+    } catch (const verify::CheckFailure& failure) {
+      throw InputError(options.network + ": " + failure.reason);
+    }
+  }
   std::optional<std::vector<std::vector<mpz_class>>> rows;
   if (!options.arrangement.empty()) {
     ArrFile file = read_arr_file(options.arrangement);

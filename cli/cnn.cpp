@@ -27,6 +27,7 @@ struct CnnOptions {
   std::string regions;
   std::string box;
   bool no_verdict = false;
+  std::uint64_t prop2_budget = 2000000;
   std::optional<std::uint64_t> samples;
   double sigma = 3;
   std::uint64_t seed = 1;
@@ -140,7 +141,10 @@ int run_cnn(const CnnOptions& options) {
 
   std::optional<nlohmann::json> verdict;
   if (one_conv && !box && !options.no_verdict) {
-    verdict = to_json(judge_eq4(network, regions, VerdictOptions{}));
+    VerdictOptions verdict_options;
+    verdict_options.prop2.max_subsets = options.prop2_budget;
+    verdict_options.structural.search.max_subsets = options.prop2_budget;
+    verdict = to_json(judge_eq4(network, regions, verdict_options));
     for (const auto& [key, value] : verdict->items()) out[key] = value;
   }
   if (one_dimensional) {
@@ -215,6 +219,9 @@ Command add_cnn_command(CLI::App& app) {
   command->add_option("--regions", options->regions, "Write every region (pattern, witness) as JSON lines");
   command->add_option("--box", options->box, "Count only regions meeting the open box LO < x_i < HI (LO,HI)");
   command->add_flag("--no-verdict", options->no_verdict, "Skip the Prop. 2 search and the eq. (4) verdict");
+  command->add_option("--prop2-budget", options->prop2_budget,
+                      "Subsets the Prop. 2 searches may test per condition before reporting 'undecided'")
+      ->capture_default_str();
   command->add_option("--samples", options->samples, "Also run the sampling estimate with this many samples");
   command->add_option("--sigma", options->sigma, "Sampling: standard deviation of the inputs")->capture_default_str();
   command->add_option("--seed", options->seed, "Sampling: seed")->capture_default_str();

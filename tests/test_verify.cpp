@@ -378,8 +378,8 @@ const std::vector<Tamper>& tampers() {
       {"missing format", two_lines, [](json& c) { c.erase("format"); }, "missing key 'format'"},
       {"wrong version", two_lines, [](json& c) { c["version"] = 2; }, "version: expected 1, found 2"},
       {"version as a string", two_lines, [](json& c) { c["version"] = "1"; }, "version: expected 1, found \"1\""},
-      {"unsupported kind", two_lines, [](json& c) { c["kind"] = "network"; },
-       "unsupported certificate kind 'network'"},
+      {"unsupported kind", two_lines, [](json& c) { c["kind"] = "polytope"; },
+       "unsupported certificate kind 'polytope'"},
       {"kind not a string", two_lines, [](json& c) { c["kind"] = 1; }, "kind: not a string"},
       {"not an object", two_lines, [](json& c) { c = json::array({1, 2}); }, "certificate: not a JSON object"},
       // Check 1: the arrangement.
