@@ -102,7 +102,8 @@ int run_cnn(const CnnOptions& options) {
                   " constant neurons left out)");
   }
 
-  LinearRegionEnumerator enumerator(network, LinearRegionOptions{control, options.common.exact_lp, box});
+  LinearRegionEnumerator enumerator(network,
+                                    LinearRegionOptions{control, options.common.exact_lp, box, !options.certificate.empty()});
   std::optional<NetworkCertificateBuilder> builder;
   if (!options.certificate.empty()) builder.emplace(network, box, options.common.exact_lp);
   std::optional<std::ofstream> regions_out;
@@ -167,6 +168,8 @@ int run_cnn(const CnnOptions& options) {
   if (builder) {
     out["certificate"] = options.certificate;
     out["certificate_lp_solves"] = builder->stats().lp_solves;
+    out["certificate_enumeration_proofs"] = builder->stats().enumeration_proofs;
+    out["certificate_lp_paths"] = lp_paths_json(builder->stats().lp_paths);
     out["farkas_entries"] = builder->farkas_entries();
   }
   out["seconds"] = seconds_since(start);

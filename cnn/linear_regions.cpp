@@ -130,6 +130,8 @@ std::vector<Rational> breakpoints_1d(const IntegerNetwork& network, const std::v
  * pattern of those layers, and the forms of the last refined layer. */
 struct LinearRegionEnumerator::Cell {
   std::vector<Hyperplane> constraints;
+  std::vector<std::size_t> references;  // the neuron (or N + box face) of each constraint
+  std::vector<NonFacetProof> proofs;
   Point witness;
   std::string pattern;
   std::vector<IntegerVector> forms;
@@ -146,12 +148,13 @@ void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
   RationalVector centre(n, 0);
   if (options_.box) {
     start.constraints = box_faces(*options_.box, n);
+    for (std::size_t f = 0; f < start.constraints.size(); ++f) start.references.push_back(network_.neurons() + f);
     for (Rational& c : centre) c = (options_.box->lo + options_.box->hi) / 2;
   }
   start.witness = Point::from_rationals(centre);
   if (network_.layers() == 0) {
     ++stats_.regions;
-    sink(LinearRegion{std::string(), start.witness});
+    sink(LinearRegion{std::string(), start.witness, {}});
     return;
   }
   refine(0, std::move(start), sink);
@@ -163,7 +166,7 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
     ++stats_.regions;
     if (control.max_regions && stats_.regions > *control.max_regions)
       throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
-    sink(LinearRegion{std::move(cell.pattern), std::move(cell.witness)});
+    sink(LinearRegion{std::move(cell.pattern), std::move(cell.witness), std::move(cell.proofs)});
     control.report([&] {
       return "cnn: " + std::to_string(stats_.regions) + " regions, " + std::to_string(stats_.lp_solves) + " LPs";
     });
@@ -191,17 +194,40 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
   MergeReport merge;
   Arrangement arrangement(n, hyperplanes, &merge);
 
+  // The reference of every hyperplane of the arrangement: the cell's, then the first neuron merged into each new one.
+  std::vector<std::size_t> references(cell.references);
+  references.resize(arrangement.size(), SIZE_MAX);
+  for (std::size_t s = 0; s < split_neurons.size(); ++s) {
+    std::size_t& reference = references[merge.merged_index[p + s]];
+    if (reference == SIZE_MAX) reference = network_.first_neuron[layer] + split_neurons[s];
+  }
+
   std::vector<Region> leaves;
+  std::vector<std::vector<NonFacetProof>> leaf_proofs;
   const std::string cell_signs(p, '+');
   if (arrangement.size() == p) {
     leaves.push_back(Region{cell_signs, cell.witness});
+    leaf_proofs.emplace_back();
   } else {
     RunControl inner = control;
     inner.max_regions.reset();
     inner.progress = nullptr;
-    RegionEnumerator enumerator(arrangement, EnumerationOptions{inner, false, options_.exact_lp});
+    RegionEnumerator enumerator(arrangement, EnumerationOptions{inner, options_.keep_proofs, options_.exact_lp});
     enumerator.run_in_cell(cell_signs, cell.witness,
-                           [&](const Region& region, const std::vector<BlockedHyperplane>&) { leaves.push_back(region); });
+                           [&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
+                             leaves.push_back(region);
+                             std::vector<NonFacetProof>& proofs = leaf_proofs.emplace_back();
+                             for (const BlockedHyperplane& b : blocked) {
+                               const FarkasCertificate& farkas = enumerator.farkas().entries()[b.farkas];
+                               NonFacetProof& proof = proofs.emplace_back();
+                               proof.hyperplane = references[b.hyperplane];
+                               proof.multipliers = farkas.multipliers;
+                               for (const SignCondition& c : farkas.conditions) {
+                                 proof.constraints.push_back(references[c.hyperplane]);
+                                 proof.sides.push_back(region.signs[c.hyperplane] == '+' ? c.sign : -c.sign);
+                               }
+                             }
+                           });
     const LpCounters& c = enumerator.solver().counters();
     stats_.lp_paths.float_witness += c.float_witness;
     stats_.lp_paths.float_farkas += c.float_farkas;
@@ -219,9 +245,13 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
         break;
       }
 
-  for (Region& leaf : leaves) {
+  for (std::size_t l = 0; l < leaves.size(); ++l) {
+    Region& leaf = leaves[l];
     Cell child;
     child.pattern = cell.pattern;
+    child.proofs = cell.proofs;
+    child.proofs.insert(child.proofs.end(), std::make_move_iterator(leaf_proofs[l].begin()),
+                        std::make_move_iterator(leaf_proofs[l].end()));
     std::string layer_chars = chars;
     for (std::size_t s = 0; s < split_neurons.size(); ++s) {
       const std::size_t input = p + s;
@@ -230,8 +260,10 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
     }
     child.pattern += layer_chars;
     child.constraints.assign(arrangement.hyperplanes().begin(), arrangement.hyperplanes().begin() + p);
+    child.references = cell.references;
     for (std::size_t j = p; j < arrangement.size(); ++j) {
       if (!cuts[j]) continue;
+      child.references.push_back(references[j]);
       Hyperplane h = arrangement[j];
       if (leaf.signs[j] == '-')
         for (Integer& v : h.coefficients) v = -v;

@@ -68,15 +68,29 @@ std::vector<Hyperplane> box_faces(const Box& box, std::size_t dimension);
 
 /*! a linear region: its activation pattern (one of '+', '-', '0' per hidden neuron, layers in order, each
  * layer in CHW order) and a rational witness strictly inside it (and inside the box). */
+/*! a proof found by the enumeration that a hyperplane carries no facet of a region: the far side of the hyperplane
+ * of neuron `hyperplane` is empty within the listed constraints. Constraints are references: a neuron index k < N,
+ * or N + 2i / N + 2i + 1 for the box faces x_i > lo / x_i < hi. `sides[q]` is +1 for the region's side of
+ * constraint q and −1 for the far side; the multipliers are those of the primitive integer rows of the forms. */
+struct NonFacetProof {
+  std::size_t hyperplane = 0;
+  std::vector<std::size_t> constraints;
+  std::vector<int> sides;
+  IntegerVector multipliers;
+};
+
 struct LinearRegion {
   std::string pattern;
   Point witness;
+  std::vector<NonFacetProof> proofs;  // only with LinearRegionOptions::keep_proofs
 };
 
 struct LinearRegionOptions {
   RunControl control;
   bool exact_lp = false;
   std::optional<Box> box;
+  /*! keep the enumeration's Farkas proofs with every region (they save LPs when certifying). */
+  bool keep_proofs = false;
 };
 
 struct LinearRegionStats {

@@ -112,15 +112,51 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     return tau;
   };
 
+  // A proof that group g carries no facet, from constraint references, sides (+1 the region's side, −1 the far
+  // side) and the multipliers of their primitive rows; the certificate reads the true forms instead.
+  auto record = [&](std::size_t g, const std::vector<std::size_t>& references, const std::vector<int>& sides,
+                    const IntegerVector& multipliers) {
+    nlohmann::json condition_refs = nlohmann::json::array(), lambdas = nlohmann::json::array();
+    std::string signs;
+    for (std::size_t q = 0; q < references.size(); ++q) {
+      const std::size_t reference = references[q];
+      Rational lambda(multipliers[q]);
+      if (reference >= neurons) {  // box face x_i − lo (even) or hi − x_i (odd): the row is a positive multiple
+        const std::size_t face = reference - neurons;
+        const Integer& coefficient = groups[face].row[1 + face / 2];  // box faces are the first groups, in order
+        lambda *= face % 2 == 0 ? Rational(coefficient) : Rational(-coefficient);
+        signs += sides[q] > 0 ? '+' : '-';
+      } else {  // the primitive row is ±(scaled form)/content, the scaled form S_l times the true one
+        lambda *= Rational(integer_.scale[integer_.layer_of(reference)], content(forms[reference]));
+        signs += (sides[q] > 0) == (sigma[reference] == '+') ? '+' : '-';
+      }
+      lambda.canonicalize();
+      condition_refs.push_back(reference);
+      lambdas.push_back(to_string(lambda));
+    }
+    nlohmann::json farkas{{"conditions", condition_refs}, {"signs", signs}, {"multipliers", lambdas}};
+    auto [it, inserted] = farkas_index_.emplace(farkas.dump(), farkas_.size());
+    if (inserted) farkas_.push_back(std::move(farkas));
+    entry.blocked.emplace_back(groups[g].reference, it->second);
+    ++stats_.blocked;
+  };
+
+  std::map<std::size_t, const NonFacetProof*> enumeration_proof;
+  for (const NonFacetProof& proof : entry.region.proofs)
+    enumeration_proof.emplace(group_of_neuron.at(proof.hyperplane), &proof);
   std::vector<std::size_t> need_proof;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (groups[g].box) continue;
     std::optional<std::string> tau = neighbour(g);
     if (tau && index_.count(*tau)) {
       ++stats_.neighbour_links;
-      continue;
+    } else if (auto found = enumeration_proof.find(g); found != enumeration_proof.end()) {
+      const NonFacetProof& proof = *found->second;
+      record(g, proof.constraints, proof.sides, proof.multipliers);
+      ++stats_.enumeration_proofs;
+    } else {
+      need_proof.push_back(g);
     }
-    need_proof.push_back(g);
   }
   if (need_proof.empty()) return;
 
@@ -145,35 +181,17 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
                           std::to_string(groups[g].reference) + " whose neighbour " + (tau ? *tau : "(undetermined)") +
                           " was not enumerated");
     }
-    nlohmann::json condition_refs = nlohmann::json::array(), multipliers = nlohmann::json::array();
-    std::string signs;
-    for (std::size_t q = 0; q < result.farkas.conditions.size(); ++q) {
-      const SignCondition& c = result.farkas.conditions[q];
-      const Group& group = groups[group_of_row[c.hyperplane]];
-      Rational lambda(result.farkas.multipliers[q]);
-      // The certificate reads the true form f of the reference; the LP row is a positive multiple of ±f.
-      if (group.box) {
-        const std::size_t face = group.reference - neurons;
-        const Integer& coefficient = group.row[1 + face / 2];
-        lambda *= face % 2 == 0 ? Rational(coefficient) : Rational(-coefficient);
-        signs += c.sign > 0 ? '+' : '-';
-      } else {
-        const std::size_t k = group.reference;
-        const int sigma_sign = sigma[k] == '+' ? 1 : -1;
-        lambda *= Rational(integer_.scale[integer_.layer_of(k)], content(forms[k]));
-        signs += c.sign * sigma_sign > 0 ? '+' : '-';
-      }
-      lambda.canonicalize();
-      condition_refs.push_back(group.reference);
-      multipliers.push_back(to_string(lambda));
+    std::vector<std::size_t> references;
+    std::vector<int> sides;
+    for (const SignCondition& c : result.farkas.conditions) {
+      references.push_back(groups[group_of_row[c.hyperplane]].reference);
+      sides.push_back(c.sign);  // the rows are oriented positive on the region
     }
-    nlohmann::json farkas{{"conditions", condition_refs}, {"signs", signs}, {"multipliers", multipliers}};
-    std::string key = farkas.dump();
-    auto [it, inserted] = farkas_index_.emplace(std::move(key), farkas_.size());
-    if (inserted) farkas_.push_back(std::move(farkas));
-    entry.blocked.emplace_back(groups[g].reference, it->second);
-    ++stats_.blocked;
+    record(g, references, sides, result.farkas.multipliers);
   }
+  stats_.lp_paths.float_witness += solver.counters().float_witness;
+  stats_.lp_paths.float_farkas += solver.counters().float_farkas;
+  stats_.lp_paths.exact += solver.counters().exact;
 }
 
 nlohmann::json NetworkCertificateBuilder::to_json() const {

@@ -3,6 +3,7 @@
 // proof that it carries no facet. `chamber check` verifies them with the independent checker in verify/.
 #pragma once
 
+#include "arrangement/lp.hpp"
 #include "arrangement/run_control.hpp"
 #include "cnn/linear_regions.hpp"
 
@@ -21,6 +22,8 @@ struct NetworkCertificateStats {
   std::uint64_t lp_solves = 0;        // LPs proving non-facets
   std::uint64_t neighbour_links = 0;  // (region, hyperplane) pairs closed by a certified neighbour
   std::uint64_t blocked = 0;          // (region, hyperplane) pairs closed by a Farkas entry
+  std::uint64_t enumeration_proofs = 0;  // of which the enumeration's own Farkas proofs (no LP)
+  LpCounters lp_paths;                   // how the LPs were decided
 };
 
 class NetworkCertificateBuilder {
