@@ -16,9 +16,19 @@ struct ProblemDeleter {
 };
 using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
 
-/*! signed row s (b + a·x) of a condition, as doubles. */
-double coefficient(const Arrangement& arrangement, const SignCondition& c, std::size_t column) {
-  double v = arrangement[c.hyperplane].coefficients[column].get_d();
+/*! returns e with |v| < 2^e for every entry of `row` (the row's binary size). */
+long row_exponent(const IntegerVector& row) {
+  std::size_t bits = 0;
+  for (const Integer& v : row) bits = std::max(bits, mpz_sizeinbase(v.get_mpz_t(), 2));
+  return static_cast<long>(bits);
+}
+
+/*! entry `column` of the signed row s (b + a·x) of a condition, scaled by 2^-exponent (no overflow for any size:
+ * the LP only proposes, every answer is checked exactly on the integer rows). */
+double coefficient(const Arrangement& arrangement, const SignCondition& c, std::size_t column, long exponent) {
+  long e = 0;
+  const double mantissa = mpz_get_d_2exp(&e, arrangement[c.hyperplane].coefficients[column].get_mpz_t());
+  const double v = std::ldexp(mantissa, static_cast<int>(std::max(e - exponent, -2000L)));
   return c.sign > 0 ? v : -v;
 }
 
@@ -53,12 +63,14 @@ std::optional<Point> round_witness(const Arrangement& arrangement, const std::ve
   return std::nullopt;
 }
 
-/*! returns the positive kernel vector of the columns σ_j a_j (j over `support`) when that kernel is one
- * dimensional and has all entries of one sign, as a verified Farkas certificate; else nothing. */
-std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangement,
-                                                     std::vector<SignCondition> support) {
+/*! returns a Farkas certificate on `support` built from the float duals `y` (one per support row): the kernel of
+ * the columns σ_j a_j has a basis v_t with 1 at free column f_t and 0 at the others, so λ = Σ_t y[f_t] v_t lies in
+ * the kernel exactly (a double is an exact dyadic rational) and equals y when y does. It is accepted when λ ≥ 0,
+ * λ ≠ 0 and the certificate verifies exactly; else nothing. */
+std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangement, std::vector<SignCondition> support,
+                                                     const std::vector<double>& y) {
   const std::size_t n = arrangement.dimension();
-  const std::size_t k = support.size();
+  std::size_t k = support.size();
   if (k == 0) return std::nullopt;
   // Rows 0..n-1 of an n × k matrix, reduced to reduced row echelon form over the rationals.
   std::vector<std::vector<Rational>> m(n, std::vector<Rational>(k));
@@ -67,6 +79,7 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
     for (std::size_t i = 0; i < n; ++i) m[i][j] = support[j].sign > 0 ? Rational(row[i + 1]) : Rational(-row[i + 1]);
   }
   std::vector<std::size_t> pivot_columns;
+  std::vector<bool> is_pivot(k, false);
   std::size_t r = 0;
   for (std::size_t col = 0; col < k && r < n; ++col) {
     std::size_t pivot = r;
@@ -81,20 +94,35 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
       for (std::size_t c = col; c < k; ++c) m[i][c] -= factor * m[r][c];
     }
     pivot_columns.push_back(col);
+    is_pivot[col] = true;
     ++r;
   }
-  if (pivot_columns.size() + 1 != k) return std::nullopt;  // kernel not one dimensional
-  std::size_t free_column = 0;
-  for (std::size_t t = 0; t < pivot_columns.size() && pivot_columns[t] == free_column; ++t) ++free_column;
+  if (pivot_columns.size() == k) return std::nullopt;  // trivial kernel
   RationalVector v(k, Rational(0));
-  v[free_column] = 1;
-  for (std::size_t t = 0; t < pivot_columns.size(); ++t) v[pivot_columns[t]] = -m[t][free_column];
+  for (std::size_t f = 0; f < k; ++f) {
+    if (is_pivot[f]) continue;
+    const Rational c(y[f]);
+    if (sgn(c) == 0) continue;
+    v[f] += c;
+    for (std::size_t t = 0; t < pivot_columns.size(); ++t) v[pivot_columns[t]] -= c * m[t][f];
+  }
   int sign = 0;
   for (const Rational& value : v) {
-    int s = sgn(value);
-    if (s == 0 || (sign != 0 && s != sign)) return std::nullopt;
-    sign = s;
+    if (sgn(value) < 0) return std::nullopt;
+    sign = std::max(sign, sgn(value));
   }
+  if (sign == 0) return std::nullopt;
+  // Keep the conditions with λ_j > 0.
+  std::vector<SignCondition> kept;
+  RationalVector positive;
+  for (std::size_t j = 0; j < k; ++j)
+    if (sgn(v[j]) > 0) {
+      kept.push_back(support[j]);
+      positive.push_back(v[j]);
+    }
+  support = std::move(kept);
+  v = std::move(positive);
+  k = support.size();
   Integer denominator = common_denominator(v);
   FarkasCertificate certificate;
   std::vector<std::size_t> order(k);
@@ -104,7 +132,7 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
   for (std::size_t j : order) {
     certificate.conditions.push_back(support[j]);
     Rational scaled = v[j] * denominator;
-    certificate.multipliers.push_back(sign > 0 ? scaled.get_num() : Integer(-scaled.get_num()));
+    certificate.multipliers.push_back(scaled.get_num());
   }
   make_primitive(certificate.multipliers);
   if (!certificate.verifies(arrangement)) return std::nullopt;
@@ -112,14 +140,6 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
 }
 
 }  // namespace
-
-bool float_path_applicable(const Arrangement& arrangement) {
-  const Integer limit = Integer(1) << 50;
-  for (const Hyperplane& h : arrangement.hyperplanes())
-    for (const Integer& v : h.coefficients)
-      if (abs(v) >= limit) return false;
-  return true;
-}
 
 std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrangement,
                                                        const std::vector<SignCondition>& conditions) {
@@ -133,13 +153,16 @@ std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrang
   for (std::size_t c = 1; c <= n; ++c) glp_set_col_bnds(lp.get(), static_cast<int>(c), GLP_FR, 0.0, 0.0);
   glp_set_col_bnds(lp.get(), static_cast<int>(n + 1), GLP_UP, 0.0, 1.0);
   glp_set_obj_coef(lp.get(), static_cast<int>(n + 1), 1.0);
+  // Each row is scaled by a power of two to entries below 1 in size, so any integers fit in doubles.
   std::vector<int> ia{0}, ja{0};
   std::vector<double> values{0.0};
+  std::vector<long> exponents(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     const int row = static_cast<int>(r + 1);
-    glp_set_row_bnds(lp.get(), row, GLP_LO, -coefficient(arrangement, conditions[r], 0), 0.0);
+    const long exponent = exponents[r] = row_exponent(arrangement[conditions[r].hyperplane].coefficients);
+    glp_set_row_bnds(lp.get(), row, GLP_LO, -coefficient(arrangement, conditions[r], 0, exponent), 0.0);
     for (std::size_t c = 1; c <= n; ++c) {
-      double v = coefficient(arrangement, conditions[r], c);
+      double v = coefficient(arrangement, conditions[r], c, exponent);
       if (v == 0.0) continue;
       ia.push_back(row);
       ja.push_back(static_cast<int>(c));
@@ -175,9 +198,13 @@ std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrang
     largest = std::max(largest, duals[r]);
   }
   std::vector<SignCondition> support;
+  std::vector<double> support_duals;
   for (std::size_t r = 0; r < rows; ++r)
-    if (duals[r] > 1e-9 * largest) support.push_back(conditions[r]);
-  std::optional<FarkasCertificate> farkas = farkas_from_support(arrangement, std::move(support));
+    if (duals[r] > 1e-9 * largest) {
+      support.push_back(conditions[r]);
+      support_duals.push_back(std::ldexp(duals[r], static_cast<int>(std::max(-exponents[r], -2000L))));  // per integer row
+    }
+  std::optional<FarkasCertificate> farkas = farkas_from_support(arrangement, std::move(support), support_duals);
   if (!farkas) return std::nullopt;
   FeasibilityResult result;
   result.feasible = false;

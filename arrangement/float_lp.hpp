@@ -17,8 +17,4 @@ namespace chamber {
 std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrangement,
                                                        const std::vector<SignCondition>& conditions);
 
-/*! returns whether every coefficient of `arrangement` is small enough (|v| < 2^50) for the float path
- * to be worth trying. */
-bool float_path_applicable(const Arrangement& arrangement);
-
 }  // namespace chamber

@@ -47,7 +47,7 @@ bool FarkasCertificate::verifies(const Arrangement& arrangement) const {
 }
 
 StrictFeasibilitySolver::StrictFeasibilitySolver(const Arrangement& arrangement, bool exact_only)
-    : arrangement_(arrangement), use_float_(!exact_only && float_path_applicable(arrangement)) {}
+    : arrangement_(arrangement), use_float_(!exact_only) {}
 
 std::size_t FarkasPool::add(FarkasCertificate certificate) {
   std::string key;
