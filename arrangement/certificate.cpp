@@ -3,10 +3,54 @@
 #include "arrangement/errors.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <ostream>
 #include <unordered_map>
 
 namespace chamber {
+
+namespace {
+
+/*! Farkas entries as a trie over their conditions (hyperplanes ascending), answering: is there an entry that agrees
+ * with a given sign vector on all its conditions? Such an entry proves that sign vector empty. */
+class FarkasTrie {
+ public:
+  void insert(const FarkasCertificate& certificate, std::size_t entry) {
+    std::size_t node = 0;
+    for (const SignCondition& c : certificate.conditions) {
+      const std::size_t label = 2 * c.hyperplane + (c.sign > 0 ? 1 : 0);
+      std::size_t next = SIZE_MAX;
+      for (const auto& [edge, child] : nodes_[node].children)
+        if (edge == label) next = child;
+      if (next == SIZE_MAX) {
+        next = nodes_.size();
+        nodes_[node].children.emplace_back(label, next);
+        nodes_.emplace_back();
+      }
+      node = next;
+    }
+    if (nodes_[node].entry == SIZE_MAX) nodes_[node].entry = entry;
+  }
+
+  /*! returns an entry agreeing with `signs` ('+'/'-' per hyperplane), if any. */
+  std::optional<std::size_t> find(const std::string& signs) const { return find(0, signs); }
+
+ private:
+  struct Node {
+    std::size_t entry = SIZE_MAX;
+    std::vector<std::pair<std::size_t, std::size_t>> children;  // (2·hyperplane + [sign > 0], node)
+  };
+  std::optional<std::size_t> find(std::size_t node, const std::string& signs) const {
+    if (nodes_[node].entry != SIZE_MAX) return nodes_[node].entry;
+    for (const auto& [label, child] : nodes_[node].children)
+      if ((signs[label / 2] == '+') == (label % 2 == 1))
+        if (std::optional<std::size_t> found = find(child, signs)) return found;
+    return std::nullopt;
+  }
+  std::vector<Node> nodes_ = std::vector<Node>(1);
+};
+
+}  // namespace
 
 void write_json_point(std::ostream& out, const Point& p) {
   out << '[';
@@ -26,7 +70,10 @@ void CertificateBuilder::complete(StrictFeasibilitySolver& solver, FarkasPool& f
   std::unordered_map<std::string, std::size_t> index;
   index.reserve(regions_.size() * 2);
   for (std::size_t r = 0; r < regions_.size(); ++r) index.emplace(regions_[r].signs, r);
-  std::unordered_map<std::string, std::size_t> proven_empty;  // flipped sign vector -> Farkas entry
+  // An entry that agrees with a flipped sign vector on all its conditions proves it empty too (it must involve the
+  // flipped hyperplane, or the region itself would be empty).
+  FarkasTrie trie;
+  for (std::size_t f = 0; f < farkas.size(); ++f) trie.insert(farkas.entries()[f], f);
   std::vector<bool> covered(m);
   std::vector<SignCondition> conditions(m);
   for (std::size_t r = 0; r < regions_.size(); ++r) {
@@ -42,18 +89,18 @@ void CertificateBuilder::complete(StrictFeasibilitySolver& solver, FarkasPool& f
       if (covered[i]) continue;
       signs[i] = signs[i] == '+' ? '-' : '+';
       if (!index.count(signs)) {
-        auto cached = proven_empty.find(signs);
-        if (cached != proven_empty.end()) {
-          blocked_[r].push_back({i, cached->second});
+        if (std::optional<std::size_t> agreeing = trie.find(signs)) {
+          blocked_[r].push_back({i, *agreeing});
         } else {
           for (std::size_t j = 0; j < m; ++j) conditions[j] = {j, signs[j] == '+' ? 1 : -1};
           ++completion_lps_;
           FeasibilityResult result = solver.solve(conditions);
           if (result.feasible)
             throw InternalError("enumeration missed the region " + signs + " (found while certifying)");
+          const std::size_t before = farkas.size();
           const std::size_t entry = farkas.add(std::move(result.farkas));
+          if (farkas.size() > before) trie.insert(farkas.entries()[entry], entry);
           blocked_[r].push_back({i, entry});
-          proven_empty.emplace(signs, entry);
         }
       }
       signs[i] = signs[i] == '+' ? '-' : '+';
