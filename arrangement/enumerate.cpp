@@ -2,7 +2,13 @@
 
 #include "arrangement/errors.hpp"
 
+#include <atomic>
+#include <bit>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 namespace chamber {
 
@@ -72,34 +78,40 @@ void RegionEnumerator::run(const RegionSink& sink) {
   run_in_cell(std::string(), origin, sink);
 }
 
-void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& witness, const RegionSink& sink) {
-  const std::size_t m = arrangement_.size();
-  const RunControl& control = options_.control;
-  std::vector<Node> stack;
-  stack.push_back(Node{cell_signs.size(), cell_signs, witness, {}});
-  Region region;
+namespace {
+
+/*! where a node's search stops: leaves at depth m go to `leaf`, nodes at `frontier_depth` to `frontier`. */
+struct SearchTarget {
+  std::size_t frontier_depth;
+  std::function<void(Node&&)> leaf;
+  std::function<void(Node&&)> frontier;
+  /*! called with the index of every Farkas entry new to the pool, in discovery order. */
+  std::function<void(std::size_t)> new_farkas;
+};
+
+/*! the depth-first search from the nodes on `stack`, one LP per node for the side its witness does not hold. */
+void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeasibilitySolver& solver,
+            FarkasPool* farkas, EnumerationStats& stats, const RunControl& control, const SearchTarget& target,
+            const std::atomic<bool>* stop) {
+  const std::size_t m = arrangement.size();
   while (!stack.empty()) {
     Node node = std::move(stack.back());
     stack.pop_back();
     if (node.depth == m) {
-      ++stats_.regions;
-      if (control.max_regions && stats_.regions > *control.max_regions)
-        throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
-      region.signs = std::move(node.signs);
-      region.witness = std::move(node.witness);
-      sink(region, node.blocked);
-      control.report([&] {
-        return "enumerate: " + std::to_string(stats_.regions) + " regions, " + std::to_string(solver_.solves()) +
-               " LPs";
-      });
+      target.leaf(std::move(node));
+      continue;
+    }
+    if (node.depth == target.frontier_depth) {
+      target.frontier(std::move(node));
       continue;
     }
     control.check_time("region enumeration");
+    if (stop && stop->load(std::memory_order_relaxed)) return;
     const std::size_t k = node.depth;
-    const int side = arrangement_[k].side(node.witness);
+    const int side = arrangement[k].side(node.witness);
     if (side == 0) {
-      ++stats_.perturbations;
-      auto [plus, minus] = push_off(arrangement_, node.witness, k, conditions_of(node.signs));
+      ++stats.perturbations;
+      auto [plus, minus] = push_off(arrangement, node.witness, k, conditions_of(node.signs));
       Node other{k + 1, node.signs + '-', std::move(minus), node.blocked};
       node.signs += '+';
       node.witness = std::move(plus);
@@ -112,19 +124,157 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     const char flipped = side > 0 ? '-' : '+';
     std::vector<SignCondition> conditions = conditions_of(node.signs);
     conditions.push_back({k, -side});
-    FeasibilityResult other = solver_.solve(conditions);
+    FeasibilityResult other = solver.solve(conditions);
     if (other.feasible) {
       stack.push_back(Node{k + 1, node.signs + flipped, std::move(other.witness), node.blocked});
     } else {
-      ++stats_.lp_infeasible;
-      if (options_.keep_farkas) {
-        node.blocked.push_back({k, farkas_.add(std::move(other.farkas))});
+      ++stats.lp_infeasible;
+      if (farkas) {
+        const std::size_t before = farkas->size();
+        const std::size_t entry = farkas->add(std::move(other.farkas));
+        if (farkas->size() > before && target.new_farkas) target.new_farkas(entry);
+        node.blocked.push_back({k, entry});
       }
     }
     node.signs += held;
     ++node.depth;
     stack.push_back(std::move(node));
   }
+}
+
+/*! what a worker found below one frontier node, in depth-first order. */
+struct Subtree {
+  std::vector<Node> leaves;
+  FarkasPool farkas;
+  EnumerationStats stats;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+}  // namespace
+
+void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& witness, const RegionSink& sink) {
+  const std::size_t m = arrangement_.size();
+  const RunControl& control = options_.control;
+  Region region;
+  auto emit = [&](Node&& node) {
+    ++stats_.regions;
+    if (control.max_regions && stats_.regions > *control.max_regions)
+      throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+    region.signs = std::move(node.signs);
+    region.witness = std::move(node.witness);
+    sink(region, node.blocked);
+    control.report([&] {
+      return "enumerate: " + std::to_string(stats_.regions) + " regions, " + std::to_string(solver_.solves()) + " LPs";
+    });
+  };
+  std::vector<Node> stack;
+  stack.push_back(Node{cell_signs.size(), cell_signs, witness, {}});
+  FarkasPool* pool = options_.keep_farkas ? &farkas_ : nullptr;
+  // Split only when there is a tree worth splitting: the frontier is at most 2^split_levels nodes deep.
+  const unsigned threads = std::max(1u, options_.threads);
+  const std::size_t split_levels = threads > 1 ? 6 + static_cast<std::size_t>(std::bit_width(threads)) : 0;
+  if (threads == 1 || m < cell_signs.size() + split_levels + 2) {
+    search(arrangement_, stack, solver_, pool, stats_, control, SearchTarget{SIZE_MAX, emit, nullptr, nullptr},
+           nullptr);
+    stats_.lp_solves = solver_.solves();
+    return;
+  }
+
+  // Phase 1 (this thread): the tree down to the frontier depth, recording in depth-first order the Farkas entries it
+  // finds and the frontier nodes. Phase 2 (workers): each frontier node's subtree with its own solver and pool.
+  // Phase 3 (this thread): replay in that order, so the pool, the blocked lists and the region order are exactly
+  // those of the one-thread search, for any number of threads.
+  struct Event {
+    bool frontier;
+    std::size_t index;  // frontier node or phase-1 Farkas entry
+  };
+  std::vector<Event> events;
+  std::vector<Node> frontier;
+  FarkasPool phase1;
+  const std::size_t frontier_depth = cell_signs.size() + split_levels;
+  search(arrangement_, stack, solver_, pool ? &phase1 : nullptr, stats_, control,
+         SearchTarget{frontier_depth, emit,
+                      [&](Node&& node) {
+                        events.push_back({true, frontier.size()});
+                        frontier.push_back(std::move(node));
+                      },
+                      [&](std::size_t entry) { events.push_back({false, entry}); }},
+         nullptr);
+
+  std::vector<Subtree> results(frontier.size());
+  std::mutex mutex;
+  std::condition_variable finished;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::uint64_t worker_solves = 0;
+  LpCounters worker_counters;
+  auto work = [&] {
+    StrictFeasibilitySolver solver(arrangement_, options_.exact_lp);
+    RunControl worker_control = control;
+    worker_control.progress = nullptr;
+    for (std::size_t f; (f = next.fetch_add(1)) < frontier.size();) {
+      Subtree result;
+      try {
+        std::vector<Node> local{std::move(frontier[f])};
+        search(arrangement_, local, solver, pool ? &result.farkas : nullptr, result.stats, worker_control,
+               SearchTarget{SIZE_MAX, [&](Node&& node) { result.leaves.push_back(std::move(node)); }, nullptr,
+                            nullptr},
+               &stop);
+      } catch (...) {
+        result.error = std::current_exception();
+        stop = true;
+      }
+      result.done = true;
+      std::lock_guard<std::mutex> lock(mutex);
+      results[f] = std::move(result);
+      finished.notify_all();
+      if (stop) break;
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    worker_solves += solver.solves();
+    worker_counters.float_witness += solver.counters().float_witness;
+    worker_counters.float_farkas += solver.counters().float_farkas;
+    worker_counters.exact += solver.counters().exact;
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+  auto join = [&] {
+    stop = true;
+    for (std::thread& worker : workers)
+      if (worker.joinable()) worker.join();
+  };
+
+  std::vector<std::size_t> phase1_index(phase1.size());
+  try {
+    for (const Event& event : events) {
+      if (!event.frontier) {
+        phase1_index[event.index] = farkas_.add(phase1.entries()[event.index]);
+        continue;
+      }
+      Subtree result;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        finished.wait(lock, [&] { return results[event.index].done; });
+        result = std::move(results[event.index]);
+      }
+      if (result.error) std::rethrow_exception(result.error);
+      std::vector<std::size_t> local_index(result.farkas.size());
+      for (std::size_t e = 0; e < result.farkas.size(); ++e) local_index[e] = farkas_.add(result.farkas.entries()[e]);
+      stats_.perturbations += result.stats.perturbations;
+      stats_.lp_infeasible += result.stats.lp_infeasible;
+      for (Node& leaf : result.leaves) {
+        for (BlockedHyperplane& b : leaf.blocked)  // proofs above the frontier depth come from phase 1
+          b.farkas = b.hyperplane >= frontier_depth ? local_index[b.farkas] : phase1_index[b.farkas];
+        emit(std::move(leaf));
+      }
+    }
+  } catch (...) {
+    join();
+    throw;
+  }
+  join();
+  solver_.absorb(worker_solves, worker_counters);
   stats_.lp_solves = solver_.solves();
 }
 

@@ -44,6 +44,9 @@ struct EnumerationOptions {
   bool keep_farkas = false;
   /*! every LP through CGAL's exact solver, no floating-point proposals. */
   bool exact_lp = false;
+  /*! threads for the search: subtrees below a frontier are searched in parallel and replayed in order, so the
+   * regions, their order, the Farkas pool and the LP count are the same for any number of threads. */
+  unsigned threads = 1;
 };
 
 /*! receives each region with the hyperplanes its search path proved to be non-facets. */

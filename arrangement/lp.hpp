@@ -78,6 +78,13 @@ class StrictFeasibilitySolver {
   /*! recession-cone LPs solved (boundedness; exact path). */
   std::uint64_t recession_solves() const { return recession_solves_; }
   const LpCounters& counters() const { return counters_; }
+  /*! adds LPs solved by other solvers on the same arrangement (worker threads) to the counts. */
+  void absorb(std::uint64_t solves, const LpCounters& counters) {
+    solves_ += solves;
+    counters_.float_witness += counters.float_witness;
+    counters_.float_farkas += counters.float_farkas;
+    counters_.exact += counters.exact;
+  }
 
  private:
   /*! the exact path: CGAL's solver on the homogenised program. */

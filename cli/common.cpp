@@ -1,6 +1,8 @@
 #include "cli/common.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 namespace chamber::cli {
 
@@ -29,9 +31,17 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool limits) 
         ->check(positive);
     command.add_option("--time-limit", options.time_limit, "Stop (exit 4) after this many seconds")
         ->check(positive);
+    command.add_option("--threads", options.threads,
+                       "Threads for the search (default: all cores); results are identical for any number")
+        ->check(CLI::Range(1u, 1024u));
     command.add_flag("--exact-lp", options.exact_lp,
                      "Decide every LP with CGAL's exact solver (no floating-point proposals; slower, same answers)");
   }
+}
+
+unsigned thread_count(const CommonOptions& options) {
+  if (options.threads > 0) return options.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 nlohmann::json lp_paths_json(const LpCounters& counters) {

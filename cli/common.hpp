@@ -21,6 +21,7 @@ struct CommonOptions {
   std::optional<std::uint64_t> max_regions;
   std::optional<double> time_limit;  // seconds
   bool exact_lp = false;
+  unsigned threads = 0;  // 0: all cores
 };
 
 /*! adds --json and --quiet; with `limits`, also --max-regions and --time-limit. */
@@ -28,6 +29,9 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
 
 /*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
 RunControl make_run_control(const CommonOptions& options);
+
+/*! returns the number of threads to use: --threads, or every core when it is 0. */
+unsigned thread_count(const CommonOptions& options);
 
 /*! returns how the LPs were decided, for --json. */
 nlohmann::json lp_paths_json(const LpCounters& counters);

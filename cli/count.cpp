@@ -30,8 +30,8 @@ struct EnumerationCount {
 };
 
 EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
-                                      bool exact_lp) {
-  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false, exact_lp});
+                                      bool exact_lp, unsigned threads) {
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false, exact_lp, threads});
   BoundednessTester tester(arrangement, enumerator.solver());
   EnumerationCount result;
   Integer bounded_count = 0;
@@ -66,7 +66,8 @@ int run_count(const CountOptions& options) {
                          chi->regions().get_str() + ")");
   }
   const double lattice_seconds = seconds_since(start);
-  if (use_enumeration) enumerated = count_by_enumeration(arrangement, control, !options.skip_bounded, options.common.exact_lp);
+  if (use_enumeration) enumerated = count_by_enumeration(arrangement, control, !options.skip_bounded, options.common.exact_lp,
+                                                           thread_count(options.common));
 
   Integer regions = enumerated ? enumerated->regions : chi->regions();
   std::optional<Integer> bounded = enumerated ? enumerated->bounded : std::optional<Integer>(chi->bounded_regions());

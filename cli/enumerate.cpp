@@ -52,7 +52,7 @@ int run_enumerate(const EnumerateOptions& options) {
   const bool to_stdout_text = options.regions_file.empty() && !options.common.json;
   const bool to_json_summary = options.regions_file.empty() && options.common.json;
 
-  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify, options.common.exact_lp});
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify, options.common.exact_lp, thread_count(options.common)});
   BoundednessTester tester(arrangement, enumerator.solver());
   CertificateBuilder builder(arrangement);
   std::uint64_t bounded_count = 0;

@@ -203,3 +203,61 @@ TEST_CASE("generated certificates are rejected once tampered", "[enumerate][cert
     CHECK_FALSE(verdict(c).valid);
   }
 }
+
+TEST_CASE("threads: the same regions, order, blocked lists and Farkas pool for any number of threads", "[enumerate]") {
+  struct Run {
+    std::vector<Region> regions;
+    std::vector<std::vector<BlockedHyperplane>> blocked;
+    std::vector<std::string> farkas;
+    std::uint64_t lp_solves = 0;
+  };
+  auto run = [](const Arrangement& arrangement, unsigned threads) {
+    Run result;
+    RegionEnumerator enumerator(arrangement, EnumerationOptions{RunControl{}, true, false, threads});
+    enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
+      result.regions.push_back(region);
+      result.blocked.push_back(blocked);
+    });
+    for (const FarkasCertificate& f : enumerator.farkas().entries()) {
+      std::string text;
+      for (std::size_t k = 0; k < f.conditions.size(); ++k)
+        text += std::to_string(f.conditions[k].hyperplane) + (f.conditions[k].sign > 0 ? "+" : "-") +
+                f.multipliers[k].get_str() + ",";
+      result.farkas.push_back(text);
+    }
+    result.lp_solves = enumerator.stats().lp_solves;
+    return result;
+  };
+  const Arrangement cases[] = {resonance(4), threshold(3), braid(5), shi(3)};
+  for (const Arrangement& arrangement : cases) {
+    const Run one = run(arrangement, 1);
+    for (unsigned threads : {2u, 3u, 8u}) {
+      INFO(arrangement.size() << " hyperplanes, " << threads << " threads");
+      const Run many = run(arrangement, threads);
+      REQUIRE(many.regions.size() == one.regions.size());
+      for (std::size_t r = 0; r < one.regions.size(); ++r) {
+        CHECK(many.regions[r].signs == one.regions[r].signs);
+        CHECK(many.regions[r].witness.coordinates == one.regions[r].witness.coordinates);
+        REQUIRE(many.blocked[r].size() == one.blocked[r].size());
+        for (std::size_t b = 0; b < one.blocked[r].size(); ++b) {
+          CHECK(many.blocked[r][b].hyperplane == one.blocked[r][b].hyperplane);
+          CHECK(many.blocked[r][b].farkas == one.blocked[r][b].farkas);
+        }
+      }
+      CHECK(many.farkas == one.farkas);
+      CHECK(many.lp_solves == one.lp_solves);
+    }
+  }
+}
+
+TEST_CASE("threads: a region limit and a deadline still stop the run", "[enumerate]") {
+  const Arrangement arrangement = resonance(5);
+  RunControl limited;
+  limited.max_regions = 50;
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{limited, false, false, 2});
+  CHECK_THROWS_AS(enumerator.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
+  RunControl late;
+  late.deadline = RunControl::Clock::now();
+  RegionEnumerator timed(arrangement, EnumerationOptions{late, false, false, 2});
+  CHECK_THROWS_AS(timed.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
+}
