@@ -1,6 +1,7 @@
 #include "arrangement/certificate.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/farkas_trie.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -8,49 +9,6 @@
 #include <unordered_map>
 
 namespace chamber {
-
-namespace {
-
-/*! Farkas entries as a trie over their conditions (hyperplanes ascending), answering: is there an entry that agrees
- * with a given sign vector on all its conditions? Such an entry proves that sign vector empty. */
-class FarkasTrie {
- public:
-  void insert(const FarkasCertificate& certificate, std::size_t entry) {
-    std::size_t node = 0;
-    for (const SignCondition& c : certificate.conditions) {
-      const std::size_t label = 2 * c.hyperplane + (c.sign > 0 ? 1 : 0);
-      std::size_t next = SIZE_MAX;
-      for (const auto& [edge, child] : nodes_[node].children)
-        if (edge == label) next = child;
-      if (next == SIZE_MAX) {
-        next = nodes_.size();
-        nodes_[node].children.emplace_back(label, next);
-        nodes_.emplace_back();
-      }
-      node = next;
-    }
-    if (nodes_[node].entry == SIZE_MAX) nodes_[node].entry = entry;
-  }
-
-  /*! returns an entry agreeing with `signs` ('+'/'-' per hyperplane), if any. */
-  std::optional<std::size_t> find(const std::string& signs) const { return find(0, signs); }
-
- private:
-  struct Node {
-    std::size_t entry = SIZE_MAX;
-    std::vector<std::pair<std::size_t, std::size_t>> children;  // (2·hyperplane + [sign > 0], node)
-  };
-  std::optional<std::size_t> find(std::size_t node, const std::string& signs) const {
-    if (nodes_[node].entry != SIZE_MAX) return nodes_[node].entry;
-    for (const auto& [label, child] : nodes_[node].children)
-      if ((signs[label / 2] == '+') == (label % 2 == 1))
-        if (std::optional<std::size_t> found = find(child, signs)) return found;
-    return std::nullopt;
-  }
-  std::vector<Node> nodes_ = std::vector<Node>(1);
-};
-
-}  // namespace
 
 void write_json_point(std::ostream& out, const Point& p) {
   out << '[';

@@ -1,9 +1,9 @@
 #include "arrangement/enumerate.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/farkas_trie.hpp"
 
 #include <atomic>
-#include <bit>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -80,9 +80,33 @@ void RegionEnumerator::run(const RegionSink& sink) {
 
 namespace {
 
+/*! returns a point strictly inside `conditions` on side `sign` of hyperplane k, found without an LP: the orthogonal
+ * projection y of `p` onto hyperplane k, when y is strictly inside every condition, pushed off to that side. */
+std::optional<Point> project_across(const Arrangement& arrangement, const Point& p, std::size_t k,
+                                    const std::vector<SignCondition>& conditions, int sign) {
+  const IntegerVector& row = arrangement[k].coefficients;
+  const IntegerVector& z = p.coordinates;
+  // x = z'/z0, value v/z0 with v = row·z; y = x − (v/z0)/q · a with q = a·a, homogeneous (q z0, q z' − v a).
+  const Integer v = dot(row, z);
+  Integer q = 0;
+  for (std::size_t i = 1; i < row.size(); ++i) mpz_addmul(q.get_mpz_t(), row[i].get_mpz_t(), row[i].get_mpz_t());
+  Point y;
+  y.coordinates.resize(z.size());
+  y.coordinates[0] = q * z[0];
+  for (std::size_t i = 1; i < z.size(); ++i) y.coordinates[i] = q * z[i] - v * row[i];
+  for (const SignCondition& c : conditions)
+    if (arrangement[c.hyperplane].side(y) != c.sign) return std::nullopt;
+  y.normalize();
+  auto [plus, minus] = push_off(arrangement, y, k, conditions);
+  return sign > 0 ? std::move(plus) : std::move(minus);
+}
+
 /*! where a node's search stops: leaves at depth m go to `leaf`, nodes at `frontier_depth` to `frontier`. */
 struct SearchTarget {
   std::size_t frontier_depth;
+  /*! Farkas entries are reused only among nodes above this depth, and within each subtree below it (so that the
+   * search does the same LPs whether the subtrees run in one thread or many). */
+  std::size_t reuse_depth;
   std::function<void(Node&&)> leaf;
   std::function<void(Node&&)> frontier;
   /*! called with the index of every Farkas entry new to the pool, in discovery order. */
@@ -94,9 +118,13 @@ void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeas
             FarkasPool* farkas, EnumerationStats& stats, const RunControl& control, const SearchTarget& target,
             const std::atomic<bool>* stop) {
   const std::size_t m = arrangement.size();
+  FarkasPool scratch;  // holds the proofs for reuse when the caller keeps none
+  FarkasPool& pool = farkas ? *farkas : scratch;
+  FarkasTrie above, below;
   while (!stack.empty()) {
     Node node = std::move(stack.back());
     stack.pop_back();
+    if (node.depth == target.reuse_depth) below.clear();
     if (node.depth == m) {
       target.leaf(std::move(node));
       continue;
@@ -123,18 +151,38 @@ void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeas
     const char held = side > 0 ? '+' : '-';
     const char flipped = side > 0 ? '-' : '+';
     std::vector<SignCondition> conditions = conditions_of(node.signs);
+    // Witness reuse: when the projection of the witness onto hyperplane k is still inside the cell, k cuts the cell
+    // and a point just across it needs no LP.
+    if (std::optional<Point> across = project_across(arrangement, node.witness, k, conditions, -side)) {
+      ++stats.lp_skipped;
+      stack.push_back(Node{k + 1, node.signs + flipped, std::move(*across), node.blocked});
+      node.signs += held;
+      ++node.depth;
+      stack.push_back(std::move(node));
+      continue;
+    }
+    // Redundancy memo: a known proof that agrees with these signs and the far side of k shows it empty.
+    FarkasTrie& trie = k < target.reuse_depth ? above : below;
+    const std::string far_side = node.signs + flipped;
+    if (std::optional<std::size_t> known = trie.find(far_side)) {
+      ++stats.lp_reused;
+      if (farkas) node.blocked.push_back({k, *known});
+      node.signs += held;
+      ++node.depth;
+      stack.push_back(std::move(node));
+      continue;
+    }
     conditions.push_back({k, -side});
     FeasibilityResult other = solver.solve(conditions);
     if (other.feasible) {
-      stack.push_back(Node{k + 1, node.signs + flipped, std::move(other.witness), node.blocked});
+      stack.push_back(Node{k + 1, far_side, std::move(other.witness), node.blocked});
     } else {
       ++stats.lp_infeasible;
-      if (farkas) {
-        const std::size_t before = farkas->size();
-        const std::size_t entry = farkas->add(std::move(other.farkas));
-        if (farkas->size() > before && target.new_farkas) target.new_farkas(entry);
-        node.blocked.push_back({k, entry});
-      }
+      const std::size_t before = pool.size();
+      const std::size_t entry = pool.add(std::move(other.farkas));
+      if (farkas && pool.size() > before && target.new_farkas) target.new_farkas(entry);
+      trie.insert(pool.entries()[entry], entry);
+      if (farkas) node.blocked.push_back({k, entry});
     }
     node.signs += held;
     ++node.depth;
@@ -171,12 +219,14 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   std::vector<Node> stack;
   stack.push_back(Node{cell_signs.size(), cell_signs, witness, {}});
   FarkasPool* pool = options_.keep_farkas ? &farkas_ : nullptr;
-  // Split only when there is a tree worth splitting: the frontier is at most 2^split_levels nodes deep.
+  // The tree is cut at a fixed depth, the same for any number of threads (up to 2^split_levels frontier nodes).
+  constexpr std::size_t split_levels = 8;
   const unsigned threads = std::max(1u, options_.threads);
-  const std::size_t split_levels = threads > 1 ? 6 + static_cast<std::size_t>(std::bit_width(threads)) : 0;
-  if (threads == 1 || m < cell_signs.size() + split_levels + 2) {
-    search(arrangement_, stack, solver_, pool, stats_, control, SearchTarget{SIZE_MAX, emit, nullptr, nullptr},
-           nullptr);
+  const bool splits = m >= cell_signs.size() + split_levels + 2;
+  const std::size_t frontier_depth = splits ? cell_signs.size() + split_levels : SIZE_MAX;
+  if (threads == 1 || !splits) {
+    search(arrangement_, stack, solver_, pool, stats_, control,
+           SearchTarget{SIZE_MAX, frontier_depth, emit, nullptr, nullptr}, nullptr);
     stats_.lp_solves = solver_.solves();
     return;
   }
@@ -192,9 +242,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   std::vector<Event> events;
   std::vector<Node> frontier;
   FarkasPool phase1;
-  const std::size_t frontier_depth = cell_signs.size() + split_levels;
   search(arrangement_, stack, solver_, pool ? &phase1 : nullptr, stats_, control,
-         SearchTarget{frontier_depth, emit,
+         SearchTarget{frontier_depth, frontier_depth, emit,
                       [&](Node&& node) {
                         events.push_back({true, frontier.size()});
                         frontier.push_back(std::move(node));
@@ -218,8 +267,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
       try {
         std::vector<Node> local{std::move(frontier[f])};
         search(arrangement_, local, solver, pool ? &result.farkas : nullptr, result.stats, worker_control,
-               SearchTarget{SIZE_MAX, [&](Node&& node) { result.leaves.push_back(std::move(node)); }, nullptr,
-                            nullptr},
+               SearchTarget{SIZE_MAX, frontier_depth, [&](Node&& node) { result.leaves.push_back(std::move(node)); },
+                            nullptr, nullptr},
                &stop);
       } catch (...) {
         result.error = std::current_exception();
@@ -233,9 +282,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     }
     std::lock_guard<std::mutex> lock(mutex);
     worker_solves += solver.solves();
-    worker_counters.float_witness += solver.counters().float_witness;
-    worker_counters.float_farkas += solver.counters().float_farkas;
-    worker_counters.exact += solver.counters().exact;
+    worker_counters += solver.counters();
   };
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
@@ -262,6 +309,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
       std::vector<std::size_t> local_index(result.farkas.size());
       for (std::size_t e = 0; e < result.farkas.size(); ++e) local_index[e] = farkas_.add(result.farkas.entries()[e]);
       stats_.perturbations += result.stats.perturbations;
+      stats_.lp_skipped += result.stats.lp_skipped;
+      stats_.lp_reused += result.stats.lp_reused;
       stats_.lp_infeasible += result.stats.lp_infeasible;
       for (Node& leaf : result.leaves) {
         for (BlockedHyperplane& b : leaf.blocked)  // proofs above the frontier depth come from phase 1

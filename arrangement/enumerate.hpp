@@ -36,6 +36,8 @@ struct EnumerationStats {
   std::uint64_t lp_solves = 0;       // strict-feasibility LPs
   std::uint64_t lp_infeasible = 0;   // of which proved a side empty
   std::uint64_t perturbations = 0;   // witnesses on a hyperplane, pushed off without an LP
+  std::uint64_t lp_skipped = 0;      // other sides shown nonempty without an LP (projected witness)
+  std::uint64_t lp_reused = 0;       // other sides shown empty by a Farkas proof found before (no LP)
 };
 
 struct EnumerationOptions {

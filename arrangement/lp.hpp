@@ -58,6 +58,13 @@ struct LpCounters {
   std::uint64_t float_witness = 0;  // float proposal, witness verified exactly
   std::uint64_t float_farkas = 0;   // float proposal, Farkas certificate rebuilt and verified exactly
   std::uint64_t exact = 0;          // CGAL's exact solver (exact-only mode, or the proposal did not check)
+
+  LpCounters& operator+=(const LpCounters& other) {
+    float_witness += other.float_witness;
+    float_farkas += other.float_farkas;
+    exact += other.exact;
+    return *this;
+  }
 };
 
 /*! decides strict feasibility of sign conditions exactly; counts its LP solves. By default a
@@ -81,9 +88,7 @@ class StrictFeasibilitySolver {
   /*! adds LPs solved by other solvers on the same arrangement (worker threads) to the counts. */
   void absorb(std::uint64_t solves, const LpCounters& counters) {
     solves_ += solves;
-    counters_.float_witness += counters.float_witness;
-    counters_.float_farkas += counters.float_farkas;
-    counters_.exact += counters.exact;
+    counters_ += counters;
   }
 
  private:

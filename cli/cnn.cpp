@@ -103,7 +103,8 @@ int run_cnn(const CnnOptions& options) {
   }
 
   LinearRegionEnumerator enumerator(network,
-                                    LinearRegionOptions{control, options.common.exact_lp, box, !options.certificate.empty()});
+                                    LinearRegionOptions{control, options.common.exact_lp, box, !options.certificate.empty(),
+                                                        thread_count(options.common)});
   std::optional<NetworkCertificateBuilder> builder;
   if (!options.certificate.empty()) builder.emplace(network, box, options.common.exact_lp);
   std::optional<std::ofstream> regions_out;

@@ -212,7 +212,8 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
     RunControl inner = control;
     inner.max_regions.reset();
     inner.progress = nullptr;
-    RegionEnumerator enumerator(arrangement, EnumerationOptions{inner, options_.keep_proofs, options_.exact_lp});
+    RegionEnumerator enumerator(arrangement,
+                                EnumerationOptions{inner, options_.keep_proofs, options_.exact_lp, options_.threads});
     enumerator.run_in_cell(cell_signs, cell.witness,
                            [&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
                              leaves.push_back(region);
@@ -228,10 +229,7 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
                                }
                              }
                            });
-    const LpCounters& c = enumerator.solver().counters();
-    stats_.lp_paths.float_witness += c.float_witness;
-    stats_.lp_paths.float_farkas += c.float_farkas;
-    stats_.lp_paths.exact += c.exact;
+    stats_.lp_paths += enumerator.solver().counters();
     stats_.lp_solves += enumerator.solver().solves();
   }
   stats_.cells_per_layer[layer] += leaves.size();

@@ -91,6 +91,8 @@ struct LinearRegionOptions {
   std::optional<Box> box;
   /*! keep the enumeration's Farkas proofs with every region (they save LPs when certifying). */
   bool keep_proofs = false;
+  /*! threads for the enumeration inside each cell (large cells split; results are the same for any number). */
+  unsigned threads = 1;
 };
 
 struct LinearRegionStats {

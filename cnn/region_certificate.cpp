@@ -189,9 +189,7 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     }
     record(g, references, sides, result.farkas.multipliers);
   }
-  stats_.lp_paths.float_witness += solver.counters().float_witness;
-  stats_.lp_paths.float_farkas += solver.counters().float_farkas;
-  stats_.lp_paths.exact += solver.counters().exact;
+  stats_.lp_paths += solver.counters();
 }
 
 nlohmann::json NetworkCertificateBuilder::to_json() const {
