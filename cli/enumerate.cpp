@@ -100,6 +100,8 @@ int run_enumerate(const EnumerateOptions& options) {
     out["enumeration_lp_solves"] = stats.lp_solves;
     out["lp_solves_per_region"] = static_cast<double>(stats.lp_solves) / static_cast<double>(stats.regions);
     out["perturbations"] = stats.perturbations;
+    out["lp_skipped_by_projection"] = stats.lp_skipped;
+    out["lp_skipped_by_known_proof"] = stats.lp_reused;
     out["seconds"] = seconds;
     if (certify) {
       out["certificate"] = options.certificate;
