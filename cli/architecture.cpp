@@ -112,6 +112,65 @@ std::vector<Shape> Architecture::shapes() const {
   return shapes;
 }
 
+Architecture architecture_of(const Network& network) {
+  Architecture architecture;
+  architecture.input = network.input;
+  for (const Layer& layer : network.layers) {
+    LayerSpec spec;
+    if (const auto* conv = std::get_if<Conv2d>(&layer)) {
+      spec = LayerSpec{true, conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h, conv->stride_w};
+    } else {
+      spec.conv = false;
+      spec.channels_or_units = std::get<Linear>(layer).out_features;
+    }
+    architecture.layers.push_back(spec);
+  }
+  return architecture;
+}
+
+std::vector<ClosedForm> closed_forms(const Architecture& architecture) {
+  const std::vector<Shape> shapes = architecture.shapes();
+  const InputShape input{architecture.input.channels, architecture.input.height, architecture.input.width};
+  const std::vector<ConvSpec> convs = architecture.conv_layers();
+  const std::vector<std::size_t> widths = architecture.linear_widths();
+  const std::size_t n0 = architecture.input.size();
+  std::size_t hidden = 0;
+  for (const Shape& s : shapes) hidden += s.size();
+
+  std::vector<ClosedForm> forms;
+  forms.push_back({"lemma2", "Lemma 2 (2^neurons)", lemma2(hidden)});
+  // Parameters: the conv layers by the paper's count, then Σ U (in + 1) for the linear layers.
+  Integer parameters = convs.empty() ? Integer(0) : cnn_parameters(input, convs);
+  std::size_t in = convs.empty() ? n0 : shapes[convs.size() - 1].size();
+  for (std::size_t u : widths) {
+    parameters += Integer(static_cast<unsigned long>(u)) * static_cast<unsigned long>(in + 1);
+    in = u;
+  }
+  forms.push_back({"parameters", "parameters", parameters});
+  std::vector<std::size_t> same_widths;
+  for (const Shape& s : shapes) same_widths.push_back(s.size());
+  forms.push_back({"fc_parameters", "parameters of the fully connected net of the same widths",
+                   fc_parameters(n0, same_widths)});
+  if (convs.size() == 1 && widths.empty()) {
+    forms.push_back({"eq4", "Theorem 2 eq. (4)", eq4(input, convs[0])});
+    forms.push_back({"theorem1", "Theorem 1 (one FC layer of as many neurons)", theorem1(n0, hidden)});
+  }
+  if (convs.size() >= 2 && widths.empty()) {
+    forms.push_back({"theorem5_lower", "Theorem 5 lower bound (8), on the maximum over weights",
+                     theorem5_lower(input, convs)});
+    forms.push_back({"theorem5_upper", "Theorem 5 upper bound (9)", theorem5_upper(input, convs)});
+  }
+  if (convs.empty()) {
+    if (widths.size() == 1) forms.push_back({"theorem1", "Theorem 1", theorem1(n0, widths[0])});
+    forms.push_back({"montufar_lower", "Montufar et al. 2014 lower bound, on the maximum over weights",
+                     montufar_lower(n0, widths)});
+    forms.push_back({"serra_upper", "Serra et al. 2018 upper bound", serra_upper(n0, widths)});
+  }
+  if (!convs.empty() && !widths.empty())
+    forms.push_back({"theorem1_fc", "Theorem 1 for one FC layer of all the hidden neurons", theorem1(n0, hidden)});
+  return forms;
+}
+
 nlohmann::json layers_json(const Architecture& architecture) {
   nlohmann::json layers = nlohmann::json::array();
   const std::vector<Shape> shapes = architecture.shapes();

@@ -36,8 +36,23 @@ struct Architecture {
 /*! parses and checks the options. \throws InputError naming the option and the text. */
 Architecture parse_architecture(const ArchitectureOptions& options);
 
+/*! returns the architecture of `network` (its weights left out). */
+Architecture architecture_of(const Network& network);
+
 /*! returns one JSON object per layer (type, sizes, output shape). */
 nlohmann::json layers_json(const Architecture& architecture);
+
+/*! a closed form or bound of references.md evaluated for an architecture: JSON key, printed label, value. */
+struct ClosedForm {
+  std::string key;
+  std::string label;
+  Integer value;
+};
+
+/*! returns every closed form and bound that applies to `architecture`, in print order: Lemma 2, parameter counts;
+ * eq. (4) and Theorem 1 for one conv layer; Theorem 5 for several; Theorem 1, Montufar and Serra for fully connected
+ * nets. Lower bounds are about the best weights. */
+std::vector<ClosedForm> closed_forms(const Architecture& architecture);
 
 /*! returns "conv2d 2 filters 2x2 stride 1" style descriptions, one per layer of `network`. */
 std::string describe_layers(const Network& network);

@@ -34,51 +34,6 @@ struct CnnOptions {
   CommonOptions common;
 };
 
-/*! the closed forms that apply to the network's architecture (no weights). */
-nlohmann::json architecture_bounds(const Network& network) {
-  nlohmann::json out;
-  std::vector<ConvSpec> convs;
-  std::vector<std::size_t> widths;
-  for (const Layer& layer : network.layers) {
-    if (const auto* conv = std::get_if<Conv2d>(&layer))
-      convs.push_back(ConvSpec{conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h, conv->stride_w});
-    else
-      widths.push_back(std::get<Linear>(layer).out_features);
-  }
-  const InputShape input{network.input.channels, network.input.height, network.input.width};
-  const std::size_t n0 = network.input_dimension();
-  out["lemma2"] = json_integer(lemma2(network.hidden_neurons()));
-  if (convs.size() >= 2 && widths.empty()) {
-    out["theorem5_lower"] = json_integer(theorem5_lower(input, convs));
-    out["theorem5_upper"] = json_integer(theorem5_upper(input, convs));
-  }
-  if (convs.empty()) {
-    if (widths.size() == 1) out["theorem1"] = json_integer(theorem1(n0, widths[0]));
-    out["montufar_lower"] = json_integer(montufar_lower(n0, widths));
-    out["serra_upper"] = json_integer(serra_upper(n0, widths));
-  }
-  return out;
-}
-
-nlohmann::json layers_of(const Network& network) {
-  nlohmann::json layers = nlohmann::json::array();
-  for (std::size_t l = 0; l < network.layers.size(); ++l) {
-    const Shape out = network.layer_output_shape(l);
-    nlohmann::json layer;
-    if (const auto* conv = std::get_if<Conv2d>(&network.layers[l]))
-      layer = {{"type", "conv2d"},
-               {"out_channels", conv->out_channels},
-               {"kernel_size", {conv->kernel_h, conv->kernel_w}},
-               {"stride", {conv->stride_h, conv->stride_w}}};
-    else
-      layer = {{"type", "linear"}, {"out_features", std::get<Linear>(network.layers[l]).out_features}};
-    layer["output_shape"] = {out.channels, out.height, out.width};
-    layer["neurons"] = out.size();
-    layers.push_back(std::move(layer));
-  }
-  return layers;
-}
-
 std::ofstream open_output(const std::string& path) {
   std::ofstream out(path);
   if (!out) throw InputError(path + ": cannot write file");
@@ -133,13 +88,14 @@ int run_cnn(const CnnOptions& options) {
   out["regions"] = stats.regions;
   out["input_dimension"] = network.input_dimension();
   out["hidden_neurons"] = network.hidden_neurons();
-  out["layers"] = layers_of(network);
+  const Architecture architecture = architecture_of(network);
+  const std::vector<ClosedForm> forms = closed_forms(architecture);
+  out["layers"] = layers_json(architecture);
   out["cells_per_layer"] = stats.cells_per_layer;
   out["box"] = box ? nlohmann::json::array({to_string(box->lo), to_string(box->hi)}) : nlohmann::json();
   out["lp_solves"] = stats.lp_solves;
   out["lp_paths"] = lp_paths_json(stats.lp_paths);
-  const nlohmann::json bounds = architecture_bounds(network);
-  for (const auto& [key, value] : bounds.items()) out[key] = value;
+  for (const ClosedForm& f : forms) out[f.key] = json_integer(f.value);
 
   std::optional<nlohmann::json> verdict;
   if (one_conv && !box && !options.no_verdict) {
@@ -184,14 +140,7 @@ int run_cnn(const CnnOptions& options) {
             << " hidden neurons)\n";
   std::cout << "linear regions: " << stats.regions << (box ? " in the box (" + options.box + ")^n" : std::string())
             << " (exact; " << stats.lp_solves << " LPs)\n";
-  // Lower bounds are about the best weights; one weight choice may fall below them.
-  const std::pair<const char*, const char*> labels[] = {
-      {"eq4", "eq. (4) (claimed maximum)"},           {"theorem1", "Theorem 1 (one FC layer, as many neurons)"},
-      {"theorem5_lower", "Theorem 5 lower bound (8), on the maximum over weights"},
-      {"theorem5_upper", "Theorem 5 upper bound (9)"}, {"montufar_lower", "Montufar lower bound, on the maximum over weights"},
-      {"serra_upper", "Serra upper bound"},            {"lemma2", "Lemma 2 (2^neurons)"}};
-  for (const auto& [key, label] : labels)
-    if (out.contains(key)) std::cout << "  " << label << ": " << out[key].dump() << '\n';
+  for (const ClosedForm& f : forms) std::cout << "  " << f.label << ": " << f.value.get_str() << '\n';
   if (verdict) {
     const nlohmann::json& prop2 = (*verdict)["prop2"];
     auto condition = [](const nlohmann::json& c) { return c.is_null() ? "undecided" : c.get<bool>() ? "holds" : "fails"; };

@@ -22,6 +22,7 @@ struct Group {
   bool box = false;
   std::size_t reference = 0;  // neuron (or N + box face) that stands for the group
   IntegerVector row;          // primitive row of the reference, positive on the region
+  std::string key;            // the hyperplane as a set (key_of)
 };
 
 std::string key_of(const IntegerVector& primitive_row) {
@@ -71,8 +72,9 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
   if (box_) {
     std::vector<Hyperplane> faces = box_faces(*box_, n);
     for (std::size_t f = 0; f < faces.size(); ++f) {
-      group_of_key.emplace(key_of(faces[f].coefficients), groups.size());
-      groups.push_back(Group{true, neurons + f, faces[f].coefficients});
+      std::string key = key_of(faces[f].coefficients);
+      group_of_key.emplace(key, groups.size());
+      groups.push_back(Group{true, neurons + f, faces[f].coefficients, std::move(key)});
     }
   }
   for (std::size_t k = 0; k < neurons; ++k) {
@@ -81,8 +83,9 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     make_primitive(row);
     if (sigma[k] == '-')
       for (Integer& v : row) v = -v;
-    auto [it, inserted] = group_of_key.emplace(key_of(row), groups.size());
-    if (inserted) groups.push_back(Group{false, k, row});
+    std::string key = key_of(row);
+    auto [it, inserted] = group_of_key.emplace(key, groups.size());
+    if (inserted) groups.push_back(Group{false, k, row, std::move(key)});
     group_of_neuron[k] = it->second;
   }
 
@@ -104,7 +107,7 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
         }
         IntegerVector row = form;
         make_primitive(row);
-        if (key_of(row) != key_of(h)) return std::nullopt;
+        if (key_of(row) != groups[g].key) return std::nullopt;
         tau[k] = first_nonzero_sign(form, h) > 0 ? '-' : '+';
       }
       previous = std::move(layer);
