@@ -1,34 +1,18 @@
 #include "arrangement/float_lp.hpp"
 
-#include <glpk.h>
+#include "arrangement/glpk_problem.hpp"
+#include "arrangement/kernel.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 
 namespace chamber {
 
 namespace {
 
-/*! a GLPK problem, deleted on scope exit. */
-struct ProblemDeleter {
-  void operator()(glp_prob* p) const { glp_delete_prob(p); }
-};
-using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
-
-/*! returns e with |v| < 2^e for every entry of `row` (the row's binary size). */
-long row_exponent(const IntegerVector& row) {
-  std::size_t bits = 0;
-  for (const Integer& v : row) bits = std::max(bits, mpz_sizeinbase(v.get_mpz_t(), 2));
-  return static_cast<long>(bits);
-}
-
-/*! entry `column` of the signed row s (b + a·x) of a condition, scaled by 2^-exponent (no overflow for any size:
- * the LP only proposes, every answer is checked exactly on the integer rows). */
+/*! entry `column` of the signed row s (b + a·x) of a condition, scaled by 2^-exponent. */
 double coefficient(const Arrangement& arrangement, const SignCondition& c, std::size_t column, long exponent) {
-  long e = 0;
-  const double mantissa = mpz_get_d_2exp(&e, arrangement[c.hyperplane].coefficients[column].get_mpz_t());
-  const double v = std::ldexp(mantissa, static_cast<int>(std::max(e - exponent, -2000L)));
+  const double v = glpk::scaled(arrangement[c.hyperplane].coefficients[column], exponent);
   return c.sign > 0 ? v : -v;
 }
 
@@ -72,40 +56,17 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
   const std::size_t n = arrangement.dimension();
   std::size_t k = support.size();
   if (k == 0) return std::nullopt;
-  // Rows 0..n-1 of an n × k matrix, reduced to reduced row echelon form over the rationals.
-  std::vector<std::vector<Rational>> m(n, std::vector<Rational>(k));
+  // The n × k matrix with columns σ_j a_j; λ is read off its kernel.
+  std::vector<RationalVector> m(n, RationalVector(k));
   for (std::size_t j = 0; j < k; ++j) {
     const IntegerVector& row = arrangement[support[j].hyperplane].coefficients;
     for (std::size_t i = 0; i < n; ++i) m[i][j] = support[j].sign > 0 ? Rational(row[i + 1]) : Rational(-row[i + 1]);
   }
-  std::vector<std::size_t> pivot_columns;
-  std::vector<bool> is_pivot(k, false);
-  std::size_t r = 0;
-  for (std::size_t col = 0; col < k && r < n; ++col) {
-    std::size_t pivot = r;
-    while (pivot < n && m[pivot][col] == 0) ++pivot;
-    if (pivot == n) continue;
-    std::swap(m[pivot], m[r]);
-    Rational inverse = 1 / m[r][col];
-    for (std::size_t c = col; c < k; ++c) m[r][c] *= inverse;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i == r || m[i][col] == 0) continue;
-      Rational factor = m[i][col];
-      for (std::size_t c = col; c < k; ++c) m[i][c] -= factor * m[r][c];
-    }
-    pivot_columns.push_back(col);
-    is_pivot[col] = true;
-    ++r;
-  }
-  if (pivot_columns.size() == k) return std::nullopt;  // trivial kernel
-  RationalVector v(k, Rational(0));
-  for (std::size_t f = 0; f < k; ++f) {
-    if (is_pivot[f]) continue;
-    const Rational c(y[f]);
-    if (sgn(c) == 0) continue;
-    v[f] += c;
-    for (std::size_t t = 0; t < pivot_columns.size(); ++t) v[pivot_columns[t]] -= c * m[t][f];
-  }
+  const RationalKernel kernel(std::move(m), k);
+  if (kernel.dimension() == 0) return std::nullopt;
+  RationalVector free_values;
+  for (std::size_t f : kernel.free_columns()) free_values.emplace_back(y[f]);
+  RationalVector v = kernel.vector_from(free_values);
   int sign = 0;
   for (const Rational& value : v) {
     if (sgn(value) < 0) return std::nullopt;
@@ -146,7 +107,7 @@ std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrang
   const std::size_t n = arrangement.dimension();
   const std::size_t rows = conditions.size();
   // maximise t subject to σ_j (b_j + a_j·x) − t ≥ 0, t ≤ 1; columns x_1..x_n (free), t.
-  Problem lp(glp_create_prob());
+  glpk::Problem lp = glpk::make_problem();
   glp_set_obj_dir(lp.get(), GLP_MAX);
   glp_add_rows(lp.get(), static_cast<int>(rows));
   glp_add_cols(lp.get(), static_cast<int>(n + 1));
@@ -159,7 +120,7 @@ std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrang
   std::vector<long> exponents(rows);
   for (std::size_t r = 0; r < rows; ++r) {
     const int row = static_cast<int>(r + 1);
-    const long exponent = exponents[r] = row_exponent(arrangement[conditions[r].hyperplane].coefficients);
+    const long exponent = exponents[r] = glpk::row_exponent(arrangement[conditions[r].hyperplane].coefficients);
     glp_set_row_bnds(lp.get(), row, GLP_LO, -coefficient(arrangement, conditions[r], 0, exponent), 0.0);
     for (std::size_t c = 1; c <= n; ++c) {
       double v = coefficient(arrangement, conditions[r], c, exponent);
@@ -172,11 +133,8 @@ std::optional<FeasibilityResult> certified_float_solve(const Arrangement& arrang
     ja.push_back(static_cast<int>(n + 1));
     values.push_back(-1.0);
   }
-  glp_load_matrix(lp.get(), static_cast<int>(values.size() - 1), ia.data(), ja.data(), values.data());
-  glp_smcp parameters;
-  glp_init_smcp(&parameters);
-  parameters.msg_lev = GLP_MSG_OFF;
-  parameters.it_lim = 10000;
+  glpk::load_matrix(lp.get(), ia, ja, values);
+  const glp_smcp parameters = glpk::quiet_simplex();
   if (glp_simplex(lp.get(), &parameters) != 0 || glp_get_status(lp.get()) != GLP_OPT) return std::nullopt;
 
   const double t = glp_get_obj_val(lp.get());

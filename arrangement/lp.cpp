@@ -131,7 +131,6 @@ FeasibilityResult StrictFeasibilitySolver::solve_exact(const std::vector<SignCon
 }
 
 bool StrictFeasibilitySolver::has_recession_direction(const std::vector<SignCondition>& conditions) {
-  ++recession_solves_;
   const std::size_t n = arrangement_.dimension();
   const std::size_t rows = conditions.size();
   // Variables d_1..d_n (index 0..n-1), free. Rows: σ_j a_j·d ≥ 0, and Σ_j σ_j a_j·d = 1.

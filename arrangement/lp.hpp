@@ -82,8 +82,6 @@ class StrictFeasibilitySolver {
 
   /*! strict-feasibility LPs solved (by either path). */
   std::uint64_t solves() const { return solves_; }
-  /*! recession-cone LPs solved (boundedness; exact path). */
-  std::uint64_t recession_solves() const { return recession_solves_; }
   const LpCounters& counters() const { return counters_; }
   /*! adds LPs solved by other solvers on the same arrangement (worker threads) to the counts. */
   void absorb(std::uint64_t solves, const LpCounters& counters) {
@@ -98,7 +96,6 @@ class StrictFeasibilitySolver {
   const Arrangement& arrangement_;
   bool use_float_;
   std::uint64_t solves_ = 0;
-  std::uint64_t recession_solves_ = 0;
   LpCounters counters_;
 };
 

@@ -50,6 +50,12 @@ nlohmann::json lp_paths_json(const LpCounters& counters) {
           {"exact", counters.exact}};
 }
 
+nlohmann::json boundedness_paths_json(const BoundednessCounters& counters) {
+  return {{"float_bounded", counters.float_bounded},
+          {"float_unbounded", counters.float_unbounded},
+          {"exact", counters.exact}};
+}
+
 RunControl make_run_control(const CommonOptions& options) {
   RunControl control;
   if (options.time_limit)

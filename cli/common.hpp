@@ -1,6 +1,7 @@
 // Pieces shared by the subcommands: common options, limits, progress, JSON numbers.
 #pragma once
 
+#include "arrangement/bounded.hpp"
 #include "arrangement/lp.hpp"
 #include "arrangement/number.hpp"
 #include "arrangement/run_control.hpp"
@@ -35,6 +36,8 @@ unsigned thread_count(const CommonOptions& options);
 
 /*! returns how the LPs were decided, for --json. */
 nlohmann::json lp_paths_json(const LpCounters& counters);
+/*! how boundedness was decided, as JSON. */
+nlohmann::json boundedness_paths_json(const BoundednessCounters& counters);
 
 /*! returns `value` as a JSON integer when it fits in 64 bits, else as a decimal string. */
 nlohmann::json json_integer(const Integer& value);

@@ -26,21 +26,30 @@ struct EnumerationCount {
   std::optional<Integer> bounded;
   EnumerationStats stats;
   LpCounters lp_paths;
-  std::uint64_t boundedness_lps = 0;
+  BoundednessCounters boundedness_paths;
 };
 
 EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
                                       bool exact_lp, unsigned threads) {
   RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false, exact_lp, threads});
-  BoundednessTester tester(arrangement, enumerator.solver());
   EnumerationCount result;
   Integer bounded_count = 0;
+  // Regions are tested for boundedness in batches, each batch on all threads.
+  constexpr std::size_t batch = 1 << 16;
+  std::vector<std::string> pending;
+  auto flush = [&] {
+    bounded_count += static_cast<unsigned long>(
+        count_bounded(arrangement, pending, exact_lp, threads, result.boundedness_paths));
+    pending.clear();
+  };
   enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>&) {
-    if (bounded && tester.is_bounded(region.signs)) ++bounded_count;
+    if (!bounded) return;
+    pending.push_back(region.signs);
+    if (pending.size() == batch) flush();
   });
+  if (bounded) flush();
   result.stats = enumerator.stats();
   result.lp_paths = enumerator.solver().counters();
-  result.boundedness_lps = enumerator.solver().recession_solves();
   result.regions = static_cast<unsigned long>(result.stats.regions);
   if (bounded) result.bounded = bounded_count;
   return result;
@@ -105,7 +114,8 @@ int run_count(const CountOptions& options) {
     if (enumerated) {
       out["lp_solves"] = enumerated->stats.lp_solves;
       out["lp_paths"] = lp_paths_json(enumerated->lp_paths);
-      out["boundedness_lp_solves"] = enumerated->boundedness_lps;
+      out["boundedness_lp_solves"] = enumerated->boundedness_paths.total();
+      out["boundedness_paths"] = boundedness_paths_json(enumerated->boundedness_paths);
       out["lp_solves_per_region"] =
           static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions);
       out["enumeration_seconds"] = seconds - lattice_seconds;

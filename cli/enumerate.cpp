@@ -53,7 +53,7 @@ int run_enumerate(const EnumerateOptions& options) {
   const bool to_json_summary = options.regions_file.empty() && options.common.json;
 
   RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify, options.common.exact_lp, thread_count(options.common)});
-  BoundednessTester tester(arrangement, enumerator.solver());
+  BoundednessTester tester(arrangement, options.common.exact_lp);
   CertificateBuilder builder(arrangement);
   std::uint64_t bounded_count = 0;
   enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
@@ -96,7 +96,8 @@ int run_enumerate(const EnumerateOptions& options) {
     out["dimension"] = arrangement.dimension();
     out["lp_solves"] = total_lps;
     out["lp_paths"] = lp_paths_json(enumerator.solver().counters());
-    out["boundedness_lp_solves"] = enumerator.solver().recession_solves();
+    out["boundedness_lp_solves"] = tester.counters().total();
+    out["boundedness_paths"] = boundedness_paths_json(tester.counters());
     out["enumeration_lp_solves"] = stats.lp_solves;
     out["lp_solves_per_region"] = static_cast<double>(stats.lp_solves) / static_cast<double>(stats.regions);
     out["perturbations"] = stats.perturbations;

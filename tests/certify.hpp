@@ -18,6 +18,7 @@ namespace chamber::test {
 struct Certified {
   std::vector<Region> regions;
   std::uint64_t bounded = 0;     // only with `bounded` set
+  BoundednessCounters bounded_paths;
   EnumerationStats stats;
   nlohmann::json certificate;    // only with `certify` set
   verify::CheckReport report;    // the checker's verdict (only with `certify` set)
@@ -29,7 +30,7 @@ inline Certified enumerate_and_check(const Arrangement& arrangement, bool certif
                                      bool exact_lp = false) {
   Certified result;
   RegionEnumerator enumerator(arrangement, EnumerationOptions{RunControl{}, certify, exact_lp});
-  BoundednessTester tester(arrangement, enumerator.solver());
+  BoundednessTester tester(arrangement, exact_lp);
   CertificateBuilder builder(arrangement);
   enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
     result.regions.push_back(region);
@@ -37,6 +38,7 @@ inline Certified enumerate_and_check(const Arrangement& arrangement, bool certif
     if (certify) builder.add_region(region, blocked);
   });
   result.stats = enumerator.stats();
+  result.bounded_paths = tester.counters();
   if (certify) {
     FarkasPool& farkas = enumerator.farkas();
     builder.complete(enumerator.solver(), farkas, RunControl{});

@@ -102,26 +102,54 @@ TEST_CASE("the exact LP returns a witness or a verified Farkas certificate", "[e
 
 TEST_CASE("boundedness follows the recession cone", "[enumerate][bounded]") {
   Arrangement triangle = make_arrangement(2, {{0, 1, 0}, {0, 0, 1}, {-1, 1, 1}});
-  StrictFeasibilitySolver solver(triangle);
-  BoundednessTester tester(triangle, solver);
-  CHECK(tester.is_bounded("++-"));
-  CHECK_FALSE(tester.is_bounded("+++"));
-  CHECK_FALSE(tester.is_bounded("+-+"));
-  CHECK_FALSE(tester.is_bounded("---"));
+  for (bool exact_only : {false, true}) {
+    BoundednessTester tester(triangle, exact_only);
+    CHECK(tester.is_bounded("++-"));
+    CHECK_FALSE(tester.is_bounded("+++"));
+    CHECK_FALSE(tester.is_bounded("+-+"));
+    CHECK_FALSE(tester.is_bounded("---"));
+    const BoundednessCounters& paths = tester.counters();
+    if (exact_only) {
+      CHECK(paths.exact == 4);
+    } else {
+      // Both sides proven by verified float proposals: a Stiemke vector, then recession directions.
+      CHECK(paths.float_bounded == 1);
+      CHECK(paths.float_unbounded == 3);
+      CHECK(paths.exact == 0);
+    }
+  }
   // Normals not spanning the plane: nothing is bounded, and no LP is needed.
   Arrangement strips = make_arrangement(2, {{0, 1, 0}, {-1, 1, 0}});
-  StrictFeasibilitySolver strip_solver(strips);
-  BoundednessTester strip_tester(strips, strip_solver);
+  BoundednessTester strip_tester(strips);
   CHECK_FALSE(strip_tester.is_bounded("-+"));
-  CHECK(strip_solver.solves() == 0);
+  CHECK(strip_tester.counters().total() == 0);
   CHECK(normal_rank(strips) == 1);
   // Three lines through (1, 1), not the origin: central, so every region is a cone, again without an LP.
   Arrangement pencil = make_arrangement(2, {{-1, 1, 0}, {-1, 0, 1}, {-2, 1, 1}});
-  StrictFeasibilitySolver pencil_solver(pencil);
-  BoundednessTester pencil_tester(pencil, pencil_solver);
+  BoundednessTester pencil_tester(pencil);
   CHECK_FALSE(pencil_tester.is_bounded("+-+"));
-  CHECK(pencil_solver.recession_solves() == 0);
+  CHECK(pencil_tester.counters().total() == 0);
   CHECK(normal_rank(triangle) == 2);
+}
+
+TEST_CASE("bounded regions counted on threads: same count and paths for any thread count", "[enumerate][bounded]") {
+  // 9 generic lines in the plane (moment curve): C(8, 2) = 28 bounded regions of 46.
+  const Arrangement arrangement = moment_curve(2, 9);
+  std::vector<std::string> signs;
+  for (const Region& region : enumerate_and_check(arrangement, false).regions) signs.push_back(region.signs);
+  REQUIRE(signs.size() == 46);
+  // Repeat the list so that it spans several chunks.
+  std::vector<std::string> many;
+  for (int copy = 0; copy < 50; ++copy) many.insert(many.end(), signs.begin(), signs.end());
+  BoundednessCounters one, three, exact;
+  CHECK(count_bounded(arrangement, many, false, 1, one) == 50 * 28);
+  CHECK(count_bounded(arrangement, many, false, 3, three) == 50 * 28);
+  CHECK(count_bounded(arrangement, signs, true, 2, exact) == 28);
+  CHECK(one.float_bounded == three.float_bounded);
+  CHECK(one.float_unbounded == three.float_unbounded);
+  CHECK(one.exact == three.exact);
+  CHECK(one.total() == many.size());
+  CHECK(exact.exact == signs.size());
 }
 
 TEST_CASE("user limits stop the enumeration with LimitReached", "[enumerate]") {
