@@ -54,7 +54,7 @@ IntegerVector to_integers(const RationalVector& v) {
 BoundednessTester::BoundednessTester(const Arrangement& arrangement, bool exact_only)
     : arrangement_(arrangement),
       exact_solver_(arrangement, true),
-      exact_only_(exact_only),
+      exact_only_(exact_only || exact_lp_forced()),
       all_unbounded_(no_region_bounded(arrangement)) {
   if (!all_unbounded_ && !exact_only_) normal_kernel_.emplace(normal_kernel(arrangement));
 }

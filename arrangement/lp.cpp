@@ -4,6 +4,8 @@
 #include "arrangement/float_lp.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
 // CGAL needs its gmpxx glue before the QP headers (is_zero on mpz_class).
 #include <CGAL/gmpxx.h>
@@ -46,8 +48,16 @@ bool FarkasCertificate::verifies(const Arrangement& arrangement) const {
   return combination[0] <= 0;
 }
 
+bool exact_lp_forced() {
+  static const bool forced = [] {
+    const char* value = std::getenv("CHAMBER_EXACT_LP");
+    return value != nullptr && std::string(value) == "1";
+  }();
+  return forced;
+}
+
 StrictFeasibilitySolver::StrictFeasibilitySolver(const Arrangement& arrangement, bool exact_only)
-    : arrangement_(arrangement), use_float_(!exact_only) {}
+    : arrangement_(arrangement), use_float_(!exact_only && !exact_lp_forced()) {}
 
 std::size_t FarkasPool::add(FarkasCertificate certificate) {
   std::string key;

@@ -67,6 +67,10 @@ struct LpCounters {
   }
 };
 
+/*! returns whether the environment variable CHAMBER_EXACT_LP is "1": every LP then takes the exact path, as
+ * with --exact-lp (the test suite runs a second time with it, to show both paths give the same answers). */
+bool exact_lp_forced();
+
 /*! decides strict feasibility of sign conditions exactly; counts its LP solves. By default a
  * floating-point LP proposes first (float_lp.hpp) and only certified proposals are taken; with
  * `exact_only` every LP goes to CGAL's exact solver. Both give verified answers. */

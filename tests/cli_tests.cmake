@@ -4,8 +4,11 @@ set(EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/cli/expect.sh)
 set(EXAMPLE ${PROJECT_SOURCE_DIR}/examples/cnn_3x3x1_f2x2_s1_c2.arr)
 set(MALFORMED ${CMAKE_CURRENT_SOURCE_DIR}/data/malformed)
 
+# Each CLI test runs twice: as is, and with every LP on the exact path (CHAMBER_EXACT_LP=1).
 function(chamber_cli_test name code regex)
   add_test(NAME cli:${name} COMMAND ${EXPECT} ${code} ${regex} ${ARGN})
+  add_test(NAME cli-exact-lp:${name} COMMAND ${EXPECT} ${code} ${regex} ${ARGN})
+  set_tests_properties(cli-exact-lp:${name} PROPERTIES ENVIRONMENT CHAMBER_EXACT_LP=1)
 endfunction()
 
 # Counting, both methods, text and JSON.

@@ -100,7 +100,7 @@ TEST_CASE("the exact LP returns a witness or a verified Farkas certificate", "[e
   CHECK(empty.farkas.verifies(parallel));
 }
 
-TEST_CASE("boundedness follows the recession cone", "[enumerate][bounded]") {
+TEST_CASE("boundedness follows the recession cone", "[enumerate][bounded][lp-paths]") {
   Arrangement triangle = make_arrangement(2, {{0, 1, 0}, {0, 0, 1}, {-1, 1, 1}});
   for (bool exact_only : {false, true}) {
     BoundednessTester tester(triangle, exact_only);
