@@ -195,6 +195,7 @@ struct Subtree {
   std::vector<Node> leaves;
   FarkasPool farkas;
   EnumerationStats stats;
+  std::uint64_t solves = 0;  // LPs solved for this subtree
   std::exception_ptr error;
   bool done = false;
 };
@@ -205,6 +206,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   const std::size_t m = arrangement_.size();
   const RunControl& control = options_.control;
   Region region;
+  std::uint64_t replayed_solves = 0;  // LPs of worker subtrees already replayed (for progress)
   auto emit = [&](Node&& node) {
     ++stats_.regions;
     if (control.max_regions && stats_.regions > *control.max_regions)
@@ -213,7 +215,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     region.witness = std::move(node.witness);
     sink(region, node.blocked);
     control.report([&] {
-      return "enumerate: " + std::to_string(stats_.regions) + " regions, " + std::to_string(solver_.solves()) + " LPs";
+      return "enumerate: " + std::to_string(stats_.regions) + " regions, " + std::to_string(solver_.solves() + replayed_solves) +
+             " LPs";
     });
   };
   std::vector<Node> stack;
@@ -264,6 +267,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     worker_control.progress = nullptr;
     for (std::size_t f; (f = next.fetch_add(1)) < frontier.size();) {
       Subtree result;
+      const std::uint64_t solves_before = solver.solves();
       try {
         std::vector<Node> local{std::move(frontier[f])};
         search(arrangement_, local, solver, pool ? &result.farkas : nullptr, result.stats, worker_control,
@@ -274,6 +278,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
         result.error = std::current_exception();
         stop = true;
       }
+      result.solves = solver.solves() - solves_before;
       result.done = true;
       std::lock_guard<std::mutex> lock(mutex);
       results[f] = std::move(result);
@@ -312,6 +317,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
       stats_.lp_skipped += result.stats.lp_skipped;
       stats_.lp_reused += result.stats.lp_reused;
       stats_.lp_infeasible += result.stats.lp_infeasible;
+      replayed_solves += result.solves;
       for (Node& leaf : result.leaves) {
         for (BlockedHyperplane& b : leaf.blocked)  // proofs above the frontier depth come from phase 1
           b.farkas = b.hyperplane >= frontier_depth ? local_index[b.farkas] : phase1_index[b.farkas];
