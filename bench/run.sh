@@ -16,8 +16,9 @@
 #
 # Columns: expected / exp_bnd = regions / bounded regions from expected.txt ('-' unknown); found / bounded = what
 # `count` found; agree = enumeration and Zaslavsky (|chi(-1)|, |chi(1)|) agree; count_s = wall seconds of `count`
-# (intersection lattice + enumeration + one boundedness LP per region); lp/reg = LP solves per region of `count`
-# (enumeration, plus the boundedness LP where one is needed: essential, non-central arrangements);
+# (intersection lattice + enumeration + boundedness of every region); lp/reg = enumeration LP solves per region of
+# `count` (boundedness costs one or two certified float LPs per region on essential, non-central arrangements,
+# reported as boundedness_paths by count --json);
 # regions/s = found / count_s; cert = verdict of `chamber check` on the certificate written by
 # `enumerate --certificate`; cert_s = seconds of enumerate --certificate + check; check_s = seconds of the check
 # alone; status = OK / MISMATCH against expected.txt (or timeout, DISAGREE, ERROR).

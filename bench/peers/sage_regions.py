@@ -1,6 +1,7 @@
 # Run by bench/compare.sh with `sage -python`: reads a .arr file and times Sage's exact regions() or n_regions().
 # usage: sage -python sage_regions.py FILE.arr regions|n_regions ; prints "<count> <seconds>" (seconds exclude
-# Sage's start-up and the file reading).
+# Sage's start-up and the file reading). A run under 1 s is repeated on a fresh arrangement (Sage caches both
+# results on the object) up to 3 times and the fastest counts, as compare.sh does for chamber.
 import sys
 import time
 
@@ -23,7 +24,13 @@ def load(path):
     return H([[r[1:], r[0]] for r in rows])
 
 
-arrangement = load(sys.argv[1])
-start = time.time()
-count = len(arrangement.regions()) if sys.argv[2] == 'regions' else arrangement.n_regions()
-print(count, time.time() - start)
+best = None
+for attempt in range(3):
+    arrangement = load(sys.argv[1])
+    start = time.time()
+    count = len(arrangement.regions()) if sys.argv[2] == 'regions' else arrangement.n_regions()
+    seconds = time.time() - start
+    best = seconds if best is None else min(best, seconds)
+    if seconds >= 1:
+        break
+print(count, best)
