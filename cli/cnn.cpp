@@ -7,6 +7,7 @@
 #include "cli/common.hpp"
 #include "cnn/formulas.hpp"
 #include "cnn/linear_regions.hpp"
+#include "cnn/points.hpp"
 #include "cnn/region_certificate.hpp"
 #include "cnn/sampling.hpp"
 #include "cnn/verdict.hpp"
@@ -15,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <set>
+#include <unordered_set>
 
 namespace chamber::cli {
 
@@ -26,6 +28,7 @@ struct CnnOptions {
   std::string arrangement;
   std::string regions;
   std::string box;
+  std::string points;
   bool no_verdict = false;
   std::uint64_t prop2_budget = 2000000;
   std::optional<std::uint64_t> samples;
@@ -47,6 +50,8 @@ int run_cnn(const CnnOptions& options) {
   if (!options.box.empty()) box = parse_box(options.box, "--box");
   RunControl control = make_run_control(options.common);
   const bool one_conv = network.layers.size() == 1 && std::holds_alternative<Conv2d>(network.layers[0]);
+  std::vector<InputPoint> points;
+  if (!options.points.empty()) points = read_points_file(options.points, network.input_dimension());
 
   if (!options.arrangement.empty()) {
     LayerArrangement first = first_layer_arrangement(network);
@@ -66,7 +71,9 @@ int run_cnn(const CnnOptions& options) {
   if (!options.regions.empty()) regions_out = open_output(options.regions);
   const bool one_dimensional = network.input_dimension() == 1;
   std::vector<LinearRegion> kept;
+  std::unordered_set<std::string> enumerated_patterns;  // only with --points, to cross-check the points' regions
   enumerator.run([&](const LinearRegion& region) {
+    if (!points.empty()) enumerated_patterns.insert(region.pattern);
     if (builder) builder->add_region(region);
     if (regions_out) {
       nlohmann::json witness = nlohmann::json::array();
@@ -122,6 +129,23 @@ int run_cnn(const CnnOptions& options) {
       throw InternalError("sampling found " + std::to_string(sampled->distinct_patterns) +
                           " activation patterns, more than the exact count " + std::to_string(stats.regions));
   }
+  std::optional<PointsReport> located;
+  if (!points.empty()) {
+    located = locate_points(enumerator.integer_form(), points, box);
+    for (const std::string& pattern : located->patterns)
+      if (!enumerated_patterns.count(pattern))
+        throw InternalError("a point's region " + pattern + " is not among the enumerated regions");
+    nlohmann::json regions_met = nlohmann::json::array();
+    for (std::size_t r = 0; r < located->patterns.size(); ++r)
+      regions_met.push_back({{"pattern", located->patterns[r]}, {"points", located->lines[r].size()},
+                             {"lines", located->lines[r]}});
+    out["points"] = {{"file", options.points},
+                     {"points", located->points},
+                     {"distinct_regions", located->patterns.size()},
+                     {"on_boundary", located->on_boundary},
+                     {"outside_box", located->outside_box},
+                     {"regions", regions_met}};
+  }
   if (builder) {
     out["certificate"] = options.certificate;
     out["certificate_lp_solves"] = builder->stats().lp_solves;
@@ -153,6 +177,19 @@ int run_cnn(const CnnOptions& options) {
   if (sampled)
     std::cout << "sampled: " << sampled->distinct_patterns << " patterns in " << sampled->samples
               << " samples (a lower bound)\n";
+  if (located) {
+    std::cout << "points: " << located->points << " in " << located->patterns.size() << " distinct regions of "
+              << stats.regions;
+    if (!located->on_boundary.empty()) std::cout << ", " << located->on_boundary.size() << " on a boundary";
+    if (!located->outside_box.empty()) std::cout << ", " << located->outside_box.size() << " outside the box";
+    std::cout << '\n';
+    constexpr std::size_t shown = 10;
+    for (std::size_t r = 0; r < std::min(shown, located->patterns.size()); ++r)
+      std::cout << "  " << located->patterns[r] << ": " << located->lines[r].size()
+                << (located->lines[r].size() == 1 ? " point\n" : " points\n");
+    if (located->patterns.size() > shown)
+      std::cout << "  ... " << located->patterns.size() - shown << " more regions (--json lists them all)\n";
+  }
   if (builder)
     std::cout << "certificate: " << options.certificate << " (" << builder->regions() << " regions, "
               << builder->farkas_entries() << " Farkas entries); verify with: chamber check " << options.certificate
@@ -171,6 +208,8 @@ Command add_cnn_command(CLI::App& app) {
   command->add_option("--arrangement", options->arrangement, "Write the first layer's arrangement as .arr");
   command->add_option("--regions", options->regions, "Write every region (pattern, witness) as JSON lines");
   command->add_option("--box", options->box, "Count only regions meeting the open box LO < x_i < HI (LO,HI)");
+  command->add_option("--points", options->points,
+                      "Also report which regions these inputs fall into (CSV: one point per line, exact numbers)");
   command->add_flag("--no-verdict", options->no_verdict, "Skip the Prop. 2 search and the eq. (4) verdict");
   command->add_option("--prop2-budget", options->prop2_budget,
                       "Subsets the Prop. 2 searches may test per condition before reporting 'undecided'")

@@ -117,3 +117,19 @@ foreach(case IN LISTS MALFORMED_NETWORK_CASES)
 endforeach()
 chamber_cli_test(missing_network 2 "no-such.json" ${CHAMBER_BIN} cnn ${MALFORMED_NETWORKS}/no-such.json)
 chamber_cli_test(cnn_prop2_budget 0 "\"verdict\": \"undecided\"" ${CHAMBER_BIN} cnn ${NETWORK} --prop2-budget 3 --json)
+
+# Regions met by data: cnn --points.
+set(POINTS_DIR ${CMAKE_CURRENT_SOURCE_DIR}/data/points)
+set(EXAMPLE_NET ${PROJECT_SOURCE_DIR}/examples/cnn_3x3x1_f2x2_s1_c2.json)
+chamber_cli_test(points_text 0 "points: 5 in 2 distinct regions of 255, 1 on a boundary" ${CHAMBER_BIN} cnn ${EXAMPLE_NET}
+                 --no-verdict --points ${POINTS_DIR}/good.csv)
+chamber_cli_test(points_json 0 "\"distinct_regions\": 2" ${CHAMBER_BIN} cnn ${EXAMPLE_NET} --no-verdict --json
+                 --points ${POINTS_DIR}/good.csv)
+chamber_cli_test(points_bad_number 2 "bad_number.csv:3: column 2: expected an exact number" ${CHAMBER_BIN} cnn
+                 ${EXAMPLE_NET} --no-verdict --points ${POINTS_DIR}/bad_number.csv)
+chamber_cli_test(points_wrong_dimension 2 "wrong_dimension.csv:2: expected 9 coordinates" ${CHAMBER_BIN} cnn
+                 ${EXAMPLE_NET} --no-verdict --points ${POINTS_DIR}/wrong_dimension.csv)
+chamber_cli_test(points_empty 2 "empty.csv: no points" ${CHAMBER_BIN} cnn ${EXAMPLE_NET} --no-verdict
+                 --points ${POINTS_DIR}/empty.csv)
+chamber_cli_test(points_missing 2 "missing.csv: cannot open" ${CHAMBER_BIN} cnn ${EXAMPLE_NET} --no-verdict
+                 --points ${POINTS_DIR}/missing.csv)

@@ -3,6 +3,7 @@
 // certificates accepted by the independent checker and tampered ones rejected, sampling below the exact count.
 #include "cnn/formulas.hpp"
 #include "cnn/linear_regions.hpp"
+#include "cnn/points.hpp"
 #include "cnn/random_network.hpp"
 #include "cnn/region_certificate.hpp"
 #include "cnn/sampling.hpp"
@@ -345,4 +346,42 @@ TEST_CASE("a 1-D input MLP: regions are intervals between exact breakpoints", "[
   const Box box{Rational(1, 4), Rational(2)};
   CHECK(breakpoints_1d(integer_network(network), regions_of(network, box), box) ==
         std::vector<Rational>{Rational(1, 2), Rational(1), Rational(3, 2)});
+}
+
+TEST_CASE("points are located in the region whose witness they are; boundary points in none", "[linear_regions][points]") {
+  const WeightDistribution small = parse_weight_distribution("int:-2:2");
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    INFO("seed " << seed);
+    for (const Network& network : {random_network({1, 2, 2}, {conv(2, 2, 1), linear(3)}, seed, small),
+                                   random_network({1, 1, 2}, {linear(3), linear(3)}, seed, small)}) {
+      const IntegerNetwork integer = integer_network(network);
+      std::vector<LinearRegion> regions = regions_of(network);
+      std::vector<InputPoint> witnesses;
+      for (const LinearRegion& region : regions) {
+        CHECK(pattern_at(integer, region.witness.to_rationals()) == region.pattern);
+        witnesses.push_back({witnesses.size() + 1, region.witness.to_rationals()});
+      }
+      // Every witness twice: one region each, found in enumeration order.
+      std::vector<InputPoint> twice = witnesses;
+      twice.insert(twice.end(), witnesses.begin(), witnesses.end());
+      const PointsReport report = locate_points(integer, twice, std::nullopt);
+      CHECK(report.points == 2 * regions.size());
+      CHECK(report.patterns.size() == regions.size());
+      for (const auto& lines : report.lines) CHECK(lines.size() == 2);
+      CHECK(report.on_boundary.empty());
+    }
+  }
+  // x on the hyperplane of the first neuron of relu(x - 1/2), relu(-x): a boundary point; others inside.
+  Network network;
+  network.input = Shape{1, 1, 1};
+  network.layers = {Linear{2, 1, {Rational(1), Rational(-1)}, {Rational(-1, 2), Rational(0)}}};
+  const IntegerNetwork integer = integer_network(network);
+  CHECK_FALSE(pattern_at(integer, {Rational(1, 2)}));
+  CHECK(pattern_at(integer, {Rational(1)}) == std::string("+-"));
+  CHECK(pattern_at(integer, {Rational(1, 4)}) == std::string("--"));
+  const PointsReport report =
+      locate_points(integer, {{1, {Rational(1, 2)}}, {2, {Rational(3)}}, {3, {Rational(-5)}}}, Box{Rational(-1), Rational(4)});
+  CHECK(report.on_boundary == std::vector<std::size_t>{1});
+  CHECK(report.outside_box == std::vector<std::size_t>{3});
+  CHECK(report.patterns == std::vector<std::string>{"+-"});
 }

@@ -1,0 +1,99 @@
+#include "cnn/points.hpp"
+
+#include "arrangement/errors.hpp"
+
+#include <fstream>
+#include <map>
+
+namespace chamber {
+
+std::vector<InputPoint> read_points_file(const std::string& path, std::size_t dimension) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::vector<InputPoint> points;
+  std::string text;
+  for (std::size_t line = 1; std::getline(in, text); ++line) {
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    const std::size_t first = text.find_first_not_of(" \t");
+    if (first == std::string::npos || text[first] == '#') continue;
+    InputPoint point{line, {}};
+    std::size_t start = 0;
+    for (std::size_t column = 1;; ++column) {
+      const std::size_t comma = text.find(',', start);
+      std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const std::size_t lo = field.find_first_not_of(" \t"), hi = field.find_last_not_of(" \t");
+      field = lo == std::string::npos ? std::string() : field.substr(lo, hi - lo + 1);
+      std::optional<Rational> value = parse_rational(field);
+      if (!value)
+        throw InputError(path + ":" + std::to_string(line) + ": column " + std::to_string(column) +
+                         ": expected an exact number (integer, p/q or decimal), found '" + field + "'");
+      point.x.push_back(std::move(*value));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (point.x.size() != dimension)
+      throw InputError(path + ":" + std::to_string(line) + ": expected " + std::to_string(dimension) +
+                       " coordinates (the network's input C*H*W), found " + std::to_string(point.x.size()));
+    points.push_back(std::move(point));
+  }
+  if (in.bad()) throw InputError(path + ": read error");
+  if (points.empty()) throw InputError(path + ": no points (one point per line, coordinates separated by commas)");
+  return points;
+}
+
+std::optional<std::string> pattern_at(const IntegerNetwork& network, const RationalVector& x) {
+  // x = X / d with integers X and d > 0, so sign(c + a·x) = sign(c·d + a·X).
+  const Integer d = common_denominator(x);
+  IntegerVector scaled;
+  scaled.reserve(x.size());
+  for (const Rational& v : x) scaled.push_back(Rational(v * d).get_num());
+  std::string pattern;
+  pattern.reserve(network.neurons());
+  std::vector<IntegerVector> previous;
+  for (std::size_t l = 0; l < network.layers(); ++l) {
+    previous = layer_forms(network, l, pattern, previous);
+    for (const IntegerVector& form : previous) {
+      Integer value = form[0] * d;
+      for (std::size_t i = 0; i < scaled.size(); ++i)
+        mpz_addmul(value.get_mpz_t(), form[i + 1].get_mpz_t(), scaled[i].get_mpz_t());
+      if (is_constant(form)) {
+        pattern += sgn(form[0]) > 0 ? '+' : sgn(form[0]) < 0 ? '-' : '0';
+        continue;
+      }
+      if (sgn(value) == 0) return std::nullopt;
+      pattern += sgn(value) > 0 ? '+' : '-';
+    }
+  }
+  return pattern;
+}
+
+PointsReport locate_points(const IntegerNetwork& network, const std::vector<InputPoint>& points,
+                           const std::optional<Box>& box) {
+  PointsReport report;
+  report.points = points.size();
+  std::map<std::string, std::size_t> index;
+  for (const InputPoint& point : points) {
+    if (box) {
+      bool inside = true;
+      for (const Rational& v : point.x) inside = inside && box->lo < v && v < box->hi;
+      if (!inside) {
+        report.outside_box.push_back(point.line);
+        continue;
+      }
+    }
+    std::optional<std::string> pattern = pattern_at(network, point.x);
+    if (!pattern) {
+      report.on_boundary.push_back(point.line);
+      continue;
+    }
+    auto [it, inserted] = index.emplace(*pattern, report.patterns.size());
+    if (inserted) {
+      report.patterns.push_back(*pattern);
+      report.lines.emplace_back();
+    }
+    report.lines[it->second].push_back(point.line);
+  }
+  return report;
+}
+
+}  // namespace chamber
