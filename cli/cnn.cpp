@@ -37,12 +37,6 @@ struct CnnOptions {
   CommonOptions common;
 };
 
-std::ofstream open_output(const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw InputError(path + ": cannot write file");
-  return out;
-}
-
 int run_cnn(const CnnOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Network network = read_network_file(options.network);

@@ -21,5 +21,6 @@ Command add_cnn_command(CLI::App& app);
 Command add_formula_command(CLI::App& app);
 Command add_random_command(CLI::App& app);
 Command add_sample_command(CLI::App& app);
+Command add_slice_command(CLI::App& app);
 
 }  // namespace chamber::cli

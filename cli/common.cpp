@@ -56,6 +56,12 @@ nlohmann::json boundedness_paths_json(const BoundednessCounters& counters) {
           {"exact", counters.exact}};
 }
 
+std::ofstream open_output(const std::string& path) {
+  std::ofstream out(path);
+  if (!out) throw InputError(path + ": cannot open for writing");
+  return out;
+}
+
 RunControl make_run_control(const CommonOptions& options) {
   RunControl control;
   if (options.time_limit)

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct CommonOptions {
 
 /*! adds --json and --quiet; with `limits`, also --max-regions and --time-limit. */
 void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
+
+/*! opens `path` for writing. \throws InputError naming it when it cannot be opened. */
+std::ofstream open_output(const std::string& path);
 
 /*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
 RunControl make_run_control(const CommonOptions& options);

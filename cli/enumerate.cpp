@@ -24,12 +24,6 @@ struct EnumerateOptions {
   CommonOptions common;
 };
 
-std::ofstream open_output(const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw InputError(path + ": cannot open for writing");
-  return out;
-}
-
 /*! writes one region as a JSON object on one line. */
 void write_region_json(std::ostream& out, const Region& region, const std::optional<bool>& bounded) {
   out << "{\"signs\":\"" << region.signs << "\",\"witness\":";

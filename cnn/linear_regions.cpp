@@ -26,12 +26,17 @@ std::size_t IntegerNetwork::layer_of(std::size_t neuron) const {
 }
 
 IntegerNetwork integer_network(const Network& network) {
+  std::vector<std::vector<RationalVector>> layers;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) layers.push_back(affine_rows(network, l));
+  return integer_network(network.input_dimension(), std::move(layers));
+}
+
+IntegerNetwork integer_network(std::size_t input_dimension, std::vector<std::vector<RationalVector>> layers) {
   IntegerNetwork result;
-  result.input_dimension = network.input_dimension();
+  result.input_dimension = input_dimension;
   result.first_neuron.push_back(0);
   Integer previous_scale = 1;
-  for (std::size_t l = 0; l < network.layers.size(); ++l) {
-    std::vector<RationalVector> rows = affine_rows(network, l);
+  for (std::vector<RationalVector>& rows : layers) {
     // t clears the denominators of the weights and of S_{l−1}·b: z' = t·S_{l−1}·b + t·a·y' with y' = S_{l−1}·y.
     Integer t = 1;
     for (RationalVector& row : rows) {
@@ -138,7 +143,10 @@ struct LinearRegionEnumerator::Cell {
 };
 
 LinearRegionEnumerator::LinearRegionEnumerator(const Network& network, LinearRegionOptions options)
-    : network_(integer_network(network)), options_(std::move(options)) {
+    : LinearRegionEnumerator(integer_network(network), std::move(options)) {}
+
+LinearRegionEnumerator::LinearRegionEnumerator(IntegerNetwork network, LinearRegionOptions options)
+    : network_(std::move(network)), options_(std::move(options)) {
   stats_.cells_per_layer.assign(network_.layers(), 0);
 }
 

@@ -49,6 +49,8 @@ struct IntegerNetwork {
 };
 
 IntegerNetwork integer_network(const Network& network);
+/*! the same for affine layers given as rational rows (b, a) over each layer's input (`layers[0]` over x ∈ Q^n). */
+IntegerNetwork integer_network(std::size_t input_dimension, std::vector<std::vector<RationalVector>> layers);
 
 /*! returns the (scaled) pre-activation forms (c, a1..an) over (1, x) of layer `layer`'s neurons, given the
  * pattern characters of all earlier layers in `pattern` (only its first first_neuron[layer] characters are
@@ -113,6 +115,8 @@ using LinearRegionSink = std::function<void(const LinearRegion&)>;
 class LinearRegionEnumerator {
  public:
   LinearRegionEnumerator(const Network& network, LinearRegionOptions options);
+  /*! enumerates the regions of a network already in integer form (e.g. restricted to a plane, see slice.hpp). */
+  LinearRegionEnumerator(IntegerNetwork network, LinearRegionOptions options);
 
   /*! enumerates every linear region once, in a deterministic order.
    * \throws LimitReached on a user limit. */

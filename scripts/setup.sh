@@ -3,7 +3,7 @@
 set -euo pipefail
 
 CHAMBER_PACKAGES=(cmake g++ make pkg-config libcgal-dev libgmp-dev libmpfr-dev libboost-graph-dev catch2
-                  libcli11-dev nlohmann-json3-dev libglpk-dev python3 python3-torch librsvg2-bin)
+                  libcli11-dev nlohmann-json3-dev libglpk-dev python3 python3-torch python3-pil librsvg2-bin)
 
 chamber_install_missing() {
   local missing=()

@@ -4,6 +4,7 @@
 #include "cnn/formulas.hpp"
 #include "cnn/linear_regions.hpp"
 #include "cnn/points.hpp"
+#include "cnn/slice.hpp"
 #include "cnn/random_network.hpp"
 #include "cnn/region_certificate.hpp"
 #include "cnn/sampling.hpp"
@@ -384,4 +385,35 @@ TEST_CASE("points are located in the region whose witness they are; boundary poi
   CHECK(report.on_boundary == std::vector<std::size_t>{1});
   CHECK(report.outside_box == std::vector<std::size_t>{3});
   CHECK(report.patterns == std::vector<std::string>{"+-"});
+}
+
+TEST_CASE("a slice through the whole input plane has the network's regions in the window", "[linear_regions][slice]") {
+  const WeightDistribution small = parse_weight_distribution("int:-3:3");
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    INFO("seed " << seed);
+    const Network network = random_network({1, 1, 2}, {linear(4), linear(3)}, seed, small);
+    const Box window{Rational(-2), Rational(3)};
+    // P0 = 0, P1 = e1, P2 = e2: (u, v) = x.
+    const Plane plane = plane_through({Rational(0), Rational(0)}, {Rational(1), Rational(0)}, {Rational(0), Rational(1)});
+    const Slice slice = compute_slice(network, plane, window, RunControl{});
+    std::set<std::string> patterns;
+    for (const SlicePolygon& polygon : slice.polygons) patterns.insert(polygon.pattern);
+    CHECK(patterns == patterns_of(regions_of(network, window)));
+    // The polygons tile the window: their exact areas add up to its area.
+    Rational total = 0;
+    for (const SlicePolygon& polygon : slice.polygons) {
+      const auto& v = polygon.vertices;
+      Rational twice = 0;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto& [u1, v1] = v[i];
+        const auto& [u2, v2] = v[(i + 1) % v.size()];
+        twice += u1 * v2 - u2 * v1;
+      }
+      CHECK(twice > 0);
+      total += twice / 2;
+    }
+    CHECK(total == Rational(25));
+  }
+  CHECK_THROWS_AS(plane_through({Rational(0), Rational(0)}, {Rational(1), Rational(1)}, {Rational(2), Rational(2)}),
+                  InputError);
 }

@@ -1,0 +1,138 @@
+// chamber slice NET.json (--through P0;P1;P2 | --random-plane SEED) [--box LO,HI] --svg OUT.svg: the exact linear
+// regions of a network on a 2-D plane of its input space, as a picture and as exact polygons.
+#include "arrangement/errors.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cnn/points.hpp"
+#include "cnn/slice.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace chamber::cli {
+
+namespace {
+
+struct SliceOptions {
+  std::string network;
+  std::string through;
+  std::optional<std::uint64_t> random_plane;
+  std::string box = "-1,2";
+  std::string svg;
+  CommonOptions common;
+};
+
+/*! parses "x,y,...;x,y,...;x,y,..." (three points), or reads a points file holding exactly three points. */
+std::vector<RationalVector> three_points(const std::string& text, std::size_t dimension) {
+  std::vector<RationalVector> points;
+  if (std::filesystem::is_regular_file(text)) {
+    for (InputPoint& p : read_points_file(text, dimension)) points.push_back(std::move(p.x));
+    if (points.size() != 3)
+      throw InputError(text + ": --through needs exactly 3 points, the file holds " + std::to_string(points.size()));
+    return points;
+  }
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(';', start);
+    const std::string point = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    RationalVector x;
+    std::size_t from = 0;
+    for (;;) {
+      const std::size_t comma = point.find(',', from);
+      const std::string field = point.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+      std::optional<Rational> value = parse_rational(field);
+      if (!value)
+        throw InputError("--through: point " + std::to_string(points.size() + 1) + ": expected an exact number, found '" +
+                         field + "' (give P0;P1;P2 with comma-separated coordinates, or a file of 3 points)");
+      x.push_back(std::move(*value));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    if (x.size() != dimension)
+      throw InputError("--through: point " + std::to_string(points.size() + 1) + " has " + std::to_string(x.size()) +
+                       " coordinates, the network's input has " + std::to_string(dimension));
+    points.push_back(std::move(x));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (points.size() != 3) throw InputError("--through: expected 3 points P0;P1;P2, found " + std::to_string(points.size()));
+  return points;
+}
+
+nlohmann::json rationals_json(const RationalVector& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Rational& v : values) out.push_back(to_string(v));
+  return out;
+}
+
+int run_slice(const SliceOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const Network network = read_network_file(options.network);
+  const std::size_t n = network.input_dimension();
+  if (options.through.empty() == !options.random_plane)
+    throw InputError("give exactly one of --through P0;P1;P2 and --random-plane SEED");
+  Plane plane;
+  if (options.random_plane) {
+    plane = random_plane(n, *options.random_plane);
+  } else {
+    const std::vector<RationalVector> points = three_points(options.through, n);
+    plane = plane_through(points[0], points[1], points[2]);
+  }
+  const Box window = parse_box(options.box, "--box");
+  const Slice slice = compute_slice(network, plane, window, make_run_control(options.common));
+  const std::vector<std::string> colours = region_colours(slice.polygons.size());
+  if (!options.svg.empty()) {
+    std::ofstream out = open_output(options.svg);
+    write_slice_svg(out, slice, colours);
+    if (!out) throw InputError(options.svg + ": write error");
+  }
+
+  if (options.common.json) {
+    nlohmann::json polygons = nlohmann::json::array();
+    for (std::size_t r = 0; r < slice.polygons.size(); ++r) {
+      nlohmann::json vertices = nlohmann::json::array();
+      for (const auto& [u, v] : slice.polygons[r].vertices) vertices.push_back({to_string(u), to_string(v)});
+      polygons.push_back({{"pattern", slice.polygons[r].pattern},
+                          {"colour", colours[r]},
+                          {"vertices", vertices},
+                          {"witness", rationals_json(slice.polygons[r].witness)}});
+    }
+    nlohmann::json out;
+    out["network"] = options.network;
+    out["plane"] = {{"p0", rationals_json(plane.p0)}, {"d1", rationals_json(plane.d1)}, {"d2", rationals_json(plane.d2)}};
+    out["window"] = {to_string(window.lo), to_string(window.hi)};
+    out["regions"] = slice.polygons.size();
+    out["lp_solves"] = slice.lp_solves;
+    out["svg"] = options.svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.svg);
+    out["polygons"] = polygons;
+    out["seconds"] = seconds_since(start);
+    std::cout << out.dump(2) << std::endl;
+    return 0;
+  }
+  std::cout << options.network << ": " << slice.polygons.size() << " linear regions on the plane x = P0 + u (P1 - P0) + v (P2 - P0), "
+            << options.box << " for u and v\n";
+  if (!options.svg.empty()) std::cout << "picture: " << options.svg << '\n';
+  return 0;
+}
+
+}  // namespace
+
+Command add_slice_command(CLI::App& app) {
+  auto options = std::make_shared<SliceOptions>();
+  CLI::App* command = app.add_subcommand(
+      "slice", "Exact linear regions of a network on a plane through three inputs, as SVG and exact polygons");
+  command->add_option("NETWORK", options->network, "Network file (JSON, format chamber-network)")->required();
+  command->add_option("--through", options->through,
+                      "The plane through P0;P1;P2 (coordinates comma-separated), or a points file of 3 points");
+  command->add_option("--random-plane", options->random_plane,
+                      "The plane through 3 reproducible random points with integer coordinates in [-2, 2]");
+  command->add_option("--box", options->box, "Window LO,HI for both plane coordinates u, v (P0 = (0,0), P1 = (1,0), "
+                                             "P2 = (0,1))")
+      ->capture_default_str();
+  command->add_option("--svg", options->svg, "Write the picture here");
+  add_common_options(*command, options->common, true);
+  return {command, [options] { return run_slice(*options); }};
+}
+
+}  // namespace chamber::cli

@@ -1,0 +1,176 @@
+#include "cnn/slice.hpp"
+
+#include "arrangement/errors.hpp"
+#include "cnn/random_network.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace chamber {
+
+namespace {
+
+Rational dot(const RationalVector& a, const RationalVector& b) {
+  Rational total = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
+  return total;
+}
+
+RationalVector difference(const RationalVector& a, const RationalVector& b) {
+  RationalVector d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return d;
+}
+
+/*! whether d1 and d2 are linearly independent (some 2×2 minor is nonzero). */
+bool independent(const RationalVector& d1, const RationalVector& d2) {
+  for (std::size_t i = 0; i < d1.size(); ++i)
+    for (std::size_t j = i + 1; j < d1.size(); ++j)
+      if (d1[i] * d2[j] - d1[j] * d2[i] != 0) return true;
+  return false;
+}
+
+using Vertex = std::pair<Rational, Rational>;
+
+/*! clips a convex polygon to the closed half-plane c + a u + b v ≥ 0 (exact Sutherland–Hodgman). */
+std::vector<Vertex> clip(const std::vector<Vertex>& polygon, const Rational& c, const Rational& a, const Rational& b) {
+  std::vector<Vertex> out;
+  const std::size_t k = polygon.size();
+  for (std::size_t i = 0; i < k; ++i) {
+    const Vertex& p = polygon[i];
+    const Vertex& q = polygon[(i + 1) % k];
+    const Rational fp = c + a * p.first + b * p.second;
+    const Rational fq = c + a * q.first + b * q.second;
+    if (sgn(fp) >= 0) out.push_back(p);
+    if ((sgn(fp) > 0 && sgn(fq) < 0) || (sgn(fp) < 0 && sgn(fq) > 0)) {
+      const Rational t = fp / (fp - fq);
+      out.emplace_back(p.first + t * (q.first - p.first), p.second + t * (q.second - p.second));
+    }
+  }
+  // Drop repeated vertices (a clip through a vertex).
+  std::vector<Vertex> unique;
+  for (const Vertex& v : out)
+    if (unique.empty() || unique.back() != v) unique.push_back(v);
+  while (unique.size() > 1 && unique.front() == unique.back()) unique.pop_back();
+  return unique;
+}
+
+}  // namespace
+
+Plane plane_through(const RationalVector& p0, const RationalVector& p1, const RationalVector& p2) {
+  Plane plane{p0, difference(p1, p0), difference(p2, p0)};
+  if (!independent(plane.d1, plane.d2))
+    throw InputError("the three points do not span a plane (they lie on one line)");
+  return plane;
+}
+
+Plane random_plane(std::size_t dimension, std::uint64_t seed) {
+  if (dimension < 2) throw InputError("a random plane needs an input of dimension at least 2");
+  RandomBits bits(seed);
+  for (;;) {
+    RationalVector points[3];
+    for (RationalVector& p : points)
+      for (std::size_t i = 0; i < dimension; ++i) p.push_back(Rational(bits.uniform_integer(-2, 2)));
+    Plane plane{points[0], difference(points[1], points[0]), difference(points[2], points[0])};
+    if (independent(plane.d1, plane.d2)) return plane;
+  }
+}
+
+IntegerNetwork slice_network(const Network& network, const Plane& plane) {
+  if (plane.p0.size() != network.input_dimension())
+    throw InputError("the plane's points have " + std::to_string(plane.p0.size()) + " coordinates, the network's input " +
+                     std::to_string(network.input_dimension()));
+  std::vector<std::vector<RationalVector>> layers;
+  std::vector<RationalVector> first;
+  for (const RationalVector& row : affine_rows(network, 0)) {
+    const RationalVector a(row.begin() + 1, row.end());
+    first.push_back({row[0] + dot(a, plane.p0), dot(a, plane.d1), dot(a, plane.d2)});
+  }
+  layers.push_back(std::move(first));
+  for (std::size_t l = 1; l < network.layers.size(); ++l) layers.push_back(affine_rows(network, l));
+  return integer_network(2, std::move(layers));
+}
+
+Slice compute_slice(const Network& network, const Plane& plane, const Box& window, const RunControl& control) {
+  Slice slice{plane, window, {}, 0};
+  IntegerNetwork restricted = slice_network(network, plane);
+  LinearRegionEnumerator enumerator(restricted, LinearRegionOptions{control, false, window, false, 1});
+  const std::vector<Vertex> square{{window.lo, window.lo}, {window.hi, window.lo}, {window.hi, window.hi},
+                                   {window.lo, window.hi}};
+  enumerator.run([&](const LinearRegion& region) {
+    std::vector<Vertex> polygon = square;
+    const std::vector<IntegerVector> forms = all_forms(restricted, region.pattern);
+    for (std::size_t k = 0; k < forms.size() && polygon.size() >= 3; ++k) {
+      if (is_constant(forms[k])) continue;
+      const int side = region.pattern[k] == '+' ? 1 : -1;
+      polygon = clip(polygon, Rational(side * forms[k][0]), Rational(side * forms[k][1]), Rational(side * forms[k][2]));
+    }
+    if (polygon.size() < 3) throw InternalError("region " + region.pattern + " of the slice has an empty polygon");
+    slice.polygons.push_back(SlicePolygon{region.pattern, std::move(polygon), region.witness.to_rationals()});
+  });
+  slice.lp_solves = enumerator.stats().lp_solves;
+  return slice;
+}
+
+std::vector<std::string> region_colours(std::size_t count) {
+  // Hues by the golden angle, three lightness bands; a colour already used is skipped, so all are distinct.
+  std::vector<std::string> colours;
+  std::set<std::string> used;
+  for (std::size_t i = 0; colours.size() < count; ++i) {
+    const double hue = std::fmod(static_cast<double>(i) * 137.50776405, 360.0);
+    const double lightness = 0.55 + 0.12 * static_cast<double>((i / 3) % 3) - 0.06 * static_cast<double>(i % 2);
+    const double saturation = 0.45 + 0.1 * static_cast<double>((i / 9) % 4);
+    // HSL to RGB.
+    const double c = (1 - std::fabs(2 * lightness - 1)) * saturation;
+    const double h = hue / 60.0;
+    const double x = c * (1 - std::fabs(std::fmod(h, 2.0) - 1));
+    double r = 0, g = 0, b = 0;
+    if (h < 1) r = c, g = x;
+    else if (h < 2) r = x, g = c;
+    else if (h < 3) g = c, b = x;
+    else if (h < 4) g = x, b = c;
+    else if (h < 5) r = x, b = c;
+    else r = c, b = x;
+    const double m = lightness - c / 2;
+    char text[8];
+    std::snprintf(text, sizeof text, "#%02x%02x%02x", static_cast<int>(std::lround((r + m) * 255)),
+                  static_cast<int>(std::lround((g + m) * 255)), static_cast<int>(std::lround((b + m) * 255)));
+    if (used.insert(text).second) colours.emplace_back(text);
+  }
+  return colours;
+}
+
+void write_slice_svg(std::ostream& out, const Slice& slice, const std::vector<std::string>& colours) {
+  constexpr double size = 800;
+  const double lo = slice.window.lo.get_d(), hi = slice.window.hi.get_d();
+  const double scale = size / (hi - lo);
+  auto px = [&](const Rational& u) { return (u.get_d() - lo) * scale; };
+  auto py = [&](const Rational& v) { return (hi - v.get_d()) * scale; };  // v grows upwards
+  char buffer[64];
+  auto number = [&](double v) {
+    std::snprintf(buffer, sizeof buffer, "%.3f", v);
+    return std::string(buffer);
+  };
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << size << "\" height=\"" << size << "\" viewBox=\"0 0 "
+      << size << ' ' << size << "\">\n";
+  out << "<title>" << slice.polygons.size() << " linear regions on a plane through three inputs</title>\n";
+  out << "<g stroke=\"#202020\" stroke-width=\"1\" stroke-linejoin=\"round\">\n";
+  for (std::size_t r = 0; r < slice.polygons.size(); ++r) {
+    out << "<polygon fill=\"" << colours[r] << "\" points=\"";
+    for (const auto& [u, v] : slice.polygons[r].vertices) out << number(px(u)) << ',' << number(py(v)) << ' ';
+    out << "\"><title>" << slice.polygons[r].pattern << "</title></polygon>\n";
+  }
+  out << "</g>\n<g fill=\"#000000\" stroke=\"#ffffff\" stroke-width=\"1.5\" font-family=\"sans-serif\" "
+         "font-size=\"16\">\n";
+  const Rational zero(0), one(1);
+  const std::pair<Rational, Rational> marks[3] = {{zero, zero}, {one, zero}, {zero, one}};
+  for (int i = 0; i < 3; ++i) {
+    const double x = px(marks[i].first), y = py(marks[i].second);
+    out << "<circle cx=\"" << number(x) << "\" cy=\"" << number(y) << "\" r=\"5\"/>";
+    out << "<text x=\"" << number(x + 8) << "\" y=\"" << number(y - 8) << "\" stroke=\"none\">P" << i << "</text>\n";
+  }
+  out << "</g>\n</svg>\n";
+}
+
+}  // namespace chamber
