@@ -1,0 +1,635 @@
+// chamber dataset SPEC.json --out DIR [--jobs N]: a sweep of networks (architectures x weight distributions x seeds,
+// and/or network files) with one row of exact ground truth per network; chamber dataset --verify DIR re-checks it.
+// The row schema and the spec are documented in data/SCHEMA.md.
+//
+// Resumable: every finished instance appends one complete line to DIR/rows.jsonl (its network and certificate files
+// are written first, each by rename, so a file is whole or absent). A rerun reads the complete lines, drops a torn
+// last line, and computes only what is missing. The final rows.jsonl (sorted by index), rows.csv, summary.md and
+// manifest.json are each written to a temporary file and renamed.
+#include "arrangement/errors.hpp"
+#include "arrangement/lattice.hpp"
+#include "cli/architecture.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/sha256.hpp"
+#include "cnn/linear_regions.hpp"
+#include "cnn/random_network.hpp"
+#include "cnn/region_certificate.hpp"
+#include "cnn/sampling.hpp"
+#include "cnn/verdict.hpp"
+#include "verify/certificate_check.hpp"
+
+#include <atomic>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace chamber::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Row = nlohmann::ordered_json;
+
+constexpr int kSchemaVersion = 1;
+
+struct DatasetOptions {
+  std::string spec;
+  std::string out;
+  std::string verify;
+  unsigned jobs = 1;
+  CommonOptions common;
+};
+
+/*! one network of the sweep. */
+struct Instance {
+  std::size_t index = 0;
+  std::string id;
+  // Random networks: an architecture, a weight distribution and a seed.
+  std::optional<ArchitectureOptions> architecture;
+  std::string weights;
+  std::uint64_t seed = 0;
+  // Network files (path as resolved, and as written in the spec).
+  std::string file, file_in_spec;
+};
+
+struct Spec {
+  nlohmann::json json;  // as read, for the manifest
+  std::vector<Instance> instances;
+  std::optional<Box> box;
+  std::string box_text;
+  std::vector<std::uint64_t> samples;
+  double sigma = 3;
+  std::uint64_t sample_seed = 1;
+  std::uint64_t prop2_budget = 200000;
+  bool certificates = true;
+};
+
+std::string architecture_text(const ArchitectureOptions& a) {
+  std::string text = a.input;
+  for (const std::string& c : a.conv) text += " conv " + c;
+  for (const std::string& l : a.linear) text += " linear " + l;
+  return text;
+}
+
+/*! a file-name-safe version of `text`: letters, digits, '.', '-' and '_' kept, anything else '-'. */
+std::string slug(const std::string& text) {
+  std::string out;
+  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_') ? c : '-';
+  return out;
+}
+
+/*! reads and checks a spec; every error names the spec file and the field. */
+Spec read_spec(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  Spec spec;
+  try {
+    spec.json = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path + ": not valid JSON: " + e.what());
+  }
+  const nlohmann::json& j = spec.json;
+  auto fail = [&](const std::string& field, const std::string& why) { throw InputError(path + ": " + field + ": " + why); };
+  if (!j.is_object()) fail("(top level)", "expected an object");
+  static const std::set<std::string> known = {"format",  "version", "architectures", "seeds",        "weights",
+                                              "networks", "box",    "samples",       "sigma",        "sample_seed",
+                                              "prop2_budget", "certificates", "description"};
+  for (const auto& [key, value] : j.items())
+    if (!known.count(key)) fail(key, "unknown field");
+  if (j.value("format", "") != "chamber-dataset-spec") fail("format", "expected \"chamber-dataset-spec\"");
+  if (!j.contains("version") || j["version"] != 1) fail("version", "expected 1");
+  auto sizes = [&](const char* key) {
+    std::vector<std::uint64_t> values;
+    if (!j.contains(key)) return values;
+    if (!j[key].is_array()) fail(key, "expected an array of non-negative integers");
+    for (std::size_t i = 0; i < j[key].size(); ++i) {
+      if (!j[key][i].is_number_unsigned()) fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a non-negative integer");
+      values.push_back(j[key][i].get<std::uint64_t>());
+    }
+    return values;
+  };
+  const std::vector<std::uint64_t> seeds = sizes("seeds");
+  spec.samples = sizes("samples");
+  for (std::uint64_t s : spec.samples)
+    if (s == 0 || s > 100000000) fail("samples", "each budget must be between 1 and 10^8");
+  std::vector<std::string> weights;
+  if (j.contains("weights")) {
+    if (!j["weights"].is_array()) fail("weights", "expected an array of distributions (\"int:LO:HI\" or \"he:BITS\")");
+    for (std::size_t i = 0; i < j["weights"].size(); ++i) {
+      const std::string field = "weights[" + std::to_string(i) + "]";
+      if (!j["weights"][i].is_string()) fail(field, "expected a string");
+      try {
+        parse_weight_distribution(j["weights"][i].get<std::string>());
+      } catch (const InputError& e) {
+        fail(field, e.what());
+      }
+      weights.push_back(j["weights"][i].get<std::string>());
+    }
+  }
+  if (j.contains("architectures")) {
+    const nlohmann::json& list = j["architectures"];
+    if (!list.is_array()) fail("architectures", "expected an array");
+    if (!list.empty() && (seeds.empty() || weights.empty()))
+      fail("architectures", "random networks need \"seeds\" and \"weights\" too");
+    for (std::size_t a = 0; a < list.size(); ++a) {
+      const std::string field = "architectures[" + std::to_string(a) + "]";
+      const nlohmann::json& entry = list[a];
+      if (!entry.is_object()) fail(field, "expected an object {\"input\": \"CxHxW\", \"conv\": [...], \"linear\": [...]}");
+      for (const auto& [key, value] : entry.items())
+        if (key != "input" && key != "conv" && key != "linear") fail(field + "." + key, "unknown field");
+      ArchitectureOptions options;
+      if (!entry.contains("input") || !entry["input"].is_string()) fail(field + ".input", "expected \"CxHxW\"");
+      options.input = entry["input"].get<std::string>();
+      for (const char* key : {"conv", "linear"}) {
+        if (!entry.contains(key)) continue;
+        if (!entry[key].is_array()) fail(field + "." + key, "expected an array of strings");
+        for (const nlohmann::json& v : entry[key]) {
+          if (!v.is_string()) fail(field + "." + key, "expected an array of strings");
+          (std::string(key) == "conv" ? options.conv : options.linear).push_back(v.get<std::string>());
+        }
+      }
+      try {
+        parse_architecture(options);
+      } catch (const InputError& e) {
+        fail(field, e.what());
+      }
+      for (const std::string& w : weights)
+        for (std::uint64_t seed : seeds) {
+          Instance instance;
+          instance.architecture = options;
+          instance.weights = w;
+          instance.seed = seed;
+          instance.index = spec.instances.size();
+          instance.id = slug(architecture_text(options) + "_" + w + "_s" + std::to_string(seed));
+          spec.instances.push_back(std::move(instance));
+        }
+    }
+  }
+  if (j.contains("networks")) {
+    if (!j["networks"].is_array()) fail("networks", "expected an array of network file paths (relative to the spec)");
+    for (std::size_t i = 0; i < j["networks"].size(); ++i) {
+      const std::string field = "networks[" + std::to_string(i) + "]";
+      if (!j["networks"][i].is_string()) fail(field, "expected a path");
+      Instance instance;
+      instance.file_in_spec = j["networks"][i].get<std::string>();
+      const fs::path file = fs::path(path).parent_path() / instance.file_in_spec;
+      if (!fs::is_regular_file(file)) fail(field, "no such file: " + file.string());
+      instance.file = file.string();
+      instance.index = spec.instances.size();
+      instance.id = slug("file_" + fs::path(instance.file_in_spec).stem().string());
+      spec.instances.push_back(std::move(instance));
+    }
+  }
+  if (spec.instances.empty()) fail("(top level)", "no instances: give architectures (with seeds and weights) or networks");
+  // Ids carry their index, so equal descriptions (a seed listed twice) stay apart.
+  for (Instance& instance : spec.instances) {
+    char prefix[16];
+    std::snprintf(prefix, sizeof prefix, "%04zu-", instance.index);
+    instance.id = prefix + instance.id;
+  }
+  if (j.contains("box")) {
+    if (!j["box"].is_string()) fail("box", "expected \"LO,HI\"");
+    spec.box_text = j["box"].get<std::string>();
+    spec.box = parse_box(spec.box_text, path + ": box");
+  }
+  if (j.contains("sigma")) {
+    if (!j["sigma"].is_number() || !(j["sigma"].get<double>() > 0)) fail("sigma", "expected a positive number");
+    spec.sigma = j["sigma"].get<double>();
+  }
+  if (j.contains("sample_seed")) {
+    if (!j["sample_seed"].is_number_unsigned()) fail("sample_seed", "expected a non-negative integer");
+    spec.sample_seed = j["sample_seed"].get<std::uint64_t>();
+  }
+  if (j.contains("prop2_budget")) {
+    if (!j["prop2_budget"].is_number_unsigned()) fail("prop2_budget", "expected a non-negative integer");
+    spec.prop2_budget = j["prop2_budget"].get<std::uint64_t>();
+  }
+  if (j.contains("certificates")) {
+    if (!j["certificates"].is_boolean()) fail("certificates", "expected true or false");
+    spec.certificates = j["certificates"].get<bool>();
+  }
+  return spec;
+}
+
+/*! writes `content` to `path` whole or not at all: a temporary file, flushed to disk, renamed over `path`. */
+void write_atomically(const fs::path& path, const std::string& content) {
+  const fs::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(temporary.string() + ": cannot open for writing");
+    out << content;
+    out.flush();
+    if (!out) throw InputError(temporary.string() + ": write error");
+  }
+  const int fd = ::open(temporary.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(temporary, path);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot open file");
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+/*! the closed forms that get their own column (null where they do not apply). */
+const std::vector<std::string>& closed_form_columns() {
+  static const std::vector<std::string> columns = {"lemma2",         "eq4",         "theorem1",    "theorem5_lower",
+                                                   "theorem5_upper", "montufar_lower", "serra_upper", "theorem1_fc"};
+  return columns;
+}
+
+/*! computes one row: the network (written), its exact regions with certificate (written), closed forms, verdict,
+ * sampling. Timing goes last, in its own field. */
+Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path network_path = out_dir / "networks" / (instance.id + ".json");
+  Network network;
+  if (instance.architecture) {
+    const Architecture architecture = parse_architecture(*instance.architecture);
+    network = random_network(architecture.input, architecture.layers, instance.seed,
+                             parse_weight_distribution(instance.weights));
+    const fs::path temporary = network_path.string() + ".tmp";
+    write_network_file(network, temporary.string());
+    fs::rename(temporary, network_path);
+  } else {
+    network = read_network_file(instance.file);
+    write_atomically(network_path, read_file(instance.file));
+  }
+  const bool one_layer = network.layers.size() == 1;
+  const bool one_conv = one_layer && std::holds_alternative<Conv2d>(network.layers[0]);
+
+  RunControl control;
+  LinearRegionEnumerator enumerator(network, LinearRegionOptions{control, false, spec.box, spec.certificates, 1});
+  std::optional<NetworkCertificateBuilder> builder;
+  if (spec.certificates) builder.emplace(network, spec.box, false);
+  enumerator.run([&](const LinearRegion& region) {
+    if (builder) builder->add_region(region);
+  });
+  const std::uint64_t regions = enumerator.stats().regions;
+  std::string certificate_sha;
+  const std::string certificate_name = "certificates/" + instance.id + ".json";
+  if (builder) {
+    builder->complete(control);
+    std::ostringstream text;
+    builder->write(text);
+    write_atomically(out_dir / certificate_name, text.str());
+    certificate_sha = sha256_hex(text.str());
+  }
+
+  Row row;
+  row["schema_version"] = kSchemaVersion;
+  row["index"] = instance.index;
+  row["id"] = instance.id;
+  row["source"] = instance.architecture ? "random" : "file";
+  row["architecture"] = instance.architecture ? architecture_text(*instance.architecture) : describe_layers(network);
+  row["input"] = std::to_string(network.input.channels) + "x" + std::to_string(network.input.height) + "x" +
+                 std::to_string(network.input.width);
+  row["layers"] = describe_layers(network);
+  row["hidden_neurons"] = network.hidden_neurons();
+  row["seed"] = instance.architecture ? nlohmann::json(instance.seed) : nlohmann::json(nullptr);
+  row["weights"] = instance.architecture ? nlohmann::json(instance.weights) : nlohmann::json(nullptr);
+  row["network_source"] = instance.architecture ? nlohmann::json(nullptr) : nlohmann::json(instance.file_in_spec);
+  row["network"] = "networks/" + instance.id + ".json";
+  row["network_sha256"] = sha256_file(network_path.string());
+  row["box"] = spec.box ? nlohmann::json(spec.box_text) : nlohmann::json(nullptr);
+  row["regions"] = regions;
+  // Bounded regions are defined here for one layer without a box: those of its hyperplane arrangement, |χ(1)|.
+  if (one_layer && !spec.box) {
+    const LayerArrangement first = first_layer_arrangement(network);
+    row["bounded_regions"] = json_integer(characteristic_polynomial(first.arrangement).bounded_regions());
+  } else {
+    row["bounded_regions"] = nullptr;
+  }
+  std::map<std::string, Integer> forms;
+  for (const ClosedForm& f : closed_forms(architecture_of(network))) forms[f.key] = f.value;
+  for (const std::string& key : closed_form_columns())
+    row[key] = forms.count(key) ? json_integer(forms[key]) : nlohmann::json(nullptr);
+  if (one_conv && !spec.box) {
+    VerdictOptions verdict_options;
+    verdict_options.prop2.max_subsets = spec.prop2_budget;
+    verdict_options.structural.search.max_subsets = spec.prop2_budget;
+    row["verdict"] = to_json(judge_eq4(network, Integer(static_cast<unsigned long>(regions)), verdict_options))["verdict"];
+  } else {
+    row["verdict"] = nullptr;
+  }
+  for (std::uint64_t budget : spec.samples) {
+    const SampleResult sampled = sample_patterns(network, SampleOptions{budget, spec.sigma, spec.sample_seed, control});
+    if (sampled.distinct_patterns > regions) throw InternalError(instance.id + ": sampling found more patterns than regions");
+    row["sampled_" + std::to_string(budget)] = sampled.distinct_patterns;
+  }
+  row["certificate"] = builder ? nlohmann::json(certificate_name) : nlohmann::json(nullptr);
+  row["certificate_sha256"] = builder ? nlohmann::json(certificate_sha) : nlohmann::json(nullptr);
+  row["lp_solves"] = enumerator.stats().lp_solves;
+  row["certificate_lp_solves"] = builder ? nlohmann::json(builder->stats().lp_solves) : nlohmann::json(nullptr);
+  row["seconds"] = seconds_since(start);  // timing: the only field that differs between runs
+  return row;
+}
+
+/*! the CSV columns, in row order (every row of a spec has the same keys). */
+std::string csv_cell(const nlohmann::json& value) {
+  if (value.is_null()) return "";
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string to_csv(const std::vector<Row>& rows) {
+  std::string out;
+  if (rows.empty()) return out;
+  bool first = true;
+  for (const auto& [key, value] : rows[0].items()) {
+    if (!first) out += ',';
+    out += key;
+    first = false;
+  }
+  out += '\n';
+  for (const Row& row : rows) {
+    first = true;
+    for (const auto& [key, value] : row.items()) {
+      if (!first) out += ',';
+      out += csv_cell(value);
+      first = false;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string integer_text(const nlohmann::json& value) {
+  return value.is_null() ? "-" : value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+/*! a markdown summary: one line per row, and the architectures where eq. (4) fails. */
+std::string to_summary(const std::vector<Row>& rows) {
+  std::ostringstream out;
+  out << "# Dataset summary\n\nExact linear regions beside the closed forms that apply (`-`: not defined for this "
+         "architecture). Every count is backed by the certificate named in rows.jsonl.\n\n";
+  out << "| id | architecture | weights | seed | regions | eq. (4) | Theorem 1 | Thm 5 (8)..(9) | verdict |\n";
+  out << "|---|---|---|---|---:|---:|---:|---|---|\n";
+  std::map<std::string, std::vector<const Row*>> failures;
+  for (const Row& row : rows) {
+    out << "| " << row["id"].get<std::string>() << " | " << row["architecture"].get<std::string>() << " | "
+        << (row["weights"].is_null() ? "-" : row["weights"].get<std::string>()) << " | " << integer_text(row["seed"])
+        << " | " << integer_text(row["regions"]) << " | " << integer_text(row["eq4"]) << " | "
+        << integer_text(row["theorem1"]) << " | "
+        << (row["theorem5_lower"].is_null() ? "-" : integer_text(row["theorem5_lower"]) + ".." + integer_text(row["theorem5_upper"]))
+        << " | " << (row["verdict"].is_null() ? "-" : row["verdict"].get<std::string>()) << " |\n";
+    if (!row["eq4"].is_null() && Integer(integer_text(row["eq4"])) != Integer(integer_text(row["regions"])))
+      failures[row["architecture"].get<std::string>()].push_back(&row);
+  }
+  out << "\n## Where eq. (4) fails\n\n";
+  if (failures.empty()) out << "Nowhere in this dataset: every exact count equals eq. (4).\n";
+  for (const auto& [architecture, list] : failures) {
+    out << "- **" << architecture << "**:";
+    for (const Row* row : list)
+      out << " " << (*row)["id"].get<std::string>() << " (" << integer_text((*row)["regions"]) << " < "
+          << integer_text((*row)["eq4"]) << ", " << (*row)["verdict"].get<std::string>() << ", certificate "
+          << ((*row)["certificate"].is_null() ? std::string("none") : (*row)["certificate"].get<std::string>()) << ")";
+    out << "\n";
+  }
+  return out.str();
+}
+
+/*! reads the complete lines of rows.jsonl (dropping a torn last line from the file), keyed by index. */
+std::map<std::size_t, Row> read_rows(const fs::path& path) {
+  std::map<std::size_t, Row> rows;
+  if (!fs::exists(path)) return rows;
+  std::string content = read_file(path);
+  const std::size_t complete = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
+  if (complete != content.size()) {
+    content.resize(complete);
+    fs::resize_file(path, complete);  // a line cut off by a kill: it is computed again
+  }
+  std::istringstream lines(content);
+  std::string line;
+  for (std::size_t number = 1; std::getline(lines, line); ++number) {
+    Row row;
+    try {
+      row = Row::parse(line);
+    } catch (const nlohmann::json::parse_error&) {
+      throw InputError(path.string() + ":" + std::to_string(number) + ": not a JSON row");
+    }
+    if (!row.contains("index") || !row["index"].is_number_unsigned())
+      throw InputError(path.string() + ":" + std::to_string(number) + ": row without an index");
+    const std::size_t index = row["index"].get<std::size_t>();
+    rows[index] = std::move(row);
+  }
+  return rows;
+}
+
+/*! appends one line and makes it durable. */
+void append_line(const fs::path& path, const std::string& line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (fd < 0) throw InputError(path.string() + ": cannot open for appending");
+  const std::string text = line + '\n';
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n <= 0) {
+      ::close(fd);
+      throw InputError(path.string() + ": write error");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  ::fsync(fd);
+  ::close(fd);
+}
+
+int run_build(const DatasetOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const Spec spec = read_spec(options.spec);
+  const fs::path out_dir = options.out;
+  fs::create_directories(out_dir / "networks");
+  if (spec.certificates) fs::create_directories(out_dir / "certificates");
+  // The spec is kept with the data; a rerun must be of the same spec.
+  const fs::path spec_copy = out_dir / "spec.json";
+  const std::string spec_text = spec.json.dump(2) + "\n";
+  if (fs::exists(spec_copy)) {
+    if (read_file(spec_copy) != spec_text)
+      throw InputError(out_dir.string() + " holds a dataset of another spec (spec.json differs); use a new --out");
+  } else {
+    write_atomically(spec_copy, spec_text);
+  }
+  const fs::path rows_path = out_dir / "rows.jsonl";
+  std::map<std::size_t, Row> rows = read_rows(rows_path);
+  for (const auto& [index, row] : rows)
+    if (index >= spec.instances.size() || row.value("id", "") != spec.instances[index].id)
+      throw InputError(rows_path.string() + ": row " + std::to_string(index) + " does not belong to this spec");
+  std::vector<const Instance*> pending;
+  for (const Instance& instance : spec.instances)
+    if (!rows.count(instance.index)) pending.push_back(&instance);
+
+  const std::size_t total = spec.instances.size(), already = rows.size();
+  std::mutex mutex;
+  std::atomic<std::size_t> next{0};
+  std::size_t done = 0;
+  std::exception_ptr error;
+  auto report = [&] {
+    if (options.common.quiet) return;
+    const double seconds = seconds_since(start);
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    const double eta = rate > 0 ? static_cast<double>(pending.size() - done) / rate : 0;
+    std::cerr << "chamber: dataset: " << already + done << "/" << total << " done, " << std::fixed
+              << std::setprecision(2) << rate << " networks/s, ETA " << std::setprecision(0) << eta << " s"
+              << std::defaultfloat << std::endl;
+  };
+  auto work = [&] {
+    for (std::size_t k; (k = next.fetch_add(1)) < pending.size();) {
+      try {
+        Row row = compute_row(spec, *pending[k], out_dir);
+        std::lock_guard<std::mutex> lock(mutex);
+        append_line(rows_path, row.dump());
+        rows[pending[k]->index] = std::move(row);
+        ++done;
+        report();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!error) error = std::current_exception();
+        next = pending.size();
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < std::max(1u, options.jobs); ++t) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  if (error) std::rethrow_exception(error);
+
+  // Final files, in index order.
+  std::vector<Row> ordered;
+  std::string jsonl;
+  for (auto& [index, row] : rows) {
+    jsonl += row.dump() + '\n';
+    ordered.push_back(row);
+  }
+  write_atomically(rows_path, jsonl);
+  write_atomically(out_dir / "rows.csv", to_csv(ordered));
+  write_atomically(out_dir / "summary.md", to_summary(ordered));
+  nlohmann::ordered_json manifest;
+  manifest["format"] = "chamber-dataset";
+  manifest["schema_version"] = kSchemaVersion;
+  manifest["chamber_version"] = "0.1.0";
+  manifest["spec"] = spec.json;
+  nlohmann::ordered_json files;
+  std::vector<std::string> names = {"spec.json", "rows.jsonl", "rows.csv", "summary.md"};
+  for (const Row& row : ordered) {
+    names.push_back(row["network"].get<std::string>());
+    if (!row["certificate"].is_null()) names.push_back(row["certificate"].get<std::string>());
+  }
+  for (const std::string& name : names) files[name] = sha256_file((out_dir / name).string());
+  manifest["files"] = files;
+  write_atomically(out_dir / "manifest.json", manifest.dump(2) + "\n");
+
+  if (options.common.json) {
+    nlohmann::json out{{"out", options.out}, {"instances", total}, {"computed", done}, {"resumed_with", already},
+                       {"seconds", seconds_since(start)}};
+    std::cout << out.dump(2) << std::endl;
+  } else {
+    std::cout << options.out << ": " << total << " networks (" << done << " computed now, " << already
+              << " already there); rows.jsonl, rows.csv, summary.md, manifest.json\n";
+  }
+  return 0;
+}
+
+int run_verify(const DatasetOptions& options) {
+  const fs::path dir = options.verify;
+  const fs::path manifest_path = dir / "manifest.json";
+  if (!fs::exists(manifest_path)) throw InputError(manifest_path.string() + ": no manifest (not a finished dataset)");
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(read_file(manifest_path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(manifest_path.string() + ": not valid JSON: " + e.what());
+  }
+  if (manifest.value("format", "") != "chamber-dataset" || !manifest.contains("files") || !manifest["files"].is_object())
+    throw InputError(manifest_path.string() + ": not a chamber-dataset manifest");
+  std::vector<std::string> problems;
+  std::size_t files = 0, certificates = 0;
+  for (const auto& [name, hash] : manifest["files"].items()) {
+    ++files;
+    const fs::path path = dir / name;
+    if (!fs::exists(path)) problems.push_back(name + ": missing");
+    else if (sha256_file(path.string()) != hash) problems.push_back(name + ": sha256 differs from the manifest");
+  }
+  std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl");
+  for (const auto& [index, row] : rows) {
+    const std::string id = row.value("id", "?");
+    const fs::path network = dir / row["network"].get<std::string>();
+    if (!fs::exists(network) || sha256_file(network.string()) != row["network_sha256"]) {
+      problems.push_back(id + ": network file missing or its sha256 differs from the row");
+      continue;
+    }
+    if (row["certificate"].is_null()) continue;
+    const fs::path certificate = dir / row["certificate"].get<std::string>();
+    if (!fs::exists(certificate) || sha256_file(certificate.string()) != row["certificate_sha256"]) {
+      problems.push_back(id + ": certificate missing or its sha256 differs from the row");
+      continue;
+    }
+    ++certificates;
+    verify::CheckReport report;
+    try {
+      const nlohmann::json certificate_json = nlohmann::json::parse(read_file(certificate));
+      const nlohmann::json network_json = nlohmann::json::parse(read_file(network));
+      report = verify::check_certificate(certificate_json, std::nullopt, &network_json, network.string());
+    } catch (const std::exception& e) {
+      problems.push_back(id + ": certificate unreadable: " + e.what());
+      continue;
+    }
+    if (!report.valid) problems.push_back(id + ": certificate rejected: " + report.reason);
+    else if (report.regions != row["regions"].get<std::uint64_t>())
+      problems.push_back(id + ": the certificate proves " + std::to_string(report.regions) + " regions, the row says " +
+                         row["regions"].dump());
+  }
+  if (options.common.json) {
+    std::cout << nlohmann::json{{"dataset", options.verify}, {"valid", problems.empty()}, {"files", files},
+                                {"rows", rows.size()}, {"certificates_checked", certificates}, {"problems", problems}}
+                     .dump(2)
+              << std::endl;
+  } else {
+    for (const std::string& p : problems) std::cout << "MISMATCH " << p << '\n';
+    std::cout << options.verify << ": " << (problems.empty() ? "valid" : "INVALID") << " (" << files << " files hashed, "
+              << rows.size() << " rows, " << certificates << " certificates checked)\n";
+  }
+  return problems.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_dataset_command(CLI::App& app) {
+  auto options = std::make_shared<DatasetOptions>();
+  CLI::App* command = app.add_subcommand(
+      "dataset", "Ground-truth sweep: exact certified regions of many networks, as rows (data/SCHEMA.md)");
+  command->add_option("SPEC", options->spec, "Dataset spec (JSON, format chamber-dataset-spec)");
+  command->add_option("--out", options->out, "Directory of the dataset (created; a rerun resumes it)");
+  command->add_option("--verify", options->verify, "Re-check every hash and certificate of this dataset directory");
+  command->add_option("--jobs", options->jobs, "Networks computed in parallel")->capture_default_str();
+  add_common_options(*command, options->common, false);
+  return {command, [options] {
+            if (!options->verify.empty()) {
+              if (!options->spec.empty() || !options->out.empty())
+                throw InputError("--verify DIR takes no SPEC and no --out");
+              return run_verify(*options);
+            }
+            if (options->spec.empty() || options->out.empty()) throw InputError("give SPEC and --out DIR (or --verify DIR)");
+            if (options->jobs == 0 || options->jobs > 256) throw InputError("--jobs: expected 1..256");
+            return run_build(*options);
+          }};
+}
+
+}  // namespace chamber::cli
