@@ -26,7 +26,7 @@ int sign_of(char c) { return c == '+' ? 1 : -1; }
 /*! the kernel of the normals, as an n × m matrix with columns a_j. */
 RationalKernel normal_kernel(const Arrangement& arrangement) {
   const std::size_t n = arrangement.dimension(), m = arrangement.size();
-  std::vector<RationalVector> matrix(n, RationalVector(m));
+  std::vector<IntegerVector> matrix(n, IntegerVector(m));
   for (std::size_t j = 0; j < m; ++j)
     for (std::size_t i = 0; i < n; ++i) matrix[i][j] = arrangement[j].coefficients[i + 1];
   return RationalKernel(std::move(matrix), m);
@@ -172,12 +172,10 @@ bool BoundednessTester::certify_unbounded(const std::string& signs) {
   if (glp_simplex(lp.get(), &parameters) != 0 || glp_get_status(lp.get()) != GLP_OPT) return false;
 
   // d is fixed by the rows it is tight on: complete it exactly in their kernel, check every row.
-  std::vector<RationalVector> tight;
+  std::vector<IntegerVector> tight;
   for (std::size_t j = 0; j < m; ++j) {
     if (std::abs(glp_get_row_prim(lp.get(), static_cast<int>(j + 1))) > 1e-9) continue;
-    RationalVector row(n);
-    for (std::size_t i = 0; i < n; ++i) row[i] = arrangement_[j].coefficients[i + 1];
-    tight.push_back(std::move(row));
+    tight.emplace_back(arrangement_[j].coefficients.begin() + 1, arrangement_[j].coefficients.end());
   }
   const RationalKernel kernel(std::move(tight), n);
   if (kernel.dimension() == 0) return false;

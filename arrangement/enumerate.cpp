@@ -36,20 +36,28 @@ std::pair<Point, Point> push_off(const Arrangement& arrangement, const Point& p,
   // Move x = y/z0 along a_k: the value of row j changes by t·(a_j·a_k). Choose t with
   // t·|a_j·a_k| < (row_j·z) / z0 for every condition j, namely half the smallest ratio.
   const IntegerVector& ak = arrangement[hyperplane].coefficients;
-  std::optional<Rational> step;
+  // The smallest ratio value / scale so far, compared by cross-multiplication (both scales positive).
+  bool found = false;
+  Integer best_value, best_scale, change, value, left, right;
   for (const SignCondition& c : conditions) {
     const IntegerVector& aj = arrangement[c.hyperplane].coefficients;
-    Integer change = 0;
+    change = 0;
     for (std::size_t i = 1; i < ak.size(); ++i) mpz_addmul(change.get_mpz_t(), aj[i].get_mpz_t(), ak[i].get_mpz_t());
     if (change == 0) continue;
-    Integer value = dot(aj, p.coordinates);
+    value = dot(aj, p.coordinates);
     if (c.sign < 0) value = -value;
-    Integer scale = abs(change) * p.coordinates[0];
-    Rational ratio(value, scale);
-    ratio.canonicalize();
-    if (!step || ratio < *step) step = ratio;
+    mpz_abs(change.get_mpz_t(), change.get_mpz_t());
+    change *= p.coordinates[0];  // the scale
+    if (found) {
+      left = value * best_scale;
+      right = best_value * change;
+      if (left >= right) continue;
+    }
+    found = true;
+    best_value = value;
+    best_scale = change;
   }
-  Rational t = step ? Rational(*step / 2) : Rational(1);
+  Rational t = found ? Rational(best_value, 2 * best_scale) : Rational(1);
   t.canonicalize();
   // Homogeneous: z ± t·(0, a_k) = (q z ± p (0, a_k)) / q with t = p/q, q > 0.
   const Integer& num = t.get_num();

@@ -57,10 +57,10 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
   std::size_t k = support.size();
   if (k == 0) return std::nullopt;
   // The n × k matrix with columns σ_j a_j; λ is read off its kernel.
-  std::vector<RationalVector> m(n, RationalVector(k));
+  std::vector<IntegerVector> m(n, IntegerVector(k));
   for (std::size_t j = 0; j < k; ++j) {
     const IntegerVector& row = arrangement[support[j].hyperplane].coefficients;
-    for (std::size_t i = 0; i < n; ++i) m[i][j] = support[j].sign > 0 ? Rational(row[i + 1]) : Rational(-row[i + 1]);
+    for (std::size_t i = 0; i < n; ++i) m[i][j] = support[j].sign > 0 ? row[i + 1] : Integer(-row[i + 1]);
   }
   const RationalKernel kernel(std::move(m), k);
   if (kernel.dimension() == 0) return std::nullopt;

@@ -1,4 +1,5 @@
-// The kernel of a rational matrix, parametrised by its free columns (reduced row echelon form).
+// The kernel of an integer matrix, parametrised by its free columns (a reduced row echelon form kept in integers:
+// fraction-free elimination, every row divided by its content).
 // The floating-point proposers use it to turn an approximate vector into an exact one: fix the free
 // coordinates to the proposal's (exact dyadic) values, solve for the pivot coordinates exactly.
 #pragma once
@@ -13,7 +14,7 @@ namespace chamber {
 class RationalKernel {
  public:
   /*! the kernel of `matrix` (rows of equal length `columns`). */
-  RationalKernel(std::vector<RationalVector> matrix, std::size_t columns);
+  RationalKernel(std::vector<IntegerVector> matrix, std::size_t columns);
 
   /*! the columns whose values parametrise the kernel, increasing. */
   const std::vector<std::size_t>& free_columns() const { return free_; }
@@ -23,7 +24,7 @@ class RationalKernel {
   RationalVector vector_from(const RationalVector& free_values) const;
 
  private:
-  std::vector<RationalVector> reduced_;  // nonzero rows of the reduced row echelon form
+  std::vector<IntegerVector> reduced_;  // nonzero rows of the echelon form, zero in every other row's pivot column
   std::vector<std::size_t> pivots_;      // pivot column of each reduced row
   std::vector<std::size_t> free_;
   std::size_t columns_;

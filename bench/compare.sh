@@ -9,7 +9,9 @@
 #                    which no peer finishes)
 # Installs sagemath, polymake and GNU time from Debian when missing (a large download the first time).
 # Environment: CHAMBER (default build/bin/chamber), BENCH_DIR (default ../shared/bench, else bench/shared).
-# Columns: regions; chamber_s = enumerate --certificate + check, seconds as each reports them (start-up excluded); lp/reg = enumeration LPs per region;
+# Columns: regions; chamber_s = certified enumeration (enumerate --certificate: regions and certificate written), check_s =
+# the independent check of that certificate (chamber check), seconds as each reports them (start-up excluded);
+# lp/reg = enumeration LPs per region;
 # peak_MB = chamber's peak memory (enumerate); regions/s = regions / chamber_s; sage_s / pm_s = the peers'
 # computation time (their start-up excluded); x_sage, x_pm = ratio to chamber_s; zas_s = chamber count --method
 # zaslavsky; nreg_s = Sage n_regions(); x_nreg = ratio. No tool's start-up time is counted (Sage needs ~2 s,
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
     --time-limit) limit="$2"; shift ;;
     --no-sage) use_sage=0 ;;
     --no-polymake) use_polymake=0 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "bench/compare.sh: unknown option $1" >&2; exit 2 ;;
     *) only+=("${1%.arr}") ;;
   esac
@@ -54,7 +56,7 @@ if [ ${#only[@]} -eq 0 ]; then
     only+=("$name")
   done
 fi
-work=$(mktemp -d)
+work=$(mktemp -d -p /dev/shm 2> /dev/null || mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # peer COMMAND... : runs a peer with the time limit; prints "count seconds" or "- >limit".
@@ -68,21 +70,26 @@ field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get(sy
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "chamber: $("$chamber" --version)"
 echo
-printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' instance regions chamber_s lp/reg peak_MB \
-  regions/s sage_s x_sage pm_s x_pm zas_s nreg_s x_nreg
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' instance regions chamber_s check_s \
+  lp/reg peak_MB regions/s sage_s x_sage pm_s x_pm zas_s nreg_s x_nreg
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 status=0
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
 for name in "${only[@]}"; do
   file="$bench_dir/instances/$name.arr"
   [ -f "$file" ] || { echo "bench/compare.sh: no instance $name" >&2; status=2; continue; }
-  # A run under 1 s is repeated up to 3 times and the fastest counts (the peers' scripts do the same).
-  chamber_s=""
+  # A run under 1 s is repeated up to 3 times and the fastest counts (the peers' scripts do the same). The
+  # certificate is written to a fresh file each time (overwriting a file costs the file system more than
+  # enumerating a small instance).
+  chamber_s=""; check_s=""
   for attempt in 1 2 3; do
+    rm -f "$work/c.json"
     /usr/bin/time -f "%M" -o "$work/mem" "$chamber" enumerate "$file" --certificate "$work/c.json" --regions /dev/null \
       --json --quiet > "$work/e.json" || status=1
     "$chamber" check "$work/c.json" --json > "$work/k.json" || { echo "certificate of $name rejected" >&2; status=1; }
-    run_s=$(awk -v a="$(field "$work/e.json" seconds)" -v b="$(field "$work/k.json" seconds)" 'BEGIN { printf "%.4f", a + b }')
-    chamber_s=$(awk -v a="$chamber_s" -v b="$run_s" 'BEGIN { printf "%.4f", (a == "" || b < a) ? b : a }')
+    run_s=$(field "$work/e.json" seconds)
+    chamber_s=$(best "$chamber_s" "$run_s")
+    check_s=$(best "$check_s" "$(field "$work/k.json" seconds)")
     awk -v s="$run_s" 'BEGIN { exit !(s >= 1) }' && break
   done
   regions=$(field "$work/e.json" regions)
@@ -93,7 +100,7 @@ for name in "${only[@]}"; do
   for attempt in 1 2 3; do
     "$chamber" count "$file" --method zaslavsky --json --quiet > "$work/z.json" || status=1
     run_s=$(field "$work/z.json" seconds)
-    zas_s=$(awk -v a="$zas_s" -v b="$run_s" 'BEGIN { printf "%.4f", (a == "" || b < a) ? b : a }')
+    zas_s=$(best "$zas_s" "$run_s")
     awk -v s="$run_s" 'BEGIN { exit !(s >= 1) }' && break
   done
   [ "$(field "$work/z.json" regions)" = "$regions" ] || { echo "$name: enumeration and Zaslavsky disagree" >&2; status=1; }
@@ -108,9 +115,9 @@ for name in "${only[@]}"; do
     read -r count pm_s <<< "$(peer polymake --script "$script_dir/peers/polymake_chambers.pl" "$file")"
     [ "$count" = "-" ] || [ "$count" = "$regions" ] || { echo "$name: polymake says $count" >&2; status=1; }
   fi
-  fmt() { [[ "$1" =~ ^[0-9.]+$ ]] && printf '%.2f' "$1" || printf '%s' "$1"; }
-  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$regions" "$chamber_s" "$lpreg" \
-    "$peak" "$rate" "$(fmt "$sage_s")" "$(ratio "$sage_s" "$chamber_s")" "$(fmt "$pm_s")" "$(ratio "$pm_s" "$chamber_s")" \
-    "$zas_s" "$(fmt "$nreg_s")" "$(ratio "$nreg_s" "$zas_s")"
+  fmt() { [[ "$1" =~ ^[0-9][0-9.eE+-]*$ ]] && printf '%.3g' "$1" || printf '%s' "$1"; }
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$regions" "$(fmt "$chamber_s")" \
+    "$(fmt "$check_s")" "$lpreg" "$peak" "$rate" "$(fmt "$sage_s")" "$(ratio "$sage_s" "$chamber_s")" "$(fmt "$pm_s")" \
+    "$(ratio "$pm_s" "$chamber_s")" "$(fmt "$zas_s")" "$(fmt "$nreg_s")" "$(ratio "$nreg_s" "$zas_s")"
 done
 exit $status

@@ -23,5 +23,6 @@ Command add_random_command(CLI::App& app);
 Command add_sample_command(CLI::App& app);
 Command add_slice_command(CLI::App& app);
 Command add_dataset_command(CLI::App& app);
+Command add_plot_dataset_command(CLI::App& app);
 
 }  // namespace chamber::cli

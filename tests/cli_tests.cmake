@@ -133,3 +133,24 @@ chamber_cli_test(points_empty 2 "empty.csv: no points" ${CHAMBER_BIN} cnn ${EXAM
                  --points ${POINTS_DIR}/empty.csv)
 chamber_cli_test(points_missing 2 "missing.csv: cannot open" ${CHAMBER_BIN} cnn ${EXAMPLE_NET} --no-verdict
                  --points ${POINTS_DIR}/missing.csv)
+
+# Datasets: resumable after kills, deterministic, verified; malformed specs exit 2 naming the field.
+set(DATASET_DIR ${CMAKE_CURRENT_SOURCE_DIR}/data/dataset)
+add_test(NAME cli:dataset_resume COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/dataset_resume.sh ${CHAMBER_BIN}
+         ${DATASET_DIR}/small.json ${CMAKE_CURRENT_BINARY_DIR}/dataset_resume)
+chamber_cli_test(dataset_unknown_field 2 "bad_unknown_field.json: sampels: unknown field" ${CHAMBER_BIN} dataset
+                 ${DATASET_DIR}/bad_unknown_field.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+chamber_cli_test(dataset_bad_kernel 2 "bad_kernel.json: architectures\\[0\\]: .*larger" ${CHAMBER_BIN} dataset
+                 ${DATASET_DIR}/bad_kernel.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+chamber_cli_test(dataset_no_seeds 2 "architectures: random networks need" ${CHAMBER_BIN} dataset
+                 ${DATASET_DIR}/bad_no_seeds.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+chamber_cli_test(dataset_bad_weights 2 "bad_weights.json: weights\\[0\\]" ${CHAMBER_BIN} dataset
+                 ${DATASET_DIR}/bad_weights.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+chamber_cli_test(dataset_bad_json 2 "bad_json.json: not valid JSON" ${CHAMBER_BIN} dataset
+                 ${DATASET_DIR}/bad_json.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+chamber_cli_test(dataset_missing_network 2 "networks\\[0\\]: no such file" ${CHAMBER_BIN} dataset
+                 ${DATASET_DIR}/bad_network_path.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+chamber_cli_test(dataset_verify_not_dataset 2 "no manifest" ${CHAMBER_BIN} dataset --verify ${DATASET_DIR})
+chamber_cli_test(dataset_no_out 2 "give SPEC and --out" ${CHAMBER_BIN} dataset ${DATASET_DIR}/small.json)
+chamber_cli_test(plot_dataset_not_dataset 2 "rows.jsonl: cannot open" ${CHAMBER_BIN} plot-dataset ${DATASET_DIR}
+                 --svg ${CMAKE_CURRENT_BINARY_DIR}/plot.svg)
