@@ -4,30 +4,19 @@ sampled in PyTorch. Run by CTest with Debian's python3 (python3-torch):
 Exits 1 on the first failed check, naming it."""
 import json
 import os
-import subprocess
 import sys
 from fractions import Fraction
 
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish, run  # noqa: E402
+
 chamber, exporter, work = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
 sys.path.insert(0, os.path.dirname(exporter))
 import export_torch  # noqa: E402
-
-failures = 0
-
-
-def check(condition, what):
-    global failures
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        failures += 1
-
-
-def run(*args):
-    return subprocess.run(list(args), capture_output=True, text=True)
 
 
 def sampled_patterns(model, input_shape, samples, seed):
@@ -114,5 +103,4 @@ for name, (model, message) in unsupported.items():
     check(result.returncode == 2 and message in result.stderr, "%s: refused with exit 2 naming it (%s)"
           % (name, result.stderr.strip()))
 
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+finish()

@@ -4,26 +4,16 @@ picture with one colour per region. Run by CTest with Debian's python3 (python3-
     test_slice.py CHAMBER_BINARY WORKDIR"""
 import json
 import os
-import subprocess
 import sys
 from fractions import Fraction
 
 from PIL import Image
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish, run  # noqa: E402
+
 chamber, work = sys.argv[1], sys.argv[2]
 os.makedirs(work, exist_ok=True)
-failures = 0
-
-
-def check(condition, what):
-    global failures
-    print(("ok   " if condition else "FAIL ") + what)
-    if not condition:
-        failures += 1
-
-
-def run(*args):
-    return subprocess.run(list(args), capture_output=True, text=True)
 
 
 def area(vertices):
@@ -93,5 +83,4 @@ check(result.returncode == 2 and "coordinates" in result.stderr, "points of the 
 result = run(chamber, "slice", net)
 check(result.returncode == 2 and "exactly one of" in result.stderr, "no plane given: exit 2")
 
-print("%d failure(s)" % failures)
-sys.exit(1 if failures else 0)
+finish()
