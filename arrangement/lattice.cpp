@@ -443,8 +443,106 @@ CharacteristicPolynomial characteristic_polynomial(const IntersectionLattice& la
   return polynomial_from_ranks(lattice.dimension, mobius_per_rank);
 }
 
+namespace {
+
+/*! hyperplanes whose normals touch a connected set of variables, and those variables (ascending). */
+struct Block {
+  std::vector<std::size_t> hyperplanes;
+  std::vector<std::size_t> variables;
+};
+
+/*! returns the blocks of `arrangement` (union-find over the variables each normal touches). */
+std::vector<Block> independent_blocks(const Arrangement& arrangement) {
+  const std::size_t n = arrangement.dimension();
+  std::vector<std::size_t> parent(n);
+  for (std::size_t v = 0; v < n; ++v) parent[v] = v;
+  auto root = [&](std::size_t v) {
+    while (parent[v] != v) v = parent[v] = parent[parent[v]];
+    return v;
+  };
+  std::vector<std::size_t> first(arrangement.size(), n);
+  for (std::size_t j = 0; j < arrangement.size(); ++j)
+    for (std::size_t v = 0; v < n; ++v) {
+      if (sgn(arrangement[j].coefficients[v + 1]) == 0) continue;
+      if (first[j] == n) first[j] = v;
+      else parent[root(v)] = root(first[j]);
+    }
+  std::vector<std::size_t> block_of(n, SIZE_MAX);
+  std::vector<Block> blocks;
+  for (std::size_t j = 0; j < arrangement.size(); ++j) {
+    const std::size_t r = root(first[j]);
+    if (block_of[r] == SIZE_MAX) {
+      block_of[r] = blocks.size();
+      blocks.emplace_back();
+    }
+    blocks[block_of[r]].hyperplanes.push_back(j);
+  }
+  for (std::size_t v = 0; v < n; ++v)
+    if (block_of[root(v)] != SIZE_MAX) blocks[block_of[root(v)]].variables.push_back(v);
+  return blocks;
+}
+
+/*! returns the block's hyperplanes in its own variables. */
+Arrangement restrict_to(const Arrangement& arrangement, const Block& block) {
+  std::vector<Hyperplane> rows;
+  rows.reserve(block.hyperplanes.size());
+  for (std::size_t j : block.hyperplanes) {
+    Hyperplane h;
+    h.coefficients.push_back(arrangement[j].coefficients[0]);
+    for (std::size_t v : block.variables) h.coefficients.push_back(arrangement[j].coefficients[v + 1]);
+    rows.push_back(std::move(h));
+  }
+  return Arrangement(block.variables.size(), rows);
+}
+
+/*! returns x·y (coefficients highest degree first). */
+CharacteristicPolynomial multiply(const CharacteristicPolynomial& x, const CharacteristicPolynomial& y) {
+  CharacteristicPolynomial product;
+  product.coefficients.assign(x.coefficients.size() + y.coefficients.size() - 1, Integer(0));
+  for (std::size_t i = 0; i < x.coefficients.size(); ++i)
+    for (std::size_t k = 0; k < y.coefficients.size(); ++k) product.coefficients[i + k] += x.coefficients[i] * y.coefficients[k];
+  return product;
+}
+
+/*! runs `per_block` (returning χ and the flats of one block) on every block and multiplies. */
+template <class PerBlock>
+LatticeSummary product_over_blocks(const Arrangement& arrangement, const PerBlock& per_block) {
+  const std::vector<Block> blocks = independent_blocks(arrangement);
+  if (blocks.size() <= 1) {
+    LatticeSummary whole = per_block(arrangement);
+    whole.blocks = blocks.size();
+    return whole;
+  }
+  LatticeSummary summary;
+  summary.chi.coefficients = {Integer(1)};
+  summary.flats = 1;
+  summary.blocks = blocks.size();
+  std::size_t used = 0;
+  for (const Block& block : blocks) {
+    const LatticeSummary part = per_block(restrict_to(arrangement, block));
+    summary.chi = multiply(summary.chi, part.chi);
+    summary.flats *= part.flats;
+    used += block.variables.size();
+  }
+  summary.chi.coefficients.resize(summary.chi.coefficients.size() + arrangement.dimension() - used, Integer(0));
+  return summary;
+}
+
+}  // namespace
+
 CharacteristicPolynomial characteristic_polynomial(const Arrangement& arrangement, const RunControl& control) {
-  return polynomial_from_ranks(arrangement.dimension(), compute_lattice(arrangement, control, false).mobius_per_rank);
+  return product_over_blocks(arrangement, [&](const Arrangement& part) {
+           return LatticeSummary{
+               polynomial_from_ranks(part.dimension(), compute_lattice(part, control, false).mobius_per_rank), 0, 1};
+         })
+      .chi;
+}
+
+LatticeSummary lattice_summary(const Arrangement& arrangement, const RunControl& control) {
+  return product_over_blocks(arrangement, [&](const Arrangement& part) {
+    const IntersectionLattice lattice = intersection_lattice(part, control);
+    return LatticeSummary{characteristic_polynomial(lattice), Integer(static_cast<unsigned long>(lattice.flats.size())), 1};
+  });
 }
 
 }  // namespace chamber

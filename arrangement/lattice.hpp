@@ -61,7 +61,18 @@ std::string to_string(const CharacteristicPolynomial& chi);
 IntersectionLattice intersection_lattice(const Arrangement& arrangement, const RunControl& control = {});
 /*! returns χ_A(t) from the lattice. */
 CharacteristicPolynomial characteristic_polynomial(const IntersectionLattice& lattice);
-/*! returns χ_A(t), building the lattice without keeping its flats (less memory). */
+/*! returns χ_A(t), building the lattice without keeping its flats (less memory), block by block (see lattice_summary). */
 CharacteristicPolynomial characteristic_polynomial(const Arrangement& arrangement, const RunControl& control = {});
+
+/*! χ_A(t) and the number of flats, computed block by block. Hyperplanes whose normals share a variable (directly or
+ * through other hyperplanes) form one block; the arrangement is the product of its blocks (each in its own
+ * variables) and of the untouched variables, so χ_A(t) = t^free · Π χ_block(t) and the flats multiply. A convolution
+ * with stride ≥ kernel, or 1×1 kernels, splits into one block per receptive field. */
+struct LatticeSummary {
+  CharacteristicPolynomial chi;
+  Integer flats;
+  std::size_t blocks = 0;
+};
+LatticeSummary lattice_summary(const Arrangement& arrangement, const RunControl& control = {});
 
 }  // namespace chamber

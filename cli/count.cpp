@@ -65,11 +65,13 @@ int run_count(const CountOptions& options) {
 
   std::optional<EnumerationCount> enumerated;
   std::optional<CharacteristicPolynomial> chi;
-  std::optional<std::size_t> flats;
+  std::optional<Integer> flats;
+  std::size_t blocks = 0;
   if (use_zaslavsky) {
-    IntersectionLattice lattice = intersection_lattice(arrangement, control);
-    flats = lattice.flats.size();
-    chi = characteristic_polynomial(lattice);
+    LatticeSummary lattice = lattice_summary(arrangement, control);
+    flats = lattice.flats;
+    blocks = lattice.blocks;
+    chi = std::move(lattice.chi);
     if (control.max_regions && chi->regions() > Integer(static_cast<unsigned long>(*control.max_regions)))
       throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " exceeded (χ gives " +
                          chi->regions().get_str() + ")");
@@ -102,7 +104,8 @@ int run_count(const CountOptions& options) {
       nlohmann::json coefficients = nlohmann::json::array();
       for (const Integer& c : chi->coefficients) coefficients.push_back(json_integer(c));
       out["characteristic_polynomial"] = coefficients;
-      out["flats"] = *flats;
+      out["flats"] = json_integer(*flats);
+      out["independent_blocks"] = blocks;
       out["zaslavsky_seconds"] = lattice_seconds;
     } else {
       out["characteristic_polynomial"] = nullptr;

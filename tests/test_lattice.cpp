@@ -393,3 +393,40 @@ TEST_CASE("the shared bench instances (small) have their expected region counts"
 TEST_CASE("the shared bench instances (large) have their expected region counts", "[.slow][lattice][bench]") {
   check_bench("large");
 }
+
+TEST_CASE("blocks of hyperplanes in disjoint variables: χ is the product, the flats multiply", "[lattice][blocks]") {
+  std::mt19937_64 random(11);
+  std::uniform_int_distribution<long> entry(-3, 3);
+  for (int trial = 0; trial < 20; ++trial) {
+    // Variables 0..1 and 3..5 carry two random arrangements, variable 2 none, variable 6 one hyperplane.
+    const std::vector<std::vector<std::size_t>> groups = {{0, 1}, {3, 4, 5}, {6}};
+    std::vector<Row> rows;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const int count = g == 2 ? 1 : 4;
+      for (int k = 0; k < count; ++k) {
+        Row row(8, 0);
+        row[0] = entry(random);
+        bool nonzero = false;
+        for (std::size_t v : groups[g]) {
+          row[v + 1] = entry(random);
+          nonzero = nonzero || row[v + 1] != 0;
+        }
+        if (!nonzero) row[groups[g][0] + 1] = 1;
+        rows.push_back(row);
+      }
+    }
+    const Arrangement arrangement = make_arrangement(7, rows);
+    const IntersectionLattice whole = intersection_lattice(arrangement);
+    const CharacteristicPolynomial direct = characteristic_polynomial(whole);
+    const LatticeSummary blocks = lattice_summary(arrangement);
+    INFO("trial " << trial << ": χ = " << to_string(direct));
+    CHECK(blocks.blocks >= 3);
+    CHECK(blocks.chi.coefficients == direct.coefficients);
+    CHECK(characteristic_polynomial(arrangement).coefficients == direct.coefficients);
+    CHECK(blocks.flats == Integer(static_cast<unsigned long>(whole.flats.size())));
+  }
+  // One block: the same as before.
+  const LatticeSummary braid4 = lattice_summary(braid(4));
+  CHECK(braid4.blocks == 1);
+  CHECK(braid4.chi.regions() == 24);
+}

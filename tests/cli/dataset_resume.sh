@@ -41,4 +41,11 @@ grep -q "sha256 differs" "$work/verify.txt" || fail "--verify does not name the 
 [ "$(grep -c 'class="exact"' "$work/plot.svg")" -eq "$total" ] || fail "plot: not one dot per row"
 [ "$(grep -c 'class="eq4"' "$work/plot.svg")" -eq 2 ] || fail "plot: expected 2 eq. (4) bars"
 if command -v rsvg-convert > /dev/null; then rsvg-convert "$work/plot.svg" -o "$work/plot.png" || fail "plot does not render"; fi
+# Over max_enumerated_regions: one layer counted by Zaslavsky alone (no certificate), deeper networks not counted.
+"$chamber" dataset "$(dirname "$spec")/limited.json" --out "$work/limited" --quiet > /dev/null || fail "limited run"
+sed -n 1p "$work/limited/rows.jsonl" | grep -q '"regions":255,"method":"zaslavsky"' || fail "limited: 1x3x3 not by Zaslavsky"
+sed -n 1p "$work/limited/rows.jsonl" | grep -q '"certificate":null' || fail "limited: certificate over the limit"
+sed -n 2p "$work/limited/rows.jsonl" | grep -q '"regions":null,"method":"over-limit"' || fail "limited: deep net not over-limit"
+sed -n 3p "$work/limited/rows.jsonl" | grep -q '"method":"enumeration+zaslavsky"' || fail "limited: small net not enumerated"
+"$chamber" dataset --verify "$work/limited" --quiet > /dev/null || fail "--verify rejects the limited dataset"
 echo "ok: resumed after 6 kills, same rows; --verify passes, and catches a tampered certificate"
