@@ -73,7 +73,8 @@ struct Spec {
   double sigma = 3;
   std::uint64_t sample_seed = 1;
   std::uint64_t prop2_budget = 200000;
-  bool certificates = true;
+  /*! which networks get a certificate: all, none, or only those whose exact count differs from eq. (4). */
+  enum class Certificates { all, none, eq4_failures } certificates = Certificates::all;
   std::uint64_t max_enumerated_regions = 100000;
 };
 
@@ -224,8 +225,11 @@ Spec read_spec(const std::string& path) {
     spec.max_enumerated_regions = j["max_enumerated_regions"].get<std::uint64_t>();
   }
   if (j.contains("certificates")) {
-    if (!j["certificates"].is_boolean()) fail("certificates", "expected true or false");
-    spec.certificates = j["certificates"].get<bool>();
+    const nlohmann::json& c = j["certificates"];
+    if (c == true) spec.certificates = Spec::Certificates::all;
+    else if (c == false) spec.certificates = Spec::Certificates::none;
+    else if (c == "eq4-failures") spec.certificates = Spec::Certificates::eq4_failures;
+    else fail("certificates", "expected true, false or \"eq4-failures\"");
   }
   return spec;
 }
@@ -290,6 +294,11 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   std::optional<CharacteristicPolynomial> chi;
   if (one_layer && !spec.box) chi = characteristic_polynomial(first_layer_arrangement(network).arrangement);
   const bool enumerate = !chi || chi->regions() <= Integer(static_cast<unsigned long>(spec.max_enumerated_regions));
+  std::map<std::string, Integer> forms;
+  for (const ClosedForm& f : closed_forms(architecture_of(network))) forms[f.key] = f.value;
+  const bool certify = spec.certificates == Spec::Certificates::all ||
+                       (spec.certificates == Spec::Certificates::eq4_failures && chi && forms.count("eq4") &&
+                        chi->regions() != forms["eq4"]);
   std::optional<std::uint64_t> enumerated;
   std::optional<LinearRegionStats> stats;
   std::optional<NetworkCertificateBuilder> builder;
@@ -298,8 +307,8 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   if (enumerate) {
     RunControl limited = control;
     limited.max_regions = spec.max_enumerated_regions;
-    LinearRegionEnumerator enumerator(network, LinearRegionOptions{limited, false, spec.box, spec.certificates, 1});
-    if (spec.certificates) builder.emplace(network, spec.box, false);
+    LinearRegionEnumerator enumerator(network, LinearRegionOptions{limited, false, spec.box, certify, 1});
+    if (certify) builder.emplace(network, spec.box, false);
     try {
       enumerator.run([&](const LinearRegion& region) {
         if (builder) builder->add_region(region);
@@ -346,8 +355,6 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   row["method"] = method;
   // Bounded regions are defined here for one layer without a box: those of its hyperplane arrangement, |χ(1)|.
   row["bounded_regions"] = chi ? json_integer(chi->bounded_regions()) : nlohmann::json(nullptr);
-  std::map<std::string, Integer> forms;
-  for (const ClosedForm& f : closed_forms(architecture_of(network))) forms[f.key] = f.value;
   for (const std::string& key : closed_form_columns())
     row[key] = forms.count(key) ? json_integer(forms[key]) : nlohmann::json(nullptr);
   if (one_conv && !spec.box) {  // then chi, hence regions, is known
@@ -414,16 +421,27 @@ std::string to_summary(const std::vector<Row>& rows) {
   out << "# Dataset summary\n\nExact linear regions beside the closed forms that apply (`-`: not defined for this "
          "architecture). Counts come with the certificate named in rows.jsonl, except those of method `zaslavsky` (one "
          "layer above max_enumerated_regions: |χ(−1)| of its arrangement alone).\n\n";
-  out << "| id | architecture | weights | seed | regions | eq. (4) | Theorem 1 | Thm 5 (8)..(9) | verdict |\n";
-  out << "|---|---|---|---|---:|---:|---:|---|---|\n";
+  // The largest sampling budget gets a column.
+  std::string sampled_key;
+  std::uint64_t budget = 0;
+  for (const auto& [key, value] : rows.front().items())
+    if (key.rfind("sampled_", 0) == 0 && std::stoull(key.substr(8)) > budget) {
+      budget = std::stoull(key.substr(8));
+      sampled_key = key;
+    }
+  out << "| id | architecture | weights | seed | regions | method | eq. (4) | Theorem 1 | Thm 5 (8)..(9) | "
+      << (sampled_key.empty() ? std::string("sampled") : "sampled (" + std::to_string(budget) + " inputs)")
+      << " | verdict |\n";
+  out << "|---|---|---|---|---:|---|---:|---:|---|---:|---|\n";
   std::map<std::string, std::vector<const Row*>> failures;
   for (const Row& row : rows) {
     out << "| " << row["id"].get<std::string>() << " | " << row["architecture"].get<std::string>() << " | "
         << (row["weights"].is_null() ? "-" : row["weights"].get<std::string>()) << " | " << integer_text(row["seed"])
-        << " | " << integer_text(row["regions"]) << " | " << integer_text(row["eq4"]) << " | "
-        << integer_text(row["theorem1"]) << " | "
+        << " | " << integer_text(row["regions"]) << " | " << row["method"].get<std::string>() << " | "
+        << integer_text(row["eq4"]) << " | " << integer_text(row["theorem1"]) << " | "
         << (row["theorem5_lower"].is_null() ? "-" : integer_text(row["theorem5_lower"]) + ".." + integer_text(row["theorem5_upper"]))
-        << " | " << (row["verdict"].is_null() ? "-" : row["verdict"].get<std::string>()) << " |\n";
+        << " | " << (sampled_key.empty() ? "-" : integer_text(row[sampled_key])) << " | "
+        << (row["verdict"].is_null() ? "-" : row["verdict"].get<std::string>()) << " |\n";
     if (!row["eq4"].is_null() && !row["regions"].is_null() &&
         Integer(integer_text(row["eq4"])) != Integer(integer_text(row["regions"])))
       failures[row["architecture"].get<std::string>()].push_back(&row);
@@ -468,6 +486,26 @@ std::map<std::size_t, Row> read_rows(const fs::path& path) {
   return rows;
 }
 
+/*! the sha256 a manifest records for dataset file `name`: of the file itself, except that rows.jsonl and rows.csv are
+ * hashed without their timing field (the last key of each row, the last CSV column), so that the manifest of a
+ * regenerated dataset is byte-identical too. */
+std::string manifest_hash(const fs::path& dir, const std::string& name) {
+  const fs::path path = dir / name;
+  if (name != "rows.jsonl" && name != "rows.csv") return sha256_file(path.string());
+  std::istringstream lines(read_file(path));
+  std::string line, stripped;
+  while (std::getline(lines, line)) {
+    if (name == "rows.jsonl") {
+      const std::size_t at = line.rfind(",\"seconds\":");
+      stripped += (at == std::string::npos ? line : line.substr(0, at) + "}") + '\n';
+    } else {
+      const std::size_t at = line.rfind(',');
+      stripped += (at == std::string::npos ? line : line.substr(0, at)) + '\n';
+    }
+  }
+  return sha256_hex(stripped);
+}
+
 /*! appends one line and makes it durable. */
 void append_line(const fs::path& path, const std::string& line) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -491,7 +529,7 @@ int run_build(const DatasetOptions& options) {
   const Spec spec = read_spec(options.spec);
   const fs::path out_dir = options.out;
   fs::create_directories(out_dir / "networks");
-  if (spec.certificates) fs::create_directories(out_dir / "certificates");
+  if (spec.certificates != Spec::Certificates::none) fs::create_directories(out_dir / "certificates");
   // The spec is kept with the data; a rerun must be of the same spec.
   const fs::path spec_copy = out_dir / "spec.json";
   const std::string spec_text = spec.json.dump(2) + "\n";
@@ -567,7 +605,7 @@ int run_build(const DatasetOptions& options) {
     names.push_back(row["network"].get<std::string>());
     if (!row["certificate"].is_null()) names.push_back(row["certificate"].get<std::string>());
   }
-  for (const std::string& name : names) files[name] = sha256_file((out_dir / name).string());
+  for (const std::string& name : names) files[name] = manifest_hash(out_dir, name);
   manifest["files"] = files;
   write_atomically(out_dir / "manifest.json", manifest.dump(2) + "\n");
 
@@ -600,7 +638,7 @@ int run_verify(const DatasetOptions& options) {
     ++files;
     const fs::path path = dir / name;
     if (!fs::exists(path)) problems.push_back(name + ": missing");
-    else if (sha256_file(path.string()) != hash) problems.push_back(name + ": sha256 differs from the manifest");
+    else if (manifest_hash(dir, name) != hash) problems.push_back(name + ": sha256 differs from the manifest");
   }
   std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl");
   for (const auto& [index, row] : rows) {

@@ -23,6 +23,7 @@ done
 diff <(strip "$work/whole/rows.jsonl") <(strip "$work/killed/rows.jsonl") > /dev/null ||
   fail "resumed rows differ from the uninterrupted run"
 cmp -s "$work/whole/summary.md" "$work/killed/summary.md" || fail "summary.md differs"
+cmp -s "$work/whole/manifest.json" "$work/killed/manifest.json" || fail "manifest.json differs"
 ids=$(grep -o '"id":"[^"]*"' "$work/killed/rows.jsonl" | sort | uniq -d)
 [ -z "$ids" ] || fail "duplicated rows: $ids"
 # Same spec, same rows: a second uninterrupted run is byte-identical apart from the seconds.
