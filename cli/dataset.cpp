@@ -6,6 +6,10 @@
 // are written first, each by rename, so a file is whole or absent). A rerun reads the complete lines, drops a torn
 // last line, and computes only what is missing. The final rows.jsonl (sorted by index), rows.csv, summary.md and
 // manifest.json are each written to a temporary file and renamed.
+#include "arrangement/arr_io.hpp"
+#include "arrangement/bounded.hpp"
+#include "arrangement/certificate.hpp"
+#include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
 #include "arrangement/lattice.hpp"
 #include "cli/architecture.hpp"
@@ -62,6 +66,10 @@ struct Instance {
   std::uint64_t seed = 0;
   // Network files (path as resolved, and as written in the spec).
   std::string file, file_in_spec;
+  // Arrangement files (.arr), with a label and the published number of regions when known.
+  bool arrangement = false;
+  std::string label;
+  std::optional<std::string> published_regions;
 };
 
 struct Spec {
@@ -108,7 +116,7 @@ Spec read_spec(const std::string& path) {
   static const std::set<std::string> known = {"format",  "version", "architectures", "seeds",        "weights",
                                               "networks", "box",    "samples",       "sigma",        "sample_seed",
                                               "prop2_budget", "certificates", "description",
-                                              "max_enumerated_regions"};
+                                              "max_enumerated_regions", "arrangements"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) fail(key, "unknown field");
   if (j.value("format", "") != "chamber-dataset-spec") fail("format", "expected \"chamber-dataset-spec\"");
@@ -195,7 +203,37 @@ Spec read_spec(const std::string& path) {
       spec.instances.push_back(std::move(instance));
     }
   }
-  if (spec.instances.empty()) fail("(top level)", "no instances: give architectures (with seeds and weights) or networks");
+  if (j.contains("arrangements")) {
+    if (!spec.instances.empty()) fail("arrangements", "a dataset holds networks or arrangements, not both");
+    if (!j["arrangements"].is_array()) fail("arrangements", "expected an array of {\"file\", \"label\", \"published_regions\"}");
+    for (std::size_t i = 0; i < j["arrangements"].size(); ++i) {
+      const std::string field = "arrangements[" + std::to_string(i) + "]";
+      const nlohmann::json& entry = j["arrangements"][i];
+      if (!entry.is_object() || !entry.contains("file") || !entry["file"].is_string())
+        fail(field, "expected {\"file\": \"path.arr\", \"label\": \"...\", \"published_regions\": \"N\"}");
+      for (const auto& [key, value] : entry.items())
+        if (key != "file" && key != "label" && key != "published_regions") fail(field + "." + key, "unknown field");
+      Instance instance;
+      instance.arrangement = true;
+      instance.file_in_spec = entry["file"].get<std::string>();
+      const fs::path file = fs::path(path).parent_path() / instance.file_in_spec;
+      if (!fs::is_regular_file(file)) fail(field + ".file", "no such file: " + file.string());
+      instance.file = file.string();
+      instance.label = entry.value("label", fs::path(instance.file_in_spec).stem().string());
+      if (entry.contains("published_regions")) {
+        const nlohmann::json& published = entry["published_regions"];
+        const std::string text = published.is_string() ? published.get<std::string>() : published.dump();
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+          fail(field + ".published_regions", "expected a non-negative integer");
+        instance.published_regions = text;
+      }
+      instance.index = spec.instances.size();
+      instance.id = slug(fs::path(instance.file_in_spec).stem().string());
+      spec.instances.push_back(std::move(instance));
+    }
+  }
+  if (spec.instances.empty())
+    fail("(top level)", "no instances: give architectures (with seeds and weights), networks or arrangements");
   // Ids carry their index, so equal descriptions (a seed listed twice) stay apart.
   for (Instance& instance : spec.instances) {
     char prefix[16];
@@ -269,7 +307,10 @@ const std::vector<std::string>& closed_form_columns() {
 
 /*! computes one row: the network (written), its exact regions with certificate (written), closed forms, verdict,
  * sampling. Timing goes last, in its own field. */
+Row compute_arrangement_row(const Spec& spec, const Instance& instance, const fs::path& out_dir);
+
 Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_dir) {
+  if (instance.arrangement) return compute_arrangement_row(spec, instance, out_dir);
   const auto start = std::chrono::steady_clock::now();
   const fs::path network_path = out_dir / "networks" / (instance.id + ".json");
   Network network;
@@ -379,6 +420,75 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   return row;
 }
 
+/*! computes one row of an arrangement: regions by Zaslavsky (block by block) and, up to max_enumerated_regions, by
+ * enumeration with a certificate (both must agree), bounded regions, χ(t), the published count. */
+Row compute_arrangement_row(const Spec& spec, const Instance& instance, const fs::path& out_dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const ArrFile file = read_arr_file(instance.file);
+  const Arrangement& arrangement = file.arrangement;
+  const std::string stored = "arrangements/" + instance.id + ".arr";
+  write_atomically(out_dir / stored, read_file(instance.file));
+  RunControl control;
+  const LatticeSummary lattice = lattice_summary(arrangement, control);
+  const Integer regions = lattice.chi.regions();
+  const bool enumerate = regions <= Integer(static_cast<unsigned long>(spec.max_enumerated_regions));
+  const bool certify = enumerate && spec.certificates == Spec::Certificates::all;
+  std::optional<std::uint64_t> enumerated, lp_solves;
+  std::string certificate_sha;
+  const std::string certificate_name = "certificates/" + instance.id + ".json";
+  if (enumerate) {
+    RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify, false, 1});
+    CertificateBuilder builder(arrangement);
+    std::vector<std::string> signs;
+    enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
+      if (certify) builder.add_region(region, blocked);
+      signs.push_back(region.signs);
+    });
+    enumerated = enumerator.stats().regions;
+    lp_solves = enumerator.stats().lp_solves;
+    if (Integer(static_cast<unsigned long>(*enumerated)) != regions)
+      throw InternalError(instance.id + ": enumeration finds " + std::to_string(*enumerated) + " regions, Zaslavsky " +
+                          regions.get_str());
+    BoundednessCounters paths;
+    if (Integer(static_cast<unsigned long>(count_bounded(arrangement, signs, false, 1, paths))) !=
+        lattice.chi.bounded_regions())
+      throw InternalError(instance.id + ": enumeration and Zaslavsky disagree on the bounded regions");
+    if (certify) {
+      builder.complete(enumerator.solver(), enumerator.farkas(), control);
+      std::ostringstream text;
+      builder.write(text, enumerator.farkas());
+      write_atomically(out_dir / certificate_name, text.str());
+      certificate_sha = sha256_hex(text.str());
+    }
+  }
+  Row row;
+  row["schema_version"] = kSchemaVersion;
+  row["index"] = instance.index;
+  row["id"] = instance.id;
+  row["source"] = "arrangement";
+  row["label"] = instance.label;
+  row["arrangement_source"] = instance.file_in_spec;
+  row["arrangement"] = stored;
+  row["arrangement_sha256"] = sha256_file((out_dir / stored).string());
+  row["dimension"] = arrangement.dimension();
+  row["hyperplanes"] = arrangement.size();
+  row["regions"] = json_integer(regions);
+  row["method"] = enumerate ? "enumeration+zaslavsky" : "zaslavsky";
+  row["bounded_regions"] = json_integer(lattice.chi.bounded_regions());
+  nlohmann::json chi = nlohmann::json::array();
+  for (const Integer& c : lattice.chi.coefficients) chi.push_back(json_integer(c));
+  row["characteristic_polynomial"] = chi;
+  row["flats"] = json_integer(lattice.flats);
+  row["published_regions"] = instance.published_regions ? json_integer(Integer(*instance.published_regions)) : nlohmann::json(nullptr);
+  row["agrees_with_published"] =
+      instance.published_regions ? nlohmann::json(Integer(*instance.published_regions) == regions) : nlohmann::json(nullptr);
+  row["certificate"] = certify ? nlohmann::json(certificate_name) : nlohmann::json(nullptr);
+  row["certificate_sha256"] = certify ? nlohmann::json(certificate_sha) : nlohmann::json(nullptr);
+  row["lp_solves"] = lp_solves ? nlohmann::json(*lp_solves) : nlohmann::json(nullptr);
+  row["seconds"] = seconds_since(start);
+  return row;
+}
+
 /*! the CSV columns, in row order (every row of a spec has the same keys). */
 std::string csv_cell(const nlohmann::json& value) {
   if (value.is_null()) return "";
@@ -415,8 +525,27 @@ std::string integer_text(const nlohmann::json& value) {
   return value.is_null() ? "-" : value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+/*! a markdown summary of an arrangement dataset: counts, χ, the published count. */
+std::string arrangement_summary(const std::vector<Row>& rows) {
+  std::ostringstream out;
+  out << "# Dataset summary\n\nRegions by enumeration (with the certificate named in rows.jsonl) and by Zaslavsky's "
+         "theorem |χ(−1)|, which agree on every row (method `zaslavsky`: above max_enumerated_regions, χ alone).\n\n";
+  out << "| id | label | n | hyperplanes | regions | bounded | published | method | χ(t), highest degree first |\n";
+  out << "|---|---|---:|---:|---:|---:|---:|---|---|\n";
+  for (const Row& row : rows) {
+    std::string chi;
+    for (const auto& c : row["characteristic_polynomial"]) chi += (chi.empty() ? "" : ", ") + integer_text(c);
+    out << "| " << row["id"].get<std::string>() << " | " << row["label"].get<std::string>() << " | "
+        << row["dimension"].dump() << " | " << row["hyperplanes"].dump() << " | " << integer_text(row["regions"]) << " | "
+        << integer_text(row["bounded_regions"]) << " | " << integer_text(row["published_regions"]) << " | "
+        << row["method"].get<std::string>() << " | " << chi << " |\n";
+  }
+  return out.str();
+}
+
 /*! a markdown summary: one line per row, and the architectures where eq. (4) fails. */
 std::string to_summary(const std::vector<Row>& rows) {
+  if (rows.front()["source"] == "arrangement") return arrangement_summary(rows);
   std::ostringstream out;
   out << "# Dataset summary\n\nExact linear regions beside the closed forms that apply (`-`: not defined for this "
          "architecture). Counts come with the certificate named in rows.jsonl, except those of method `zaslavsky` (one "
@@ -530,6 +659,7 @@ int run_build(const DatasetOptions& options) {
   const fs::path out_dir = options.out;
   fs::create_directories(out_dir / "networks");
   if (spec.certificates != Spec::Certificates::none) fs::create_directories(out_dir / "certificates");
+  if (spec.instances.front().arrangement) fs::create_directories(out_dir / "arrangements");
   // The spec is kept with the data; a rerun must be of the same spec.
   const fs::path spec_copy = out_dir / "spec.json";
   const std::string spec_text = spec.json.dump(2) + "\n";
@@ -559,7 +689,7 @@ int run_build(const DatasetOptions& options) {
     const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
     const double eta = rate > 0 ? static_cast<double>(pending.size() - done) / rate : 0;
     std::cerr << "chamber: dataset: " << already + done << "/" << total << " done, " << std::fixed
-              << std::setprecision(2) << rate << " networks/s, ETA " << std::setprecision(0) << eta << " s"
+              << std::setprecision(2) << rate << " instances/s, ETA " << std::setprecision(0) << eta << " s"
               << std::defaultfloat << std::endl;
   };
   auto work = [&] {
@@ -602,7 +732,7 @@ int run_build(const DatasetOptions& options) {
   nlohmann::ordered_json files;
   std::vector<std::string> names = {"spec.json", "rows.jsonl", "rows.csv", "summary.md"};
   for (const Row& row : ordered) {
-    names.push_back(row["network"].get<std::string>());
+    names.push_back(row.contains("network") ? row["network"].get<std::string>() : row["arrangement"].get<std::string>());
     if (!row["certificate"].is_null()) names.push_back(row["certificate"].get<std::string>());
   }
   for (const std::string& name : names) files[name] = manifest_hash(out_dir, name);
@@ -614,7 +744,7 @@ int run_build(const DatasetOptions& options) {
                        {"seconds", seconds_since(start)}};
     std::cout << out.dump(2) << std::endl;
   } else {
-    std::cout << options.out << ": " << total << " networks (" << done << " computed now, " << already
+    std::cout << options.out << ": " << total << " instances (" << done << " computed now, " << already
               << " already there); rows.jsonl, rows.csv, summary.md, manifest.json\n";
   }
   return 0;
@@ -643,9 +773,11 @@ int run_verify(const DatasetOptions& options) {
   std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl");
   for (const auto& [index, row] : rows) {
     const std::string id = row.value("id", "?");
-    const fs::path network = dir / row["network"].get<std::string>();
-    if (!fs::exists(network) || sha256_file(network.string()) != row["network_sha256"]) {
-      problems.push_back(id + ": network file missing or its sha256 differs from the row");
+    const bool is_network = row.contains("network");
+    const fs::path input = dir / row[is_network ? "network" : "arrangement"].get<std::string>();
+    if (!fs::exists(input) || sha256_file(input.string()) != row[is_network ? "network_sha256" : "arrangement_sha256"]) {
+      problems.push_back(id + ": " + (is_network ? "network" : "arrangement") +
+                         " file missing or its sha256 differs from the row");
       continue;
     }
     if (row["certificate"].is_null()) continue;
@@ -658,8 +790,14 @@ int run_verify(const DatasetOptions& options) {
     verify::CheckReport report;
     try {
       const nlohmann::json certificate_json = nlohmann::json::parse(read_file(certificate));
-      const nlohmann::json network_json = nlohmann::json::parse(read_file(network));
-      report = verify::check_certificate(certificate_json, std::nullopt, &network_json, network.string());
+      if (is_network) {
+        const nlohmann::json network_json = nlohmann::json::parse(read_file(input));
+        report = verify::check_certificate(certificate_json, std::nullopt, &network_json, input.string());
+      } else {
+        std::vector<std::vector<mpz_class>> rows_of_file;
+        for (const Hyperplane& h : read_arr_file(input.string()).input) rows_of_file.push_back(h.coefficients);
+        report = verify::check_certificate(certificate_json, rows_of_file);
+      }
     } catch (const std::exception& e) {
       problems.push_back(id + ": certificate unreadable: " + e.what());
       continue;

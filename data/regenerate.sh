@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the shipped datasets from their specs (data/specs/), resuming whatever is already there, then verifies
 # each (every hash, every certificate). Rows are byte-identical to the shipped ones apart from the `seconds` field.
-# usage: data/regenerate.sh [--jobs N] [NAME ...]    NAME: one_layer, xiong_table1, xiong_table2 (default: all)
+# usage: data/regenerate.sh [--jobs N] [NAME ...]    NAME: xiong_table1, xiong_table2, families, one_layer (default: all)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 chamber="${CHAMBER:-$root/build/bin/chamber}"
@@ -14,7 +14,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#names[@]} -eq 0 ] && names=(xiong_table1 xiong_table2 one_layer)
+[ ${#names[@]} -eq 0 ] && names=(xiong_table1 xiong_table2 families one_layer)
 out_of() {
   case "$1" in
     xiong_table1) echo "$root/data/xiong_tables/table1" ;;

@@ -154,3 +154,6 @@ chamber_cli_test(dataset_verify_not_dataset 2 "no manifest" ${CHAMBER_BIN} datas
 chamber_cli_test(dataset_no_out 2 "give SPEC and --out" ${CHAMBER_BIN} dataset ${DATASET_DIR}/small.json)
 chamber_cli_test(plot_dataset_not_dataset 2 "rows.jsonl: cannot open" ${CHAMBER_BIN} plot-dataset ${DATASET_DIR}
                  --svg ${CMAKE_CURRENT_BINARY_DIR}/plot.svg)
+# The shipped data/ verifies, and its small datasets regenerate byte-identically.
+add_test(NAME cli:shipped_data COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/shipped_data.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
+         ${CMAKE_CURRENT_BINARY_DIR}/shipped_data)

@@ -1,0 +1,6 @@
+# threshold T_2 (chamber data/specs/make_families.py)
+3 4
+0 1 0 0
+0 1 1 0
+0 1 0 1
+0 1 1 1
