@@ -104,6 +104,8 @@ class LatticeBuilder {
     for (std::size_t r = 0; r < last_rank; ++r) {
       levels_.emplace_back();
       build_level(r + 1, r + 1 < last_rank);
+      flats_before_ += levels_[r + 1].count;
+      check_flats(0);
       Level& current = levels_[r];
       current.keys = {};
       current.key_hashes = {};
@@ -197,6 +199,13 @@ class LatticeBuilder {
     }
   }
 
+  /*! throws LimitReached when the flats of the finished levels and `in_progress` more exceed control.max_flats
+   * (checked within each level and after it, so the limit is hit exactly when the lattice is larger). */
+  void check_flats(std::size_t in_progress) const {
+    if (control_.max_flats && flats_before_ + in_progress > *control_.max_flats)
+      throw LimitReached("flat limit of " + std::to_string(*control_.max_flats) + " exceeded by the intersection lattice");
+  }
+
   /*! builds levels_[rank] from levels_[rank − 1]; keeps echelon rows when the new flats will
    * generate children themselves. */
   void build_level(std::size_t rank, bool keep_rows) {
@@ -207,6 +216,7 @@ class LatticeBuilder {
     for (std::size_t y = 0; y < current.count; ++y) {
       if ((y & check_mask) == 0) {
         control_.check_time("characteristic polynomial");
+        check_flats(next.count);
         std::size_t found = next.count;
         control_.report([&] {
           return "lattice: rank " + std::to_string(rank) + ", " + std::to_string(found) + " flats (" +
@@ -320,6 +330,7 @@ class LatticeBuilder {
   std::uint32_t stamp_ = 0;
   std::vector<Word> key_;
   LatticeResult result_;
+  std::uint64_t flats_before_ = 1;  // flats of the finished levels (the whole space to start)
 };
 
 LatticeResult compute_lattice(const Arrangement& arrangement, const RunControl& control, bool keep_flats) {

@@ -84,6 +84,7 @@ struct Spec {
   /*! which networks get a certificate: all, none, or only those whose exact count differs from eq. (4). */
   enum class Certificates { all, none, eq4_failures } certificates = Certificates::all;
   std::uint64_t max_enumerated_regions = 100000;
+  std::uint64_t max_flats = 1000000;
 };
 
 std::string architecture_text(const ArchitectureOptions& a) {
@@ -116,7 +117,7 @@ Spec read_spec(const std::string& path) {
   static const std::set<std::string> known = {"format",  "version", "architectures", "seeds",        "weights",
                                               "networks", "box",    "samples",       "sigma",        "sample_seed",
                                               "prop2_budget", "certificates", "description",
-                                              "max_enumerated_regions", "arrangements"};
+                                              "max_enumerated_regions", "arrangements", "max_flats"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) fail(key, "unknown field");
   if (j.value("format", "") != "chamber-dataset-spec") fail("format", "expected \"chamber-dataset-spec\"");
@@ -262,6 +263,11 @@ Spec read_spec(const std::string& path) {
       fail("max_enumerated_regions", "expected a positive integer");
     spec.max_enumerated_regions = j["max_enumerated_regions"].get<std::uint64_t>();
   }
+  if (j.contains("max_flats")) {
+    if (!j["max_flats"].is_number_unsigned() || j["max_flats"].get<std::uint64_t>() == 0)
+      fail("max_flats", "expected a positive integer");
+    spec.max_flats = j["max_flats"].get<std::uint64_t>();
+  }
   if (j.contains("certificates")) {
     const nlohmann::json& c = j["certificates"];
     if (c == true) spec.certificates = Spec::Certificates::all;
@@ -333,13 +339,21 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   // must agree. Deeper networks are enumerated up to the same limit.
   RunControl control;
   std::optional<CharacteristicPolynomial> chi;
-  if (one_layer && !spec.box) chi = characteristic_polynomial(first_layer_arrangement(network).arrangement);
+  if (one_layer && !spec.box) {
+    RunControl budget = control;
+    budget.max_flats = spec.max_flats;  // a lattice beyond it is left to the enumeration (deterministic either way)
+    try {
+      chi = characteristic_polynomial(first_layer_arrangement(network).arrangement, budget);
+    } catch (const LimitReached&) {
+    }
+  }
   const bool enumerate = !chi || chi->regions() <= Integer(static_cast<unsigned long>(spec.max_enumerated_regions));
   std::map<std::string, Integer> forms;
   for (const ClosedForm& f : closed_forms(architecture_of(network))) forms[f.key] = f.value;
+  // With eq4-failures and no χ, the certificate is built and kept only if the enumerated count differs from eq. (4).
   const bool certify = spec.certificates == Spec::Certificates::all ||
-                       (spec.certificates == Spec::Certificates::eq4_failures && chi && forms.count("eq4") &&
-                        chi->regions() != forms["eq4"]);
+                       (spec.certificates == Spec::Certificates::eq4_failures && forms.count("eq4") &&
+                        (!chi || chi->regions() != forms["eq4"]));
   std::optional<std::uint64_t> enumerated;
   std::optional<LinearRegionStats> stats;
   std::optional<NetworkCertificateBuilder> builder;
@@ -362,6 +376,9 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
     if (enumerated && chi && Integer(static_cast<unsigned long>(*enumerated)) != chi->regions())
       throw InternalError(instance.id + ": enumeration finds " + std::to_string(*enumerated) + " regions, Zaslavsky " +
                           chi->regions().get_str());
+    if (builder && !chi && spec.certificates == Spec::Certificates::eq4_failures && enumerated &&
+        Integer(static_cast<unsigned long>(*enumerated)) == forms["eq4"])
+      builder.reset();
     if (builder) {
       builder->complete(control);
       std::ostringstream text;
@@ -398,7 +415,7 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   row["bounded_regions"] = chi ? json_integer(chi->bounded_regions()) : nlohmann::json(nullptr);
   for (const std::string& key : closed_form_columns())
     row[key] = forms.count(key) ? json_integer(forms[key]) : nlohmann::json(nullptr);
-  if (one_conv && !spec.box) {  // then chi, hence regions, is known
+  if (one_conv && !spec.box && regions) {
     VerdictOptions verdict_options;
     verdict_options.prop2.max_subsets = spec.prop2_budget;
     verdict_options.structural.search.max_subsets = spec.prop2_budget;

@@ -33,6 +33,7 @@ spec = {
     "seeds": [1, 2, 3],
     "samples": [1000],
     "certificates": "eq4-failures",
+    "max_enumerated_regions": 50000,
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "one_layer.json")
 with open(path, "w") as out:
