@@ -217,11 +217,14 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
     leaves.push_back(Region{cell_signs, cell.witness});
     leaf_proofs.emplace_back();
   } else {
+    // Every leaf becomes at least one region, so more leaves than the regions still allowed exceed the limit: the
+    // inner enumeration stops there instead of listing a huge cell first.
     RunControl inner = control;
-    inner.max_regions.reset();
+    if (control.max_regions) inner.max_regions = *control.max_regions - std::min(*control.max_regions, stats_.regions);
     inner.progress = nullptr;
     RegionEnumerator enumerator(arrangement,
                                 EnumerationOptions{inner, options_.keep_proofs, options_.exact_lp, options_.threads});
+    try {
     enumerator.run_in_cell(cell_signs, cell.witness,
                            [&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
                              leaves.push_back(region);
@@ -237,6 +240,10 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
                                }
                              }
                            });
+    } catch (const LimitReached&) {
+      if (!inner.max_regions || enumerator.stats().regions <= *inner.max_regions) throw;  // the time limit
+      throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+    }
     stats_.lp_paths += enumerator.solver().counters();
     stats_.lp_solves += enumerator.solver().solves();
   }

@@ -34,6 +34,7 @@ spec = {
     "samples": [1000],
     "certificates": "eq4-failures",
     "max_enumerated_regions": 50000,
+    "max_flats": 300000,
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "one_layer.json")
 with open(path, "w") as out:
