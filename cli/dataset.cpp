@@ -592,6 +592,9 @@ std::string to_summary(const std::vector<Row>& rows) {
         Integer(integer_text(row["eq4"])) != Integer(integer_text(row["regions"])))
       failures[row["architecture"].get<std::string>()].push_back(&row);
   }
+  std::vector<std::string> uncounted;
+  for (const Row& row : rows)
+    if (row["regions"].is_null()) uncounted.push_back(row["id"].get<std::string>());
   out << "\n## Where eq. (4) fails\n\n";
   if (failures.empty()) out << "Nowhere in this dataset: every exact count equals eq. (4).\n";
   for (const auto& [architecture, list] : failures) {
@@ -600,6 +603,12 @@ std::string to_summary(const std::vector<Row>& rows) {
       out << " " << (*row)["id"].get<std::string>() << " (" << integer_text((*row)["regions"]) << " < "
           << integer_text((*row)["eq4"]) << ", " << (*row)["verdict"].get<std::string>() << ", certificate "
           << ((*row)["certificate"].is_null() ? std::string("none") : (*row)["certificate"].get<std::string>()) << ")";
+    out << "\n";
+  }
+  if (!uncounted.empty()) {
+    out << "\n## Not counted (over max_flats and max_enumerated_regions)\n\n" << uncounted.size()
+        << " networks have no exact count in this dataset, so whether eq. (4) holds for them is not decided here:";
+    for (const std::string& id : uncounted) out << " " << id;
     out << "\n";
   }
   return out.str();

@@ -157,3 +157,4 @@ chamber_cli_test(plot_dataset_not_dataset 2 "rows.jsonl: cannot open" ${CHAMBER_
 # The shipped data/ verifies, and its small datasets regenerate byte-identically.
 add_test(NAME cli:shipped_data COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/shipped_data.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
          ${CMAKE_CURRENT_BINARY_DIR}/shipped_data)
+chamber_cli_test(max_regions_cnn 4 "region limit of 10 reached" ${CHAMBER_BIN} cnn ${EXAMPLE_NET} --max-regions 10)
