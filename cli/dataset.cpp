@@ -614,15 +614,15 @@ std::string to_summary(const std::vector<Row>& rows) {
   return out.str();
 }
 
-/*! reads the complete lines of rows.jsonl (dropping a torn last line from the file), keyed by index. */
-std::map<std::size_t, Row> read_rows(const fs::path& path) {
+/*! reads the complete lines of rows.jsonl, keyed by index; with `repair`, a torn last line is cut from the file. */
+std::map<std::size_t, Row> read_rows(const fs::path& path, bool repair) {
   std::map<std::size_t, Row> rows;
   if (!fs::exists(path)) return rows;
   std::string content = read_file(path);
   const std::size_t complete = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
   if (complete != content.size()) {
     content.resize(complete);
-    fs::resize_file(path, complete);  // a line cut off by a kill: it is computed again
+    if (repair) fs::resize_file(path, complete);  // a line cut off by a kill: it is computed again
   }
   std::istringstream lines(content);
   std::string line;
@@ -696,7 +696,7 @@ int run_build(const DatasetOptions& options) {
     write_atomically(spec_copy, spec_text);
   }
   const fs::path rows_path = out_dir / "rows.jsonl";
-  std::map<std::size_t, Row> rows = read_rows(rows_path);
+  std::map<std::size_t, Row> rows = read_rows(rows_path, true);
   for (const auto& [index, row] : rows)
     if (index >= spec.instances.size() || row.value("id", "") != spec.instances[index].id)
       throw InputError(rows_path.string() + ": row " + std::to_string(index) + " does not belong to this spec");
@@ -796,7 +796,7 @@ int run_verify(const DatasetOptions& options) {
     if (!fs::exists(path)) problems.push_back(name + ": missing");
     else if (manifest_hash(dir, name) != hash) problems.push_back(name + ": sha256 differs from the manifest");
   }
-  std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl");
+  std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl", false);
   for (const auto& [index, row] : rows) {
     const std::string id = row.value("id", "?");
     const bool is_network = row.contains("network");
