@@ -40,15 +40,6 @@ Integer signed_product(const Arrangement& arrangement, std::size_t j, int sign, 
   return sign > 0 ? total : Integer(-total);
 }
 
-/*! returns v scaled by a positive integer to integers. */
-IntegerVector to_integers(const RationalVector& v) {
-  const Integer denominator = common_denominator(v);
-  IntegerVector out;
-  out.reserve(v.size());
-  for (const Rational& value : v) out.push_back(Rational(value * denominator).get_num());
-  return out;
-}
-
 }  // namespace
 
 BoundednessTester::BoundednessTester(const Arrangement& arrangement, bool exact_only)
@@ -56,7 +47,14 @@ BoundednessTester::BoundednessTester(const Arrangement& arrangement, bool exact_
       exact_solver_(arrangement, true),
       exact_only_(exact_only || exact_lp_forced()),
       all_unbounded_(no_region_bounded(arrangement)) {
-  if (!all_unbounded_ && !exact_only_) normal_kernel_.emplace(normal_kernel(arrangement));
+  if (all_unbounded_ || exact_only_) return;
+  normal_kernel_.emplace(normal_kernel(arrangement));
+  for (std::size_t j = 0; j < arrangement.size(); ++j) {
+    const IntegerVector& row = arrangement[j].coefficients;
+    exponents_.push_back(glpk::row_exponent(row));
+    std::vector<double>& scaled = scaled_normals_.emplace_back();
+    for (std::size_t i = 1; i < row.size(); ++i) scaled.push_back(glpk::scaled(row[i], exponents_.back()));
+  }
 }
 
 bool BoundednessTester::is_bounded(const std::string& signs) {
@@ -95,16 +93,13 @@ bool BoundednessTester::certify_bounded(const std::string& signs) {
   glp_add_rows(lp.get(), static_cast<int>(n));
   glp_add_cols(lp.get(), static_cast<int>(m));
   for (std::size_t i = 1; i <= n; ++i) glp_set_row_bnds(lp.get(), static_cast<int>(i), GLP_FX, 0.0, 0.0);
-  std::vector<long> exponents(m);
   std::vector<int> ia{0}, ja{0};
   std::vector<double> values{0.0};
   for (std::size_t j = 0; j < m; ++j) {
     const int column = static_cast<int>(j + 1);
     glp_set_col_bnds(lp.get(), column, GLP_LO, 1.0, 0.0);
-    const IntegerVector& row = arrangement_[j].coefficients;
-    exponents[j] = glpk::row_exponent(row);
     for (std::size_t i = 1; i <= n; ++i) {
-      const double v = glpk::scaled(row[i], exponents[j]);
+      const double v = scaled_normals_[j][i - 1];
       if (v == 0.0) continue;
       ia.push_back(static_cast<int>(i));
       ja.push_back(column);
@@ -119,7 +114,7 @@ bool BoundednessTester::certify_bounded(const std::string& signs) {
   RationalVector free_values;
   for (std::size_t f : normal_kernel_->free_columns()) {
     Rational w(glp_get_col_prim(lp.get(), static_cast<int>(f + 1)));
-    mpq_div_2exp(w.get_mpq_t(), w.get_mpq_t(), static_cast<mp_bitcnt_t>(exponents[f]));
+    mpq_div_2exp(w.get_mpq_t(), w.get_mpq_t(), static_cast<mp_bitcnt_t>(exponents_[f]));
     free_values.push_back(sign_of(signs[f]) > 0 ? w : Rational(-w));
   }
   const IntegerVector w = to_integers(normal_kernel_->vector_from(free_values));
@@ -147,10 +142,8 @@ bool BoundednessTester::certify_unbounded(const std::string& signs) {
   for (std::size_t j = 0; j < m; ++j) {
     const int row = static_cast<int>(j + 1);
     glp_set_row_bnds(lp.get(), row, GLP_LO, 0.0, 0.0);
-    const IntegerVector& h = arrangement_[j].coefficients;
-    const long exponent = glpk::row_exponent(h);
     for (std::size_t i = 1; i <= n; ++i) {
-      double v = glpk::scaled(h[i], exponent);
+      double v = scaled_normals_[j][i - 1];
       if (v == 0.0) continue;
       if (sign_of(signs[j]) < 0) v = -v;
       ia.push_back(row);

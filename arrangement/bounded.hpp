@@ -59,6 +59,9 @@ class BoundednessTester {
   bool exact_only_;
   bool all_unbounded_;  // normals do not span Q^n, or all hyperplanes share a point: no LP needed
   std::optional<RationalKernel> normal_kernel_;  // {w : Σ_j w_j a_j = 0}
+  // The float proposals' rows, computed once: a_j scaled by 2^-exponents_[j] (entries below 1 in size).
+  std::vector<long> exponents_;
+  std::vector<std::vector<double>> scaled_normals_;
   bool bounded_first_ = true;  // try the side that was right last time first
   BoundednessCounters counters_;
 };

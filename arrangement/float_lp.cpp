@@ -84,7 +84,7 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
   support = std::move(kept);
   v = std::move(positive);
   k = support.size();
-  Integer denominator = common_denominator(v);
+  const IntegerVector multipliers = to_integers(v);
   FarkasCertificate certificate;
   std::vector<std::size_t> order(k);
   for (std::size_t j = 0; j < k; ++j) order[j] = j;
@@ -92,8 +92,7 @@ std::optional<FarkasCertificate> farkas_from_support(const Arrangement& arrangem
             [&](std::size_t a, std::size_t b) { return support[a].hyperplane < support[b].hyperplane; });
   for (std::size_t j : order) {
     certificate.conditions.push_back(support[j]);
-    Rational scaled = v[j] * denominator;
-    certificate.multipliers.push_back(scaled.get_num());
+    certificate.multipliers.push_back(multipliers[j]);
   }
   make_primitive(certificate.multipliers);
   if (!certificate.verifies(arrangement)) return std::nullopt;

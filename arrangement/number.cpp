@@ -88,6 +88,14 @@ Integer common_denominator(const RationalVector& values) {
   return lcm;
 }
 
+IntegerVector to_integers(const RationalVector& values) {
+  const Integer denominator = common_denominator(values);
+  IntegerVector out;
+  out.reserve(values.size());
+  for (const Rational& v : values) out.push_back(v.get_num() * (denominator / v.get_den()));
+  return out;
+}
+
 void make_primitive(IntegerVector& values) {
   Integer g = 0;
   for (const Integer& v : values) {

@@ -33,6 +33,9 @@ inline int sign(const Rational& value) { return sgn(value); }
 /*! returns the least common multiple of the denominators of `values` (1 for an empty list). */
 Integer common_denominator(const RationalVector& values);
 
+/*! returns `values` times their common denominator (a positive integer): the same direction, in integers. */
+IntegerVector to_integers(const RationalVector& values);
+
 /*! divides `values` by the gcd of its entries (no-op for the zero vector); keeps the sign. */
 void make_primitive(IntegerVector& values);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 namespace chamber::cli {
@@ -54,6 +55,15 @@ nlohmann::json boundedness_paths_json(const BoundednessCounters& counters) {
   return {{"float_bounded", counters.float_bounded},
           {"float_unbounded", counters.float_unbounded},
           {"exact", counters.exact}};
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": read error");
+  return content.str();
 }
 
 std::ofstream open_output(const std::string& path) {

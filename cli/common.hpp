@@ -29,6 +29,9 @@ struct CommonOptions {
 /*! adds --json and --quiet; with `limits`, also --max-regions and --time-limit. */
 void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
 
+/*! returns the bytes of the file at `path`. \throws InputError naming it when it cannot be read. */
+std::string read_file(const std::string& path);
+
 /*! opens `path` for writing. \throws InputError naming it when it cannot be opened. */
 std::ofstream open_output(const std::string& path);
 

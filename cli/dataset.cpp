@@ -296,12 +296,10 @@ void write_atomically(const fs::path& path, const std::string& content) {
   fs::rename(temporary, path);
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot open file");
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+/*! writes `content` to `path` atomically and returns its sha256. */
+std::string write_hashed(const fs::path& path, const std::string& content) {
+  write_atomically(path, content);
+  return sha256_hex(content);
 }
 
 /*! the closed forms that get their own column (null where they do not apply). */
@@ -383,8 +381,7 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
       builder->complete(control);
       std::ostringstream text;
       builder->write(text);
-      write_atomically(out_dir / certificate_name, text.str());
-      certificate_sha = sha256_hex(text.str());
+      certificate_sha = write_hashed(out_dir / certificate_name, text.str());
     }
   }
   std::optional<Integer> regions;
@@ -474,8 +471,7 @@ Row compute_arrangement_row(const Spec& spec, const Instance& instance, const fs
       builder.complete(enumerator.solver(), enumerator.farkas(), control);
       std::ostringstream text;
       builder.write(text, enumerator.farkas());
-      write_atomically(out_dir / certificate_name, text.str());
-      certificate_sha = sha256_hex(text.str());
+      certificate_sha = write_hashed(out_dir / certificate_name, text.str());
     }
   }
   Row row;
@@ -618,7 +614,7 @@ std::string to_summary(const std::vector<Row>& rows) {
 std::map<std::size_t, Row> read_rows(const fs::path& path, bool repair) {
   std::map<std::size_t, Row> rows;
   if (!fs::exists(path)) return rows;
-  std::string content = read_file(path);
+  std::string content = read_file(path.string());
   const std::size_t complete = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
   if (complete != content.size()) {
     content.resize(complete);
@@ -647,7 +643,7 @@ std::map<std::size_t, Row> read_rows(const fs::path& path, bool repair) {
 std::string manifest_hash(const fs::path& dir, const std::string& name) {
   const fs::path path = dir / name;
   if (name != "rows.jsonl" && name != "rows.csv") return sha256_file(path.string());
-  std::istringstream lines(read_file(path));
+  std::istringstream lines(read_file(path.string()));
   std::string line, stripped;
   while (std::getline(lines, line)) {
     if (name == "rows.jsonl") {
@@ -690,7 +686,7 @@ int run_build(const DatasetOptions& options) {
   const fs::path spec_copy = out_dir / "spec.json";
   const std::string spec_text = spec.json.dump(2) + "\n";
   if (fs::exists(spec_copy)) {
-    if (read_file(spec_copy) != spec_text)
+    if (read_file(spec_copy.string()) != spec_text)
       throw InputError(out_dir.string() + " holds a dataset of another spec (spec.json differs); use a new --out");
   } else {
     write_atomically(spec_copy, spec_text);
@@ -782,7 +778,7 @@ int run_verify(const DatasetOptions& options) {
   if (!fs::exists(manifest_path)) throw InputError(manifest_path.string() + ": no manifest (not a finished dataset)");
   nlohmann::json manifest;
   try {
-    manifest = nlohmann::json::parse(read_file(manifest_path));
+    manifest = nlohmann::json::parse(read_file(manifest_path.string()));
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(manifest_path.string() + ": not valid JSON: " + e.what());
   }
@@ -815,9 +811,9 @@ int run_verify(const DatasetOptions& options) {
     ++certificates;
     verify::CheckReport report;
     try {
-      const nlohmann::json certificate_json = nlohmann::json::parse(read_file(certificate));
+      const nlohmann::json certificate_json = nlohmann::json::parse(read_file(certificate.string()));
       if (is_network) {
-        const nlohmann::json network_json = nlohmann::json::parse(read_file(input));
+        const nlohmann::json network_json = nlohmann::json::parse(read_file(input.string()));
         report = verify::check_certificate(certificate_json, std::nullopt, &network_json, input.string());
       } else {
         std::vector<std::vector<mpz_class>> rows_of_file;

@@ -1,12 +1,10 @@
 #include "cli/sha256.hpp"
 
-#include "arrangement/errors.hpp"
+#include "cli/common.hpp"
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 namespace chamber::cli {
 
@@ -76,13 +74,6 @@ std::string sha256_hex(std::string_view data) {
   return hex;
 }
 
-std::string sha256_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": read error");
-  return sha256_hex(content.str());
-}
+std::string sha256_file(const std::string& path) { return sha256_hex(read_file(path)); }
 
 }  // namespace chamber::cli

@@ -36,19 +36,7 @@ std::vector<RationalVector> three_points(const std::string& text, std::size_t di
   for (;;) {
     const std::size_t end = text.find(';', start);
     const std::string point = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    RationalVector x;
-    std::size_t from = 0;
-    for (;;) {
-      const std::size_t comma = point.find(',', from);
-      const std::string field = point.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-      std::optional<Rational> value = parse_rational(field);
-      if (!value)
-        throw InputError("--through: point " + std::to_string(points.size() + 1) + ": expected an exact number, found '" +
-                         field + "' (give P0;P1;P2 with comma-separated coordinates, or a file of 3 points)");
-      x.push_back(std::move(*value));
-      if (comma == std::string::npos) break;
-      from = comma + 1;
-    }
+    RationalVector x = parse_coordinates(point, "--through: point " + std::to_string(points.size() + 1));
     if (x.size() != dimension)
       throw InputError("--through: point " + std::to_string(points.size() + 1) + " has " + std::to_string(x.size()) +
                        " coordinates, the network's input has " + std::to_string(dimension));

@@ -7,6 +7,24 @@
 
 namespace chamber {
 
+RationalVector parse_coordinates(const std::string& text, const std::string& where) {
+  RationalVector x;
+  std::size_t start = 0;
+  for (std::size_t column = 1;; ++column) {
+    const std::size_t comma = text.find(',', start);
+    std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::size_t lo = field.find_first_not_of(" \t"), hi = field.find_last_not_of(" \t");
+    field = lo == std::string::npos ? std::string() : field.substr(lo, hi - lo + 1);
+    std::optional<Rational> value = parse_rational(field);
+    if (!value)
+      throw InputError(where + ": column " + std::to_string(column) +
+                       ": expected an exact number (integer, p/q or decimal), found '" + field + "'");
+    x.push_back(std::move(*value));
+    if (comma == std::string::npos) return x;
+    start = comma + 1;
+  }
+}
+
 std::vector<InputPoint> read_points_file(const std::string& path, std::size_t dimension) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open file");
@@ -16,21 +34,7 @@ std::vector<InputPoint> read_points_file(const std::string& path, std::size_t di
     if (!text.empty() && text.back() == '\r') text.pop_back();
     const std::size_t first = text.find_first_not_of(" \t");
     if (first == std::string::npos || text[first] == '#') continue;
-    InputPoint point{line, {}};
-    std::size_t start = 0;
-    for (std::size_t column = 1;; ++column) {
-      const std::size_t comma = text.find(',', start);
-      std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      const std::size_t lo = field.find_first_not_of(" \t"), hi = field.find_last_not_of(" \t");
-      field = lo == std::string::npos ? std::string() : field.substr(lo, hi - lo + 1);
-      std::optional<Rational> value = parse_rational(field);
-      if (!value)
-        throw InputError(path + ":" + std::to_string(line) + ": column " + std::to_string(column) +
-                         ": expected an exact number (integer, p/q or decimal), found '" + field + "'");
-      point.x.push_back(std::move(*value));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    InputPoint point{line, parse_coordinates(text, path + ":" + std::to_string(line))};
     if (point.x.size() != dimension)
       throw InputError(path + ":" + std::to_string(line) + ": expected " + std::to_string(dimension) +
                        " coordinates (the network's input C*H*W), found " + std::to_string(point.x.size()));
@@ -44,9 +48,7 @@ std::vector<InputPoint> read_points_file(const std::string& path, std::size_t di
 std::optional<std::string> pattern_at(const IntegerNetwork& network, const RationalVector& x) {
   // x = X / d with integers X and d > 0, so sign(c + a·x) = sign(c·d + a·X).
   const Integer d = common_denominator(x);
-  IntegerVector scaled;
-  scaled.reserve(x.size());
-  for (const Rational& v : x) scaled.push_back(Rational(v * d).get_num());
+  const IntegerVector scaled = to_integers(x);
   std::string pattern;
   pattern.reserve(network.neurons());
   std::vector<IntegerVector> previous;

@@ -19,6 +19,10 @@ struct InputPoint {
   RationalVector x;
 };
 
+/*! parses exact numbers separated by commas (integers, "p/q", decimals with an optional exponent; blanks around
+ * each allowed). \throws InputError "WHERE: column K: expected an exact number ..." naming the field. */
+RationalVector parse_coordinates(const std::string& text, const std::string& where);
+
 /*! reads a points file: one point per line, `dimension` exact numbers separated by commas (integers, "p/q",
  * decimals with an optional exponent); blank lines and lines starting with '#' are skipped.
  * \throws InputError naming the file, line and column of anything else (and of an empty file). */
