@@ -267,6 +267,9 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   std::condition_variable finished;
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
+  // Regions found so far by phase 1 and all workers: past control.max_regions the answer is over the limit whatever
+  // the order, so a worker stops there instead of finishing a huge subtree before the replay notices.
+  std::atomic<std::uint64_t> found{stats_.regions};
   std::uint64_t worker_solves = 0;
   LpCounters worker_counters;
   auto work = [&] {
@@ -279,7 +282,13 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
       try {
         std::vector<Node> local{std::move(frontier[f])};
         search(arrangement_, local, solver, pool ? &result.farkas : nullptr, result.stats, worker_control,
-               SearchTarget{SIZE_MAX, frontier_depth, [&](Node&& node) { result.leaves.push_back(std::move(node)); },
+               SearchTarget{SIZE_MAX, frontier_depth,
+                            [&](Node&& node) {
+                              if (control.max_regions && found.fetch_add(1) + 1 > *control.max_regions)
+                                throw LimitReached("region limit of " + std::to_string(*control.max_regions) +
+                                                   " reached");
+                              result.leaves.push_back(std::move(node));
+                            },
                             nullptr, nullptr},
                &stop);
       } catch (...) {

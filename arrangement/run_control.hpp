@@ -19,6 +19,8 @@ struct RunControl {
   std::optional<std::uint64_t> max_regions;
   /*! the intersection lattice stops (LimitReached) once it holds more flats than this: a deterministic budget. */
   std::optional<std::uint64_t> max_flats;
+  /*! the sweep for χ stops (LimitReached) once it holds more states than this: a deterministic budget. */
+  std::optional<std::uint64_t> max_states;
   /*! called at most about once a second with a one-line status; empty = silent. */
   std::function<void(const std::string&)> progress;
 

@@ -12,6 +12,7 @@
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
 #include "arrangement/lattice.hpp"
+#include "arrangement/sweep.hpp"
 #include "cli/architecture.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -85,6 +86,7 @@ struct Spec {
   enum class Certificates { all, none, eq4_failures } certificates = Certificates::all;
   std::uint64_t max_enumerated_regions = 100000;
   std::uint64_t max_flats = 1000000;
+  std::uint64_t max_sweep_states = 2000000;
 };
 
 std::string architecture_text(const ArchitectureOptions& a) {
@@ -117,7 +119,8 @@ Spec read_spec(const std::string& path) {
   static const std::set<std::string> known = {"format",  "version", "architectures", "seeds",        "weights",
                                               "networks", "box",    "samples",       "sigma",        "sample_seed",
                                               "prop2_budget", "certificates", "description",
-                                              "max_enumerated_regions", "arrangements", "max_flats"};
+                                              "max_enumerated_regions", "arrangements", "max_flats",
+                                              "max_sweep_states"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) fail(key, "unknown field");
   if (j.value("format", "") != "chamber-dataset-spec") fail("format", "expected \"chamber-dataset-spec\"");
@@ -268,6 +271,11 @@ Spec read_spec(const std::string& path) {
       fail("max_flats", "expected a positive integer");
     spec.max_flats = j["max_flats"].get<std::uint64_t>();
   }
+  if (j.contains("max_sweep_states")) {
+    if (!j["max_sweep_states"].is_number_unsigned() || j["max_sweep_states"].get<std::uint64_t>() == 0)
+      fail("max_sweep_states", "expected a positive integer");
+    spec.max_sweep_states = j["max_sweep_states"].get<std::uint64_t>();
+  }
   if (j.contains("certificates")) {
     const nlohmann::json& c = j["certificates"];
     if (c == true) spec.certificates = Spec::Certificates::all;
@@ -339,9 +347,10 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   std::optional<CharacteristicPolynomial> chi;
   if (one_layer && !spec.box) {
     RunControl budget = control;
-    budget.max_flats = spec.max_flats;  // a lattice beyond it is left to the enumeration (deterministic either way)
+    budget.max_flats = spec.max_flats;  // beyond it the sweep, beyond both the enumeration (deterministic either way)
+    budget.max_states = spec.max_sweep_states;
     try {
-      chi = characteristic_polynomial(first_layer_arrangement(network).arrangement, budget);
+      chi = characteristic_polynomial_within(first_layer_arrangement(network).arrangement, budget);
     } catch (const LimitReached&) {
     }
   }
@@ -602,7 +611,7 @@ std::string to_summary(const std::vector<Row>& rows) {
     out << "\n";
   }
   if (!uncounted.empty()) {
-    out << "\n## Not counted (over max_flats and max_enumerated_regions)\n\n" << uncounted.size()
+    out << "\n## Not counted (over max_flats, max_sweep_states and max_enumerated_regions)\n\n" << uncounted.size()
         << " networks have no exact count in this dataset, so whether eq. (4) holds for them is not decided here:";
     for (const std::string& id : uncounted) out << " " << id;
     out << "\n";

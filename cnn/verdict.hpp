@@ -26,6 +26,9 @@ struct VerdictOptions {
   StructuralOptions structural;                   // the search for a dependency that holds for every weight choice
   std::vector<std::uint64_t> generic_seeds{1, 2, 3};  // random integer weights for the generic counts
   long generic_weight_bound = 1000000;            // weights and biases uniform in [−bound, bound]
+  // A generic count is skipped when its χ needs more flats (lattice) and more states (sweep) than these.
+  std::uint64_t generic_max_flats = 300000;
+  std::uint64_t generic_max_states = 300000;
 };
 
 /*! the exact count (Zaslavsky) of the architecture at random integer weights drawn from `seed`. */
@@ -42,7 +45,7 @@ struct Eq4Verdict {
   Integer lemma2;    // 2^N
   Prop2Report prop2;                         // (i) and (ii) at the given weights
   StructuralSearch structural;               // at random weights, with a verified dependency if one was found
-  std::vector<GenericCount> generic_counts;  // one per VerdictOptions::generic_seeds
+  std::vector<GenericCount> generic_counts;  // one per VerdictOptions::generic_seeds within the budgets
   /*! "holds" (exact = eq. (4)); "fails-structural" (exact < eq. (4) and some neurons with t ∈ K_N are dependent
    * for every weight choice, so the maximum over weights is ≤ eq. (4) − 1); "fails-nongeneric" (exact < eq. (4),
    * no structural dependency, and a violation of (i) or (ii) at these weights that random weights do not share);

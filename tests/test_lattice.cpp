@@ -3,6 +3,7 @@
 // and the shared bench instances against their published counts.
 #include "arrangement/arr_io.hpp"
 #include "arrangement/lattice.hpp"
+#include "arrangement/sweep.hpp"
 #include "tests/families.hpp"
 
 #include <catch2/catch.hpp>
@@ -358,6 +359,7 @@ TEST_CASE("χ from the lattice equals Whitney's subset sum on random degenerate 
     CharacteristicPolynomial chi = characteristic_polynomial(lattice);
     CHECK(chi.coefficients == whitney_polynomial(arrangement));
     CHECK(characteristic_polynomial(arrangement).coefficients == chi.coefficients);
+    CHECK(characteristic_polynomial_by_sweep(arrangement).coefficients == chi.coefficients);
     if (round < 15) check_lattice_by_definition(arrangement, lattice);
   }
 }

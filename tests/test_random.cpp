@@ -1,6 +1,7 @@
 // Enumeration against Zaslavsky on hundreds of random arrangements, generic and degenerate, with every
 // enumeration's certificate checked by the independent checker.
 #include "arrangement/lattice.hpp"
+#include "arrangement/sweep.hpp"
 #include "tests/certify.hpp"
 #include "tests/families.hpp"
 
@@ -75,6 +76,7 @@ void compare(const Arrangement& arrangement, const std::string& label) {
   CharacteristicPolynomial chi = characteristic_polynomial(arrangement);
   REQUIRE(Integer(static_cast<unsigned long>(result.regions.size())) == chi.regions());
   REQUIRE(Integer(static_cast<unsigned long>(result.bounded)) == chi.bounded_regions());
+  REQUIRE(characteristic_polynomial_by_sweep(arrangement).coefficients == chi.coefficients);
   INFO("checker: " << result.report.reason);
   REQUIRE(result.report.valid);
   REQUIRE(result.report.regions == result.regions.size());
