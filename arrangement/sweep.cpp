@@ -19,6 +19,7 @@ struct Layout {
   std::vector<std::size_t> order;            // hyperplanes in sweep order
   std::vector<IntegerVector> rows;           // their rows, permuted
   std::vector<std::size_t> closed_after;     // closed_after[i]: variables closed once hyperplane i is decided
+  std::vector<std::size_t> opened_by;        // opened_by[i]: variables hyperplane i is the first to touch
   std::size_t closed_at_start = 0;           // variables no hyperplane touches
 };
 
@@ -49,6 +50,14 @@ Layout make_layout(const Arrangement& arrangement) {
     return closes[x] + 1 < closes[y] + 1;  // untouched (SIZE_MAX + 1 = 0) first
   });
   layout.closed_after.assign(m, 0);
+  layout.opened_by.assign(m, 0);
+  std::vector<bool> touched(n, false);
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t v = 0; v < n; ++v)
+      if (!touched[v] && sgn(arrangement[layout.order[i]].coefficients[v + 1]) != 0) {
+        touched[v] = true;
+        ++layout.opened_by[i];
+      }
   for (std::size_t v = 0; v < n; ++v) {
     if (closes[v] == untouched) ++layout.closed_at_start;
     else ++layout.closed_after[closes[v]];
@@ -150,12 +159,15 @@ CharacteristicPolynomial sweep(const Arrangement& arrangement, const RunControl&
     states.add(std::string(), start.data(), false);
   }
   std::size_t closed = layout.closed_at_start;  // columns [0, closed) are closed
+  std::size_t opened = layout.closed_at_start;  // variables touched by a hyperplane decided or being decided
   std::vector<Integer> basis, reduced, grown, kept;
   std::string key;
   for (std::size_t i = 0; i < m; ++i) {
     const std::size_t width = n + 1 - closed;
     const std::size_t now_closed = layout.closed_after[i];  // columns [0, now_closed) of this width close after i
-    stats.max_open = std::max(stats.max_open, width - 1);
+    opened += layout.opened_by[i];
+    stats.max_open = std::max(stats.max_open, opened - closed);
+    control.check_time("the sweep for χ");
     States<Count> next;
     next.ranks = n + 1;
     next.index.reserve(states.index.size() * 2);

@@ -25,7 +25,7 @@ namespace chamber {
 
 struct SweepStats {
   std::uint64_t max_states = 0;   // the most states held after any hyperplane
-  std::size_t max_open = 0;       // the most open variables at any step
+  std::size_t max_open = 0;       // the most open variables (touched, not yet closed) at any step
   std::uint64_t state_updates = 0;  // states processed, summed over the hyperplanes
 };
 

@@ -19,6 +19,10 @@ chamber_cli_test(count_json_polynomial 0 "\"characteristic_polynomial\": \\[" ${
 chamber_cli_test(count_zaslavsky 0 "\"regions\": 255" ${CHAMBER_BIN} count ${EXAMPLE} --method zaslavsky --json)
 chamber_cli_test(count_enumerate 0 "\"regions\": 255" ${CHAMBER_BIN} count ${EXAMPLE} --method enumerate --json)
 chamber_cli_test(count_bad_method 2 "method" ${CHAMBER_BIN} count ${EXAMPLE} --method guess)
+# χ by the sweep, against the enumeration (disagreement exits 3).
+chamber_cli_test(count_sweep 0 "\"max_states\": [0-9]+" ${CHAMBER_BIN} count ${EXAMPLE} --chi sweep --json)
+chamber_cli_test(count_sweep_agree 0 "regions: 255" ${CHAMBER_BIN} count ${EXAMPLE} --chi sweep)
+chamber_cli_test(count_bad_chi 2 "chi" ${CHAMBER_BIN} count ${EXAMPLE} --chi guess)
 chamber_cli_test(info_text 0 "general position: no" ${CHAMBER_BIN} info ${EXAMPLE})
 chamber_cli_test(info_json 0 "\"general_position\": false" ${CHAMBER_BIN} info ${EXAMPLE} --json)
 chamber_cli_test(enumerate_json 0 "\"regions\": 255" ${CHAMBER_BIN} enumerate ${EXAMPLE} --json)
@@ -151,6 +155,9 @@ chamber_cli_test(dataset_bad_json 2 "bad_json.json: not valid JSON" ${CHAMBER_BI
 chamber_cli_test(dataset_missing_network 2 "networks\\[0\\]: no such file" ${CHAMBER_BIN} dataset
                  ${DATASET_DIR}/bad_network_path.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
 chamber_cli_test(dataset_verify_not_dataset 2 "no manifest" ${CHAMBER_BIN} dataset --verify ${DATASET_DIR})
+# Over max_flats, a one-layer χ comes from the sweep and must agree with the enumeration (else exit 3).
+chamber_cli_test(dataset_sweep 0 "\"regions\":3626,\"method\":\"enumeration\\+zaslavsky\"" sh -c
+                 "rm -rf ${CMAKE_CURRENT_BINARY_DIR}/dataset_sweep && ${CHAMBER_BIN} dataset ${DATASET_DIR}/sweep.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_sweep -q && cat ${CMAKE_CURRENT_BINARY_DIR}/dataset_sweep/rows.jsonl")
 chamber_cli_test(dataset_no_out 2 "give SPEC and --out" ${CHAMBER_BIN} dataset ${DATASET_DIR}/small.json)
 chamber_cli_test(plot_dataset_not_dataset 2 "rows.jsonl: cannot open" ${CHAMBER_BIN} plot-dataset ${DATASET_DIR}
                  --svg ${CMAKE_CURRENT_BINARY_DIR}/plot.svg)

@@ -432,3 +432,83 @@ TEST_CASE("blocks of hyperplanes in disjoint variables: χ is the product, the f
   CHECK(braid4.blocks == 1);
   CHECK(braid4.chi.regions() == 24);
 }
+
+namespace {
+
+/*! a 1-D convolution layer as an arrangement: `filters` rows of `kernel` entries slid with `stride` over `width`
+ * inputs, each with its own bias; entries drawn from `entry` (small ranges make coincidences likely). */
+Arrangement banded(std::mt19937_64& random, std::size_t width, std::size_t kernel, std::size_t stride,
+                   std::size_t filters, std::uniform_int_distribution<long> entry) {
+  std::vector<Row> rows;
+  std::vector<Row> weights(filters, Row(kernel));
+  for (Row& w : weights) {
+    for (long& v : w) v = entry(random);
+    if (std::all_of(w.begin(), w.end(), [](long v) { return v == 0; })) w[0] = 1;
+  }
+  for (std::size_t start = 0; start + kernel <= width; start += stride)
+    for (const Row& w : weights) {
+      Row row(width + 1, 0);
+      row[0] = entry(random);
+      for (std::size_t k = 0; k < kernel; ++k) row[start + k + 1] = w[k];
+      rows.push_back(row);
+    }
+  return make_arrangement(width, rows);
+}
+
+}  // namespace
+
+TEST_CASE("the sweep gives the lattice's χ on families, products and degenerate cases", "[lattice][sweep]") {
+  for (const Arrangement& arrangement :
+       {resonance(3), resonance(4), resonance(5), threshold(3), threshold(4), braid(5), shi(4), coordinate(6),
+        make_arrangement(2, {{0, 1, 0}, {1, 1, 0}, {0, 0, 1}, {-2, 0, 1}, {0, 1, 1}, {1, 1, 1}}),
+        make_arrangement(3, {{0, 1, 0, 0}, {0, 2, 0, 0}, {5, 0, 0, 1}})}) {
+    const CharacteristicPolynomial chi = characteristic_polynomial(arrangement);
+    INFO("n = " << arrangement.dimension() << ", m = " << arrangement.size() << ", χ = " << to_string(chi));
+    SweepStats stats;
+    CHECK(characteristic_polynomial_by_sweep(arrangement, {}, &stats).coefficients == chi.coefficients);
+    CHECK(stats.max_states >= 1);
+    CHECK(stats.max_open <= arrangement.dimension());
+  }
+  // No hyperplane: χ = t^n.
+  const CharacteristicPolynomial empty = characteristic_polynomial_by_sweep(Arrangement(3, {}));
+  CHECK(empty.coefficients == std::vector<Integer>{1, 0, 0, 0});
+}
+
+TEST_CASE("the sweep on banded (convolution) arrangements equals the lattice, with few open variables",
+          "[lattice][sweep]") {
+  std::mt19937_64 random(5);
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t kernel = 1 + trial % 3, stride = 1 + trial % 2, filters = 1 + trial % 3;
+    const std::size_t width = kernel + 3 + static_cast<std::size_t>(trial % 3);
+    // Odd trials: entries in −2..2 (repeated filters, parallel and concurrent hyperplanes); even: large entries.
+    const auto entry = trial % 2 ? std::uniform_int_distribution<long>(-2, 2)
+                                 : std::uniform_int_distribution<long>(-1000000, 1000000);
+    const Arrangement arrangement = banded(random, width, kernel, stride, filters, entry);
+    const CharacteristicPolynomial chi = characteristic_polynomial(arrangement);
+    INFO("trial " << trial << ": width " << width << ", kernel " << kernel << ", stride " << stride << ", "
+                  << filters << " filters, χ = " << to_string(chi));
+    SweepStats stats;
+    CHECK(characteristic_polynomial_by_sweep(arrangement, {}, &stats).coefficients == chi.coefficients);
+    // The open variables are a window of the input: those of one receptive field and the next.
+    CHECK(stats.max_open <= kernel + stride);
+    if (arrangement.size() <= 12) CHECK(chi.coefficients == whitney_polynomial(arrangement));
+  }
+}
+
+TEST_CASE("the sweep's state budget and the lattice-or-sweep choice", "[lattice][sweep]") {
+  std::mt19937_64 random(8);
+  const Arrangement arrangement = banded(random, 7, 3, 1, 2, std::uniform_int_distribution<long>(-1000000, 1000000));
+  const CharacteristicPolynomial chi = characteristic_polynomial(arrangement);
+  RunControl few_states;
+  few_states.max_states = 10;
+  CHECK_THROWS_AS(characteristic_polynomial_by_sweep(arrangement, few_states), LimitReached);
+  // A lattice over budget falls back to the sweep; both over budget is LimitReached.
+  RunControl few_flats;
+  few_flats.max_flats = 10;
+  CHECK(characteristic_polynomial_within(arrangement, few_flats).coefficients == chi.coefficients);
+  few_flats.max_states = 10;
+  CHECK_THROWS_AS(characteristic_polynomial_within(arrangement, few_flats), LimitReached);
+  RunControl late;
+  late.deadline = RunControl::Clock::now() - std::chrono::seconds(1);
+  CHECK_THROWS_AS(characteristic_polynomial_by_sweep(resonance(6), late), LimitReached);
+}
