@@ -478,8 +478,8 @@ TEST_CASE("the sweep on banded (convolution) arrangements equals the lattice, wi
           "[lattice][sweep]") {
   std::mt19937_64 random(5);
   for (int trial = 0; trial < 40; ++trial) {
-    const std::size_t kernel = 1 + trial % 3, stride = 1 + trial % 2, filters = 1 + trial % 3;
-    const std::size_t width = kernel + 3 + static_cast<std::size_t>(trial % 3);
+    const std::size_t kernel = 1 + trial % 3, stride = 1 + trial / 3 % 2, filters = 1 + trial / 6 % 3;
+    const std::size_t width = kernel + 2 + static_cast<std::size_t>(trial / 2 % 4);
     // Odd trials: entries in −2..2 (repeated filters, parallel and concurrent hyperplanes); even: large entries.
     const auto entry = trial % 2 ? std::uniform_int_distribution<long>(-2, 2)
                                  : std::uniform_int_distribution<long>(-1000000, 1000000);
