@@ -6,6 +6,7 @@
 #include "cli/common.hpp"
 #include "verify/certificate_check.hpp"
 #include "verify/certificate_fields.hpp"
+#include "verify/gzip_text.hpp"
 #include "verify/network_model.hpp"
 
 #include <fstream>
@@ -25,12 +26,17 @@ struct CheckOptions {
   CommonOptions common;
 };
 
-/*! reads a JSON file. \throws InputError (exit 2) when it cannot be opened or is not JSON. */
+/*! reads a JSON file, gzip-compressed or not. \throws InputError (exit 2) when it cannot be opened or inflated, or
+ * is not JSON. */
 nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
+  std::string text;
   try {
-    return nlohmann::json::parse(in);
+    text = verify::read_maybe_gzip(path);
+  } catch (const std::runtime_error& e) {
+    throw InputError(e.what());
+  }
+  try {
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(path + ": not JSON: " + e.what());
   }
@@ -96,7 +102,7 @@ int run_check(const CheckOptions& options) {
 Command add_check_command(CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* command = app.add_subcommand("check", "Verify a certificate (exit 0 valid, 1 invalid)");
-  command->add_option("CERT", options->certificate, "Certificate file (JSON)")->required();
+  command->add_option("CERT", options->certificate, "Certificate file (JSON, or gzip-compressed JSON)")->required();
   command->add_option("--arrangement", options->arrangement, "Also confirm the certificate is about this .arr file");
   command->add_option("--network", options->network,
                       "Also confirm a network certificate is about this network file (JSON)");

@@ -34,6 +34,8 @@ std::string read_file(const std::string& path);
 
 /*! opens `path` for writing. \throws InputError naming it when it cannot be opened. */
 std::ofstream open_output(const std::string& path);
+/*! returns `bytes` gzip-compressed (level 9, no name, time 0: the same bytes on every run). */
+std::string gzip_bytes(const std::string& bytes);
 
 /*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
 RunControl make_run_control(const CommonOptions& options);

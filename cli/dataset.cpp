@@ -23,6 +23,7 @@
 #include "cnn/sampling.hpp"
 #include "cnn/verdict.hpp"
 #include "verify/certificate_check.hpp"
+#include "verify/gzip_text.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -87,6 +88,7 @@ struct Spec {
   std::uint64_t max_enumerated_regions = 100000;
   std::uint64_t max_flats = 1000000;
   std::uint64_t max_sweep_states = 2000000;
+  std::uint64_t max_certified_regions = 0;  // 0: max_enumerated_regions
 };
 
 std::string architecture_text(const ArchitectureOptions& a) {
@@ -120,7 +122,7 @@ Spec read_spec(const std::string& path) {
                                               "networks", "box",    "samples",       "sigma",        "sample_seed",
                                               "prop2_budget", "certificates", "description",
                                               "max_enumerated_regions", "arrangements", "max_flats",
-                                              "max_sweep_states"};
+                                              "max_sweep_states", "max_certified_regions"};
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) fail(key, "unknown field");
   if (j.value("format", "") != "chamber-dataset-spec") fail("format", "expected \"chamber-dataset-spec\"");
@@ -276,6 +278,11 @@ Spec read_spec(const std::string& path) {
       fail("max_sweep_states", "expected a positive integer");
     spec.max_sweep_states = j["max_sweep_states"].get<std::uint64_t>();
   }
+  if (j.contains("max_certified_regions")) {
+    if (!j["max_certified_regions"].is_number_unsigned() || j["max_certified_regions"].get<std::uint64_t>() == 0)
+      fail("max_certified_regions", "expected a positive integer");
+    spec.max_certified_regions = j["max_certified_regions"].get<std::uint64_t>();
+  }
   if (j.contains("certificates")) {
     const nlohmann::json& c = j["certificates"];
     if (c == true) spec.certificates = Spec::Certificates::all;
@@ -354,21 +361,26 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
     } catch (const LimitReached&) {
     }
   }
-  const bool enumerate = !chi || chi->regions() <= Integer(static_cast<unsigned long>(spec.max_enumerated_regions));
   std::map<std::string, Integer> forms;
   for (const ClosedForm& f : closed_forms(architecture_of(network))) forms[f.key] = f.value;
   // With eq4-failures and no χ, the certificate is built and kept only if the enumerated count differs from eq. (4).
   const bool certify = spec.certificates == Spec::Certificates::all ||
                        (spec.certificates == Spec::Certificates::eq4_failures && forms.count("eq4") &&
                         (!chi || chi->regions() != forms["eq4"]));
+  // A failure of eq. (4) known from χ is enumerated and certified up to max_certified_regions.
+  const std::uint64_t enumeration_limit =
+      spec.certificates == Spec::Certificates::eq4_failures && certify && chi
+          ? std::max(spec.max_enumerated_regions, spec.max_certified_regions)
+          : spec.max_enumerated_regions;
+  const bool enumerate = !chi || chi->regions() <= Integer(static_cast<unsigned long>(enumeration_limit));
   std::optional<std::uint64_t> enumerated;
   std::optional<LinearRegionStats> stats;
   std::optional<NetworkCertificateBuilder> builder;
   std::string certificate_sha;
-  const std::string certificate_name = "certificates/" + instance.id + ".json";
+  const std::string certificate_name = "certificates/" + instance.id + ".json.gz";
   if (enumerate) {
     RunControl limited = control;
-    limited.max_regions = spec.max_enumerated_regions;
+    limited.max_regions = enumeration_limit;
     LinearRegionEnumerator enumerator(network, LinearRegionOptions{limited, false, spec.box, certify, 1});
     if (certify) builder.emplace(network, spec.box, false);
     try {
@@ -390,7 +402,7 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
       builder->complete(control);
       std::ostringstream text;
       builder->write(text);
-      certificate_sha = write_hashed(out_dir / certificate_name, text.str());
+      certificate_sha = write_hashed(out_dir / certificate_name, gzip_bytes(text.str()));
     }
   }
   std::optional<Integer> regions;
@@ -458,7 +470,7 @@ Row compute_arrangement_row(const Spec& spec, const Instance& instance, const fs
   const bool certify = enumerate && spec.certificates == Spec::Certificates::all;
   std::optional<std::uint64_t> enumerated, lp_solves;
   std::string certificate_sha;
-  const std::string certificate_name = "certificates/" + instance.id + ".json";
+  const std::string certificate_name = "certificates/" + instance.id + ".json.gz";
   if (enumerate) {
     RegionEnumerator enumerator(arrangement, EnumerationOptions{control, certify, false, 1});
     CertificateBuilder builder(arrangement);
@@ -480,7 +492,7 @@ Row compute_arrangement_row(const Spec& spec, const Instance& instance, const fs
       builder.complete(enumerator.solver(), enumerator.farkas(), control);
       std::ostringstream text;
       builder.write(text, enumerator.farkas());
-      certificate_sha = write_hashed(out_dir / certificate_name, text.str());
+      certificate_sha = write_hashed(out_dir / certificate_name, gzip_bytes(text.str()));
     }
   }
   Row row;
@@ -820,7 +832,7 @@ int run_verify(const DatasetOptions& options) {
     ++certificates;
     verify::CheckReport report;
     try {
-      const nlohmann::json certificate_json = nlohmann::json::parse(read_file(certificate.string()));
+      const nlohmann::json certificate_json = nlohmann::json::parse(verify::read_maybe_gzip(certificate.string()));
       if (is_network) {
         const nlohmann::json network_json = nlohmann::json::parse(read_file(input.string()));
         report = verify::check_certificate(certificate_json, std::nullopt, &network_json, input.string());

@@ -2,6 +2,7 @@
 
 #include "arrangement/errors.hpp"
 #include "arrangement/lp.hpp"
+#include "arrangement/simple_point.hpp"
 
 #include <map>
 #include <utility>
@@ -87,6 +88,14 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     auto [it, inserted] = group_of_key.emplace(key, groups.size());
     if (inserted) groups.push_back(Group{false, k, row, std::move(key)});
     group_of_neuron[k] = it->second;
+  }
+
+  // The witness only has to be strictly inside: a short one keeps the certificate small.
+  {
+    std::vector<IntegerVector> rows;
+    rows.reserve(groups.size());
+    for (const Group& g : groups) rows.push_back(g.row);
+    entry.region.witness = simple_point_inside(rows, entry.region.witness);
   }
 
   // The neighbour across group g, or nothing when some form there is not a multiple of the group's.

@@ -2,7 +2,7 @@
 # and builds a Release tree in build/.
 set -euo pipefail
 
-CHAMBER_PACKAGES=(cmake g++ make pkg-config libcgal-dev libgmp-dev libmpfr-dev libboost-graph-dev catch2
+CHAMBER_PACKAGES=(cmake g++ make pkg-config libcgal-dev libgmp-dev libmpfr-dev zlib1g-dev libboost-graph-dev catch2
                   libcli11-dev nlohmann-json3-dev libglpk-dev python3 python3-torch python3-pil librsvg2-bin)
 
 chamber_install_missing() {

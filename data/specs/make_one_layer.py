@@ -35,6 +35,8 @@ spec = {
     "certificates": "eq4-failures",
     "max_enumerated_regions": 50000,
     "max_flats": 300000,
+    "max_sweep_states": 6000000,
+    "max_certified_regions": 250000,
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "one_layer.json")
 with open(path, "w") as out:

@@ -54,5 +54,14 @@ status=$?
 status=$?
 [ "$status" -eq 2 ] || fail "missing file: expected exit 2, got $status"
 
+# gzip-compressed certificates (as datasets store them) are read as well; a corrupt stream is bad input.
+gzip -c "$certificate" > "$work/certificate.json.gz"
+"$chamber" check "$work/certificate.json.gz" | grep -q "^valid" || fail "gzip: the compressed certificate is not valid"
+head -c 200 "$work/certificate.json.gz" > "$work/truncated.json.gz"
+message=$("$chamber" check "$work/truncated.json.gz" 2>&1)
+status=$?
+[ "$status" -eq 2 ] || fail "truncated gzip: expected exit 2, got $status"
+echo "$message" | grep -q "truncated.json.gz: gzip" || fail "truncated gzip: the message does not name the file: $message"
+
 [ "$failures" -eq 0 ] && echo "certificate round trip: all checks passed"
 exit "$failures"
