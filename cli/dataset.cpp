@@ -255,34 +255,19 @@ Spec read_spec(const std::string& path) {
     if (!j["sigma"].is_number() || !(j["sigma"].get<double>() > 0)) fail("sigma", "expected a positive number");
     spec.sigma = j["sigma"].get<double>();
   }
-  if (j.contains("sample_seed")) {
-    if (!j["sample_seed"].is_number_unsigned()) fail("sample_seed", "expected a non-negative integer");
-    spec.sample_seed = j["sample_seed"].get<std::uint64_t>();
-  }
-  if (j.contains("prop2_budget")) {
-    if (!j["prop2_budget"].is_number_unsigned()) fail("prop2_budget", "expected a non-negative integer");
-    spec.prop2_budget = j["prop2_budget"].get<std::uint64_t>();
-  }
-  if (j.contains("max_enumerated_regions")) {
-    if (!j["max_enumerated_regions"].is_number_unsigned() || j["max_enumerated_regions"].get<std::uint64_t>() == 0)
-      fail("max_enumerated_regions", "expected a positive integer");
-    spec.max_enumerated_regions = j["max_enumerated_regions"].get<std::uint64_t>();
-  }
-  if (j.contains("max_flats")) {
-    if (!j["max_flats"].is_number_unsigned() || j["max_flats"].get<std::uint64_t>() == 0)
-      fail("max_flats", "expected a positive integer");
-    spec.max_flats = j["max_flats"].get<std::uint64_t>();
-  }
-  if (j.contains("max_sweep_states")) {
-    if (!j["max_sweep_states"].is_number_unsigned() || j["max_sweep_states"].get<std::uint64_t>() == 0)
-      fail("max_sweep_states", "expected a positive integer");
-    spec.max_sweep_states = j["max_sweep_states"].get<std::uint64_t>();
-  }
-  if (j.contains("max_certified_regions")) {
-    if (!j["max_certified_regions"].is_number_unsigned() || j["max_certified_regions"].get<std::uint64_t>() == 0)
-      fail("max_certified_regions", "expected a positive integer");
-    spec.max_certified_regions = j["max_certified_regions"].get<std::uint64_t>();
-  }
+  // Counts and budgets: `positive` ones must be at least 1.
+  auto read_count = [&](const char* key, std::uint64_t& target, bool positive) {
+    if (!j.contains(key)) return;
+    if (!j[key].is_number_unsigned() || (positive && j[key].get<std::uint64_t>() == 0))
+      fail(key, positive ? "expected a positive integer" : "expected a non-negative integer");
+    target = j[key].get<std::uint64_t>();
+  };
+  read_count("sample_seed", spec.sample_seed, false);
+  read_count("prop2_budget", spec.prop2_budget, false);
+  read_count("max_enumerated_regions", spec.max_enumerated_regions, true);
+  read_count("max_flats", spec.max_flats, true);
+  read_count("max_sweep_states", spec.max_sweep_states, true);
+  read_count("max_certified_regions", spec.max_certified_regions, true);
   if (j.contains("certificates")) {
     const nlohmann::json& c = j["certificates"];
     if (c == true) spec.certificates = Spec::Certificates::all;

@@ -1,8 +1,13 @@
 // Exact numbers, hyperplanes and points: parsing, canonical forms, signs.
 #include "arrangement/hyperplane.hpp"
 #include "arrangement/number.hpp"
+#include "arrangement/errors.hpp"
+#include "arrangement/simple_point.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <optional>
+#include <vector>
 
 using namespace chamber;
 
@@ -73,4 +78,44 @@ TEST_CASE("points are homogeneous with a positive first coordinate", "[number]")
   q.coordinates = {Integer(4), Integer(2), Integer(-6), Integer(8)};
   q.normalize();
   CHECK(q.coordinates == IntegerVector{Integer(2), Integer(1), Integer(-3), Integer(4)});
+}
+
+TEST_CASE("simplest_between: least denominator, then least absolute value, strictly inside", "[number][witness]") {
+  auto q = [](const char* text) { return Rational(text); };
+  CHECK(simplest_between(std::nullopt, std::nullopt) == 0);
+  CHECK(simplest_between(q("-1/3"), q("1/2")) == 0);
+  CHECK(simplest_between(q("0"), std::nullopt) == 1);
+  CHECK(simplest_between(std::nullopt, q("0")) == -1);
+  CHECK(simplest_between(q("2"), q("3")) == q("5/2"));
+  CHECK(simplest_between(q("-3"), q("-2")) == q("-5/2"));
+  CHECK(simplest_between(q("7/3"), q("12/5")) == q("19/8"));  // 2.333… < 2.375 < 2.4
+  CHECK(simplest_between(q("1/3"), q("1/2")) == q("2/5"));
+  CHECK(simplest_between(q("5/2"), std::nullopt) == 3);
+  // Brute force over a grid of intervals: the answer is inside, and nothing with a smaller denominator is.
+  for (int a = -12; a <= 12; ++a)
+    for (int b = a + 1; b <= 13; ++b)
+      for (int d = 1; d <= 4; ++d) {
+        const Rational low(a, d), high(b, d + 1);
+        if (!(low < high)) continue;
+        const Rational t = simplest_between(low, high);
+        INFO(low << " < " << t << " < " << high);
+        CHECK((low < t && t < high));
+        for (long den = 1; den < t.get_den().get_si(); ++den) {
+          Rational above(low * den);
+          Integer numerator;
+          mpz_fdiv_q(numerator.get_mpz_t(), above.get_num_mpz_t(), above.get_den_mpz_t());
+          CHECK(Rational(Integer(numerator + 1), Integer(den)) >= high);  // no fraction with denominator den lies strictly between
+        }
+      }
+}
+
+TEST_CASE("simple_point_inside keeps the point strictly inside and shortens it", "[number][witness]") {
+  // The region x > 0, y > 0, x + y < 1 of three lines, from a witness with long coordinates.
+  const std::vector<IntegerVector> rows = {{0, 1, 0}, {0, 0, 1}, {1, -1, -1}};
+  const Point start = Point::from_rationals({Rational("123456789/987654321"), Rational("555555555/999999999")});
+  const Point simple = simple_point_inside(rows, start);
+  for (const IntegerVector& row : rows) CHECK(sign(dot(row, simple.coordinates)) > 0);
+  CHECK(simple.to_rationals() == RationalVector{Rational(1, 3), Rational(1, 2)});
+  // A starting point outside is a programming error.
+  CHECK_THROWS_AS(simple_point_inside(rows, Point::from_rationals({Rational(2), Rational(2)})), InternalError);
 }
