@@ -567,8 +567,10 @@ std::string to_summary(const std::vector<Row>& rows) {
   if (rows.front()["source"] == "arrangement") return arrangement_summary(rows);
   std::ostringstream out;
   out << "# Dataset summary\n\nExact linear regions beside the closed forms that apply (`-`: not defined for this "
-         "architecture). Counts come with the certificate named in rows.jsonl, except those of method `zaslavsky` (one "
-         "layer above max_enumerated_regions: |χ(−1)| of its arrangement alone).\n\n";
+         "architecture). A row's certificate (rows.jsonl `certificate`; null where the spec's certificate policy keeps "
+         "none) proves its count. Method `enumeration+zaslavsky`: enumerated, and equal to Zaslavsky's |χ(−1)|; "
+         "`zaslavsky`: one layer above the enumeration budget, |χ(−1)| alone (χ from the intersection lattice, or from "
+         "the sweep beyond max_flats).\n\n";
   // The largest sampling budget gets a column.
   std::string sampled_key;
   std::uint64_t budget = 0;
@@ -597,6 +599,18 @@ std::string to_summary(const std::vector<Row>& rows) {
   std::vector<std::string> uncounted;
   for (const Row& row : rows)
     if (row["regions"].is_null()) uncounted.push_back(row["id"].get<std::string>());
+  // Per architecture: eq. (4) holds when every counted row equals it.
+  std::set<std::string> compared;
+  std::size_t compared_rows = 0;
+  for (const Row& row : rows)
+    if (!row["eq4"].is_null() && !row["regions"].is_null()) {
+      compared.insert(row["architecture"].get<std::string>());
+      ++compared_rows;
+    }
+  if (!compared.empty())
+    out << "\neq. (4) applies to " << compared.size() << " architectures here (" << compared_rows
+        << " counted rows): it equals the exact count on every row of " << compared.size() - failures.size()
+        << " of them and fails on " << failures.size() << ".\n";
   out << "\n## Where eq. (4) fails\n\n";
   if (failures.empty()) out << "Nowhere in this dataset: every exact count equals eq. (4).\n";
   for (const auto& [architecture, list] : failures) {
