@@ -79,7 +79,7 @@ int run_cnn(const CnnOptions& options) {
   const LinearRegionStats& stats = enumerator.stats();
   const Integer regions(static_cast<unsigned long>(stats.regions));
   if (builder) {
-    builder->complete(control);
+    builder->complete(control, thread_count(options.common));
     std::ofstream out = open_output(options.certificate);
     builder->write(out);
   }

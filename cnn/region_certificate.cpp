@@ -4,7 +4,12 @@
 #include "arrangement/lp.hpp"
 #include "arrangement/simple_point.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 namespace chamber {
@@ -48,19 +53,53 @@ void NetworkCertificateBuilder::add_region(const LinearRegion& region) {
   regions_.push_back(Entry{region, {}});
 }
 
-void NetworkCertificateBuilder::complete(const RunControl& control) {
-  std::size_t done = 0;
-  for (Entry& entry : regions_) {
+void NetworkCertificateBuilder::complete(const RunControl& control, unsigned threads) {
+  constexpr std::size_t batch = 4096;
+  threads = std::max(1u, threads);
+  std::vector<RegionProofs> proofs;
+  for (std::size_t begin = 0; begin < regions_.size(); begin += batch) {
     control.check_time("network certificate");
-    complete_region(entry);
-    ++done;
+    const std::size_t end = std::min(regions_.size(), begin + batch);
+    proofs.assign(end - begin, RegionProofs{});
+    std::atomic<std::size_t> next{begin};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto work = [&] {
+      try {
+        for (std::size_t r; (r = next.fetch_add(1)) < end;) proofs[r - begin] = prove_region(regions_[r]);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next = end;
+      }
+    };
+    std::vector<std::thread> workers;
+    for (unsigned t = 1; t < threads && begin + t < end; ++t) workers.emplace_back(work);
+    work();
+    for (std::thread& worker : workers) worker.join();
+    if (error) std::rethrow_exception(error);
+    // Farkas entries are numbered in region order, as one thread would.
+    for (std::size_t r = begin; r < end; ++r) {
+      RegionProofs& found = proofs[r - begin];
+      for (auto& [neuron, farkas] : found.blocked) {
+        auto [it, inserted] = farkas_index_.emplace(farkas.dump(), farkas_.size());
+        if (inserted) farkas_.push_back(std::move(farkas));
+        regions_[r].blocked.emplace_back(neuron, it->second);
+      }
+      stats_.lp_solves += found.stats.lp_solves;
+      stats_.neighbour_links += found.stats.neighbour_links;
+      stats_.blocked += found.stats.blocked;
+      stats_.enumeration_proofs += found.stats.enumeration_proofs;
+      stats_.lp_paths += found.stats.lp_paths;
+    }
     control.report([&] {
-      return "certificate: " + std::to_string(done) + "/" + std::to_string(regions_.size()) + " regions closed";
+      return "certificate: " + std::to_string(end) + "/" + std::to_string(regions_.size()) + " regions closed";
     });
   }
 }
 
-void NetworkCertificateBuilder::complete_region(Entry& entry) {
+NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(Entry& entry) const {
+  RegionProofs out;
   const std::string& sigma = entry.region.pattern;
   const std::size_t n = integer_.input_dimension;
   const std::size_t neurons = integer_.neurons();
@@ -146,11 +185,9 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
       condition_refs.push_back(reference);
       lambdas.push_back(to_string(lambda));
     }
-    nlohmann::json farkas{{"conditions", condition_refs}, {"signs", signs}, {"multipliers", lambdas}};
-    auto [it, inserted] = farkas_index_.emplace(farkas.dump(), farkas_.size());
-    if (inserted) farkas_.push_back(std::move(farkas));
-    entry.blocked.emplace_back(groups[g].reference, it->second);
-    ++stats_.blocked;
+    out.blocked.emplace_back(groups[g].reference,
+                             nlohmann::json{{"conditions", condition_refs}, {"signs", signs}, {"multipliers", lambdas}});
+    ++out.stats.blocked;
   };
 
   std::map<std::size_t, const NonFacetProof*> enumeration_proof;
@@ -161,16 +198,16 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     if (groups[g].box) continue;
     std::optional<std::string> tau = neighbour(g);
     if (tau && index_.count(*tau)) {
-      ++stats_.neighbour_links;
+      ++out.stats.neighbour_links;
     } else if (auto found = enumeration_proof.find(g); found != enumeration_proof.end()) {
       const NonFacetProof& proof = *found->second;
       record(g, proof.constraints, proof.sides, proof.multipliers);
-      ++stats_.enumeration_proofs;
+      ++out.stats.enumeration_proofs;
     } else {
       need_proof.push_back(g);
     }
   }
-  if (need_proof.empty()) return;
+  if (need_proof.empty()) return out;
 
   // One LP per remaining group: the far side of it within the other constraints must be empty.
   std::vector<Hyperplane> rows;
@@ -186,7 +223,7 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     std::vector<SignCondition> conditions;
     for (std::size_t j = 0; j < arrangement.size(); ++j) conditions.push_back({j, j == target ? -1 : 1});
     FeasibilityResult result = solver.solve(conditions);
-    ++stats_.lp_solves;
+    ++out.stats.lp_solves;
     if (result.feasible) {
       std::optional<std::string> tau = neighbour(g);
       throw InternalError("the region with pattern " + sigma + " has a facet on the hyperplane of neuron " +
@@ -201,7 +238,8 @@ void NetworkCertificateBuilder::complete_region(Entry& entry) {
     }
     record(g, references, sides, result.farkas.multipliers);
   }
-  stats_.lp_paths += solver.counters();
+  out.stats.lp_paths += solver.counters();
+  return out;
 }
 
 nlohmann::json NetworkCertificateBuilder::to_json() const {

@@ -33,8 +33,9 @@ class NetworkCertificateBuilder {
   void add_region(const LinearRegion& region);
   /*! finds, for every region and hyperplane, the neighbour or the Farkas proof.
    * \throws InternalError when a neighbour across a facet is not among the regions (the enumeration missed
-   * it), LimitReached on the deadline. */
-  void complete(const RunControl& control);
+   * it), LimitReached on the deadline. Regions are proven on `threads` threads in batches and merged in region order,
+   * so the certificate is the same for any number of threads. */
+  void complete(const RunControl& control, unsigned threads = 1);
   /*! returns the certificate (format chamber-certificate, kind network). \pre complete() ran. */
   nlohmann::json to_json() const;
   void write(std::ostream& out) const;
@@ -48,7 +49,13 @@ class NetworkCertificateBuilder {
     LinearRegion region;
     std::vector<std::pair<std::size_t, std::size_t>> blocked;  // (neuron, farkas entry)
   };
-  void complete_region(Entry& entry);
+  /*! what one region needs in the certificate: its Farkas proofs (not yet numbered) and the counts. */
+  struct RegionProofs {
+    std::vector<std::pair<std::size_t, nlohmann::json>> blocked;  // (neuron, Farkas entry)
+    NetworkCertificateStats stats;
+  };
+  /*! proves every hyperplane of `entry`'s region and shortens its witness; reads only shared, unchanging state. */
+  RegionProofs prove_region(Entry& entry) const;
 
   const Network& network_;
   IntegerNetwork integer_;

@@ -139,6 +139,12 @@ json certify(const Network& network, const std::vector<LinearRegion>& regions, s
   NetworkCertificateBuilder builder(network, box, false);
   for (const LinearRegion& r : regions) builder.add_region(r);
   builder.complete(RunControl{});
+  // Proven on three threads, the certificate is the same, Farkas numbering included.
+  NetworkCertificateBuilder threaded(network, box, false);
+  for (const LinearRegion& r : regions) threaded.add_region(r);
+  threaded.complete(RunControl{}, 3);
+  REQUIRE(threaded.to_json() == builder.to_json());
+  CHECK(threaded.stats().lp_solves == builder.stats().lp_solves);
   return builder.to_json();
 }
 
