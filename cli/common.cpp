@@ -89,6 +89,12 @@ nlohmann::json json_integer(const Integer& value) {
   return value.get_str();
 }
 
+nlohmann::json json_integers(const std::vector<Integer>& values) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const Integer& value : values) array.push_back(json_integer(value));
+  return array;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace chamber::cli {
 
@@ -50,6 +51,8 @@ nlohmann::json boundedness_paths_json(const BoundednessCounters& counters);
 
 /*! returns `value` as a JSON integer when it fits in 64 bits, else as a decimal string. */
 nlohmann::json json_integer(const Integer& value);
+/*! returns the values as a JSON array of json_integer (e.g. χ's coefficients). */
+nlohmann::json json_integers(const std::vector<Integer>& values);
 
 /*! returns seconds elapsed since `start`. */
 double seconds_since(std::chrono::steady_clock::time_point start);

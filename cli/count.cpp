@@ -109,9 +109,7 @@ int run_count(const CountOptions& options) {
     out["regions"] = json_integer(regions);
     out["bounded_regions"] = bounded ? json_integer(*bounded) : nlohmann::json(nullptr);
     if (chi) {
-      nlohmann::json coefficients = nlohmann::json::array();
-      for (const Integer& c : chi->coefficients) coefficients.push_back(json_integer(c));
-      out["characteristic_polynomial"] = coefficients;
+      out["characteristic_polynomial"] = json_integers(chi->coefficients);
       out["chi_method"] = options.chi;
       if (flats) {
         out["flats"] = json_integer(*flats);

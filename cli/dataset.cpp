@@ -494,9 +494,7 @@ Row compute_arrangement_row(const Spec& spec, const Instance& instance, const fs
   row["regions"] = json_integer(regions);
   row["method"] = enumerate ? "enumeration+zaslavsky" : "zaslavsky";
   row["bounded_regions"] = json_integer(lattice.chi.bounded_regions());
-  nlohmann::json chi = nlohmann::json::array();
-  for (const Integer& c : lattice.chi.coefficients) chi.push_back(json_integer(c));
-  row["characteristic_polynomial"] = chi;
+  row["characteristic_polynomial"] = json_integers(lattice.chi.coefficients);
   row["flats"] = json_integer(lattice.flats);
   row["published_regions"] = instance.published_regions ? json_integer(Integer(*instance.published_regions)) : nlohmann::json(nullptr);
   row["agrees_with_published"] =

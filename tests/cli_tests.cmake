@@ -142,18 +142,18 @@ chamber_cli_test(points_missing 2 "missing.csv: cannot open" ${CHAMBER_BIN} cnn 
 set(DATASET_DIR ${CMAKE_CURRENT_SOURCE_DIR}/data/dataset)
 add_test(NAME cli:dataset_resume COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/dataset_resume.sh ${CHAMBER_BIN}
          ${DATASET_DIR}/small.json ${CMAKE_CURRENT_BINARY_DIR}/dataset_resume)
-chamber_cli_test(dataset_unknown_field 2 "bad_unknown_field.json: sampels: unknown field" ${CHAMBER_BIN} dataset
-                 ${DATASET_DIR}/bad_unknown_field.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
-chamber_cli_test(dataset_bad_kernel 2 "bad_kernel.json: architectures\\[0\\]: .*larger" ${CHAMBER_BIN} dataset
-                 ${DATASET_DIR}/bad_kernel.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
-chamber_cli_test(dataset_no_seeds 2 "architectures: random networks need" ${CHAMBER_BIN} dataset
-                 ${DATASET_DIR}/bad_no_seeds.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
-chamber_cli_test(dataset_bad_weights 2 "bad_weights.json: weights\\[0\\]" ${CHAMBER_BIN} dataset
-                 ${DATASET_DIR}/bad_weights.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
-chamber_cli_test(dataset_bad_json 2 "bad_json.json: not valid JSON" ${CHAMBER_BIN} dataset
-                 ${DATASET_DIR}/bad_json.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
-chamber_cli_test(dataset_missing_network 2 "networks\\[0\\]: no such file" ${CHAMBER_BIN} dataset
-                 ${DATASET_DIR}/bad_network_path.json --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+# A malformed spec: exit 2, the message names the spec file and the field.
+function(dataset_spec_error name regex spec)
+  chamber_cli_test(${name} 2 "${regex}" ${CHAMBER_BIN} dataset ${DATASET_DIR}/${spec}
+                   --out ${CMAKE_CURRENT_BINARY_DIR}/dataset_bad)
+endfunction()
+dataset_spec_error(dataset_unknown_field "bad_unknown_field.json: sampels: unknown field" bad_unknown_field.json)
+dataset_spec_error(dataset_bad_kernel "bad_kernel.json: architectures\\[0\\]: .*larger" bad_kernel.json)
+dataset_spec_error(dataset_no_seeds "architectures: random networks need" bad_no_seeds.json)
+dataset_spec_error(dataset_bad_weights "bad_weights.json: weights\\[0\\]" bad_weights.json)
+dataset_spec_error(dataset_bad_json "bad_json.json: not valid JSON" bad_json.json)
+dataset_spec_error(dataset_zero_budget "bad_budget.json: max_sweep_states: expected a positive integer" bad_budget.json)
+dataset_spec_error(dataset_missing_network "networks\\[0\\]: no such file" bad_network_path.json)
 chamber_cli_test(dataset_verify_not_dataset 2 "no manifest" ${CHAMBER_BIN} dataset --verify ${DATASET_DIR})
 # Over max_flats, a one-layer χ comes from the sweep and must agree with the enumeration (else exit 3).
 chamber_cli_test(dataset_sweep 0 "\"regions\":3626,\"method\":\"enumeration\\+zaslavsky\"" sh -c
