@@ -1,6 +1,7 @@
 #include "arrangement/arr_io.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -25,9 +26,10 @@ std::size_t parse_count(const std::string& name, std::size_t line, const std::st
                         std::size_t max) {
   auto value = parse_rational(field);
   if (!value || value->get_den() != 1 || *value < 0)
-    fail(name, line, std::string(what) + " must be a non-negative integer, got '" + field + "'");
+    fail(name, line, std::string(what) + " must be a non-negative integer, got " + quote_prefix(field));
   if (*value > Rational(static_cast<unsigned long>(max)))
-    fail(name, line, std::string(what) + " " + field + " exceeds the limit of " + std::to_string(max));
+    fail(name, line, std::string(what) + " " + (field.size() <= 24 ? field : quote_prefix(field)) +
+                         " exceeds the limit of " + std::to_string(max));
   return static_cast<std::size_t>(value->get_num().get_ui());
 }
 
@@ -36,7 +38,7 @@ std::size_t parse_count(const std::string& name, std::size_t line, const std::st
 ArrFile read_arr(std::istream& in, const std::string& name) {
   ArrFile file;
   file.name = name;
-  std::size_t dimension = 0, count = 0, line_number = 0;
+  std::size_t dimension = 0, count = 0, line_number = 0, total_bits = 0;
   bool have_header = false;
   std::string line;
   while (std::getline(in, line)) {
@@ -61,10 +63,12 @@ ArrFile read_arr(std::istream& in, const std::string& name) {
     RationalVector row;
     row.reserve(fields.size());
     for (std::size_t k = 0; k < fields.size(); ++k) {
-      auto value = parse_rational(fields[k]);
+      std::string why;
+      auto value = parse_rational(fields[k], &why);
       if (!value)
-        fail(name, line_number, "entry " + std::to_string(k + 1) + " '" + fields[k] +
-                                    "' is not a number (integer, p/q or decimal)");
+        fail(name, line_number, "entry " + std::to_string(k + 1) + " " + quote_prefix(fields[k]) + " " +
+                                    (why.empty() ? "is not a number (integer, p/q or decimal)" : "refused: " + why));
+      add_bits(total_bits, bit_size(*value), name + ":" + std::to_string(line_number));
       row.push_back(*value);
     }
     Hyperplane h = Hyperplane::from_rationals(row);

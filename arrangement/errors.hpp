@@ -21,4 +21,10 @@ struct LimitReached : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/*! SIGINT or SIGTERM asked the run to stop. Exit 128 + signal (130, 143). */
+struct Interrupted : std::runtime_error {
+  Interrupted(const std::string& what, int signal_number) : std::runtime_error(what), signal(signal_number) {}
+  int signal;
+};
+
 }  // namespace chamber

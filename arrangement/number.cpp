@@ -25,10 +25,9 @@ std::optional<Integer> parse_integer(std::string_view s) {
   return value;
 }
 
-}  // namespace
-
-std::optional<Rational> parse_rational(std::string_view text) {
-  if (text.empty()) return std::nullopt;
+/*! parses `text` without the size caps (parse_rational applies them); `why` is set only for an exponent over the cap,
+ * which must be refused before 10^exponent is computed. */
+std::optional<Rational> parse_rational_uncapped(std::string_view text, std::string* why) {
   if (auto slash = text.find('/'); slash != std::string_view::npos) {
     auto numerator = parse_integer(text.substr(0, slash));
     std::string_view den_text = text.substr(slash + 1);
@@ -45,9 +44,14 @@ std::optional<Rational> parse_rational(std::string_view text) {
   if (auto e = text.find_first_of("eE"); e != std::string_view::npos) {
     mantissa = text.substr(0, e);
     auto exp_value = parse_integer(text.substr(e + 1));
-    if (!exp_value || !exp_value->fits_slong_p()) return std::nullopt;
+    if (!exp_value) return std::nullopt;
+    if (abs(*exp_value) > max_decimal_exponent) {
+      if (why)
+        *why = "decimal exponent " + exp_value->get_str().substr(0, 12) + " exceeds the cap of +-" +
+               std::to_string(max_decimal_exponent);
+      return std::nullopt;
+    }
     exponent = exp_value->get_si();
-    if (exponent > 100000 || exponent < -100000) return std::nullopt;
   }
   bool negative = false;
   if (!mantissa.empty() && (mantissa.front() == '+' || mantissa.front() == '-')) {
@@ -72,6 +76,29 @@ std::optional<Rational> parse_rational(std::string_view text) {
   mpz_ui_pow_ui(power.get_mpz_t(), 10, static_cast<unsigned long>(exponent < 0 ? -exponent : exponent));
   Rational value = exponent < 0 ? Rational(numerator, power) : Rational(numerator * power, 1);
   value.canonicalize();
+  return value;
+}
+
+}  // namespace
+
+std::size_t bit_size(const Rational& value) {
+  return mpz_sizeinbase(value.get_num_mpz_t(), 2) + mpz_sizeinbase(value.get_den_mpz_t(), 2);
+}
+
+std::optional<Rational> parse_rational(std::string_view text, std::string* why) {
+  auto capped = [&](const std::string& reason) -> std::optional<Rational> {
+    if (why) *why = reason;
+    return std::nullopt;
+  };
+  if (why) why->clear();
+  if (text.empty()) return std::nullopt;
+  if (text.size() > max_number_characters)
+    return capped("a number of " + std::to_string(text.size()) + " characters exceeds the cap of " +
+                  std::to_string(max_number_characters));
+  std::optional<Rational> value = parse_rational_uncapped(text, why);
+  if (value && bit_size(*value) > max_number_bits)
+    return capped("a number of " + std::to_string(bit_size(*value)) + " bits exceeds the cap of " +
+                  std::to_string(max_number_bits) + " bits (numerator and denominator)");
   return value;
 }
 

@@ -3,6 +3,7 @@
 
 #include <gmpxx.h>
 
+#include <cstddef>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -16,11 +17,21 @@ using Rational = mpq_class;
 using IntegerVector = std::vector<Integer>;
 using RationalVector = std::vector<Rational>;
 
+/// Caps on one number of an input file or option (README, "Limits"): a binary64 written exactly needs at most 1,127
+/// bits, so these are far above any real weight or coefficient and keep a short text from becoming a huge number.
+inline constexpr std::size_t max_number_characters = 2000;
+inline constexpr long max_decimal_exponent = 1000;
+inline constexpr std::size_t max_number_bits = 4096;  // numerator and denominator together
+
 /*! parses an exact rational: an integer ("-12"), a fraction ("3/4"), or a decimal with optional
  * exponent ("0.125", "-1.5e-3", "2E4"). Returns nothing when `text` is not such a number (including
- * a zero or signed denominator). The result is canonical (lowest terms).
+ * a zero or signed denominator) or exceeds one of the caps above; then `why`, when given, says which (empty when the
+ * text is simply not a number). The result is canonical (lowest terms).
  */
-std::optional<Rational> parse_rational(std::string_view text);
+std::optional<Rational> parse_rational(std::string_view text, std::string* why = nullptr);
+
+/*! returns the bits of the numerator and the denominator of `value` together (the size of the number). */
+std::size_t bit_size(const Rational& value);
 
 /*! returns "p" for integers and "p/q" otherwise. */
 std::string to_string(const Rational& value);

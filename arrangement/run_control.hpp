@@ -2,6 +2,7 @@
 #pragma once
 
 #include "arrangement/errors.hpp"
+#include "arrangement/output_file.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -24,8 +25,10 @@ struct RunControl {
   /*! called at most about once a second with a one-line status; empty = silent. */
   std::function<void(const std::string&)> progress;
 
-  /*! throws LimitReached when the deadline has passed. Cheap enough to call in inner loops. */
+  /*! throws Interrupted when SIGINT/SIGTERM arrived (output_file.hpp), LimitReached when the deadline has passed.
+   * Cheap enough to call in inner loops. */
   void check_time(const char* what) const {
+    throw_if_stop_requested(what);
     if (deadline && Clock::now() > *deadline) throw LimitReached(std::string("time limit reached during ") + what);
   }
   /*! reports `status` through `progress` when a second has passed since the last report. */

@@ -1,6 +1,7 @@
 #include "cli/architecture.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
 
 #include <charconv>
 
@@ -43,10 +44,16 @@ void add_architecture_options(CLI::App& command, ArchitectureOptions& options) {
 Architecture parse_architecture(const ArchitectureOptions& options) {
   Architecture architecture;
   auto input = parse_sizes(options.input, 3);
-  if (!input) throw InputError("--input: expected CxHxW with positive sizes, found '" + options.input + "'");
+  if (!input) throw InputError("--input: expected CxHxW with positive sizes, found " + quote_prefix(options.input));
   architecture.input = Shape{(*input)[0], (*input)[1], (*input)[2]};
+  if (architecture.input.size() > max_input_dimension)
+    throw InputError("--input: the input dimension C*H*W = " + std::to_string(architecture.input.size()) +
+                     " exceeds the cap of " + std::to_string(max_input_dimension));
+  if (options.conv.size() + options.linear.size() > max_layers)
+    throw InputError(std::to_string(options.conv.size() + options.linear.size()) + " layers exceed the cap of " +
+                     std::to_string(max_layers));
   for (const std::string& text : options.conv) {
-    const std::string why = "--conv '" + text + "': expected K:KHxKW:S or K:KHxKW:SHxSW with positive sizes";
+    const std::string why = "--conv " + quote_prefix(text) + ": expected K:KHxKW:S or K:KHxKW:SHxSW with positive sizes";
     const std::size_t first = text.find(':');
     const std::size_t second = first == std::string::npos ? first : text.find(':', first + 1);
     if (second == std::string::npos) throw InputError(why);
@@ -66,14 +73,20 @@ Architecture parse_architecture(const ArchitectureOptions& options) {
   }
   for (const std::string& text : options.linear) {
     auto units = parse_size(text);
-    if (!units) throw InputError("--linear '" + text + "': expected a positive number of units");
+    if (!units) throw InputError("--linear " + quote_prefix(text) + ": expected a positive number of units");
     LayerSpec spec;
     spec.conv = false;
     spec.channels_or_units = *units;
     architecture.layers.push_back(spec);
   }
   if (architecture.layers.empty()) throw InputError("no layers: give at least one --conv or --linear");
-  architecture.shapes();  // checks that every kernel fits
+  std::size_t neurons = 0;
+  for (const Shape& shape : architecture.shapes()) {  // also checks that every kernel fits
+    neurons += shape.size();
+    if (neurons > max_hidden_neurons)
+      throw InputError("the architecture has more than " + std::to_string(max_hidden_neurons) +
+                       " hidden neurons (the cap)");
+  }
   return architecture;
 }
 
@@ -128,6 +141,30 @@ Architecture architecture_of(const Network& network) {
   return architecture;
 }
 
+namespace {
+
+/*! returns the form evaluated by `value`, or without a value and with the reason when a cap stops it. */
+template <class Evaluate>
+ClosedForm evaluated(const char* key, const char* label, Evaluate&& value) {
+  try {
+    return ClosedForm{key, label, value(), ""};
+  } catch (const LimitReached& cap) {
+    return ClosedForm{key, label, std::nullopt, cap.what()};
+  }
+}
+
+}  // namespace
+
+nlohmann::json closed_form_json(const ClosedForm& form) {
+  if (!form.value) return nullptr;
+  if (form.value->fits_slong_p()) return static_cast<std::int64_t>(form.value->get_si());
+  return form.value->get_str();
+}
+
+std::string closed_form_text(const ClosedForm& form) {
+  return form.value ? form.value->get_str() : "not evaluated: " + form.note;
+}
+
 std::vector<ClosedForm> closed_forms(const Architecture& architecture) {
   const std::vector<Shape> shapes = architecture.shapes();
   const InputShape input{architecture.input.channels, architecture.input.height, architecture.input.width};
@@ -152,13 +189,14 @@ std::vector<ClosedForm> closed_forms(const Architecture& architecture) {
   forms.push_back({"fc_parameters", "parameters of the fully connected net of the same widths",
                    fc_parameters(n0, same_widths)});
   if (convs.size() == 1 && widths.empty()) {
-    forms.push_back({"eq4", "Theorem 2 eq. (4)", eq4(input, convs[0])});
+    forms.push_back(evaluated("eq4", "Theorem 2 eq. (4)", [&] { return eq4(input, convs[0]); }));
     forms.push_back({"theorem1", "Theorem 1 (one FC layer of as many neurons)", theorem1(n0, hidden)});
   }
   if (convs.size() >= 2 && widths.empty()) {
-    forms.push_back({"theorem5_lower", "Theorem 5 lower bound (8), on the maximum over weights",
-                     theorem5_lower(input, convs)});
-    forms.push_back({"theorem5_upper", "Theorem 5 upper bound (9)", theorem5_upper(input, convs)});
+    forms.push_back(evaluated("theorem5_lower", "Theorem 5 lower bound (8), on the maximum over weights",
+                              [&] { return theorem5_lower(input, convs); }));
+    forms.push_back(
+        evaluated("theorem5_upper", "Theorem 5 upper bound (9)", [&] { return theorem5_upper(input, convs); }));
   }
   if (convs.empty()) {
     if (widths.size() == 1) forms.push_back({"theorem1", "Theorem 1", theorem1(n0, widths[0])});

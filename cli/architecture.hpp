@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,14 @@ nlohmann::json layers_json(const Architecture& architecture);
 struct ClosedForm {
   std::string key;
   std::string label;
-  Integer value;
+  std::optional<Integer> value;  // nothing when it is too large to evaluate (eq. (4) past its cap): see `note`
+  std::string note = {};
 };
+
+/*! returns the value as JSON (null when not evaluated). */
+nlohmann::json closed_form_json(const ClosedForm& form);
+/*! returns the value as text, or "not evaluated: " and the note. */
+std::string closed_form_text(const ClosedForm& form);
 
 /*! returns every closed form and bound that applies to `architecture`, in print order: Lemma 2, parameter counts;
  * eq. (4) and Theorem 1 for one conv layer; Theorem 5 for several; Theorem 1, Montufar and Serra for fully connected

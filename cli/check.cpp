@@ -35,11 +35,10 @@ nlohmann::json read_json_file(const std::string& path) {
   } catch (const std::runtime_error& e) {
     throw InputError(e.what());
   }
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path + ": not JSON: " + e.what());
-  }
+  std::string why;
+  std::optional<nlohmann::json> document = verify::parse_json_document(text, why);
+  if (!document) throw InputError(path + ": not JSON: " + why);
+  return std::move(*document);
 }
 
 int run_check(const CheckOptions& options) {

@@ -49,11 +49,12 @@ int run_cnn(const CnnOptions& options) {
 
   if (!options.arrangement.empty()) {
     LayerArrangement first = first_layer_arrangement(network);
-    std::ofstream out = open_output(options.arrangement);
-    write_arr(out, first.arrangement,
+    OutputFile out(options.arrangement);
+    write_arr(out.stream(), first.arrangement,
               "first layer of " + options.network + " (" + std::to_string(first.merge.duplicates) +
                   " duplicate hyperplanes merged, " + std::to_string(first.constant_neurons.size()) +
                   " constant neurons left out)");
+    out.commit();
   }
 
   LinearRegionEnumerator enumerator(network,
@@ -61,8 +62,8 @@ int run_cnn(const CnnOptions& options) {
                                                         thread_count(options.common)});
   std::optional<NetworkCertificateBuilder> builder;
   if (!options.certificate.empty()) builder.emplace(network, box, options.common.exact_lp);
-  std::optional<std::ofstream> regions_out;
-  if (!options.regions.empty()) regions_out = open_output(options.regions);
+  std::optional<OutputFile> regions_out;
+  if (!options.regions.empty()) regions_out.emplace(options.regions);
   const bool one_dimensional = network.input_dimension() == 1;
   std::vector<LinearRegion> kept;
   std::unordered_set<std::string> enumerated_patterns;  // only with --points, to cross-check the points' regions
@@ -72,16 +73,18 @@ int run_cnn(const CnnOptions& options) {
     if (regions_out) {
       nlohmann::json witness = nlohmann::json::array();
       for (const Rational& v : region.witness.to_rationals()) witness.push_back(to_string(v));
-      *regions_out << nlohmann::json{{"pattern", region.pattern}, {"witness", witness}}.dump() << '\n';
+      regions_out->stream() << nlohmann::json{{"pattern", region.pattern}, {"witness", witness}}.dump() << '\n';
     }
     if (one_dimensional) kept.push_back(region);
   });
+  if (regions_out) regions_out->commit();
   const LinearRegionStats& stats = enumerator.stats();
   const Integer regions(static_cast<unsigned long>(stats.regions));
   if (builder) {
     builder->complete(control, thread_count(options.common));
-    std::ofstream out = open_output(options.certificate);
-    builder->write(out);
+    OutputFile out(options.certificate);
+    builder->write(out.stream());
+    out.commit();
   }
 
   nlohmann::json out;
@@ -96,7 +99,7 @@ int run_cnn(const CnnOptions& options) {
   out["box"] = box ? nlohmann::json::array({to_string(box->lo), to_string(box->hi)}) : nlohmann::json();
   out["lp_solves"] = stats.lp_solves;
   out["lp_paths"] = lp_paths_json(stats.lp_paths);
-  for (const ClosedForm& f : forms) out[f.key] = json_integer(f.value);
+  for (const ClosedForm& f : forms) out[f.key] = closed_form_json(f);
 
   std::optional<nlohmann::json> verdict;
   if (one_conv && !box && !options.no_verdict) {
@@ -158,7 +161,7 @@ int run_cnn(const CnnOptions& options) {
             << " hidden neurons)\n";
   std::cout << "linear regions: " << stats.regions << (box ? " in the box (" + options.box + ")^n" : std::string())
             << " (exact; " << stats.lp_solves << " LPs)\n";
-  for (const ClosedForm& f : forms) std::cout << "  " << f.label << ": " << f.value.get_str() << '\n';
+  for (const ClosedForm& f : forms) std::cout << "  " << f.label << ": " << closed_form_text(f) << '\n';
   if (verdict) {
     const nlohmann::json& prop2 = (*verdict)["prop2"];
     auto condition = [](const nlohmann::json& c) { return c.is_null() ? "undecided" : c.get<bool>() ? "holds" : "fails"; };

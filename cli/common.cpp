@@ -68,12 +68,6 @@ std::string read_file(const std::string& path) {
   return content.str();
 }
 
-std::ofstream open_output(const std::string& path) {
-  std::ofstream out(path);
-  if (!out) throw InputError(path + ": cannot open for writing");
-  return out;
-}
-
 RunControl make_run_control(const CommonOptions& options) {
   RunControl control;
   if (options.time_limit)

@@ -4,6 +4,7 @@
 #include "arrangement/bounded.hpp"
 #include "arrangement/lp.hpp"
 #include "arrangement/number.hpp"
+#include "arrangement/output_file.hpp"
 #include "arrangement/run_control.hpp"
 
 #include <CLI/CLI.hpp>
@@ -33,8 +34,6 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
 /*! returns the bytes of the file at `path`. \throws InputError naming it when it cannot be read. */
 std::string read_file(const std::string& path);
 
-/*! opens `path` for writing. \throws InputError naming it when it cannot be opened. */
-std::ofstream open_output(const std::string& path);
 /*! returns `bytes` gzip-compressed (level 9, no name, time 0: the same bytes on every run). */
 std::string gzip_bytes(const std::string& bytes);
 

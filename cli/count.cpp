@@ -108,6 +108,9 @@ int run_count(const CountOptions& options) {
     out["method"] = options.method;
     out["regions"] = json_integer(regions);
     out["bounded_regions"] = bounded ? json_integer(*bounded) : nlohmann::json(nullptr);
+    // |χ(1)|: the regions bounded modulo the lineality space (Sage's bounded regions); = bounded_regions when essential.
+    out["relatively_bounded_regions"] = chi ? json_integer(chi->relatively_bounded_regions()) : nlohmann::json(nullptr);
+    out["essential"] = chi ? nlohmann::json(chi->rank() == arrangement.dimension()) : nlohmann::json(nullptr);
     if (chi) {
       out["characteristic_polynomial"] = json_integers(chi->coefficients);
       out["chi_method"] = options.chi;
@@ -136,7 +139,8 @@ int run_count(const CountOptions& options) {
           static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions);
       out["enumeration_seconds"] = seconds - lattice_seconds;
     }
-    out["agree"] = disagreement.empty();
+    // Only a comparison can agree: with one method nothing was compared.
+    out["agree"] = enumerated && chi ? nlohmann::json(disagreement.empty()) : nlohmann::json(nullptr);
     out["seconds"] = seconds;
     std::cout << out.dump(2) << std::endl;
   } else {
@@ -144,6 +148,10 @@ int run_count(const CountOptions& options) {
     if (file.merge.duplicates) std::cout << " (" << file.merge.duplicates << " duplicates merged)";
     std::cout << "\nregions: " << regions.get_str() << "\nbounded regions: "
               << (bounded ? bounded->get_str() : std::string("not computed")) << '\n';
+    if (chi && chi->rank() < arrangement.dimension())
+      std::cout << "relatively bounded regions: " << chi->relatively_bounded_regions().get_str() << " (|χ(1)|: bounded"
+                << " modulo the lineality space, which Sage calls bounded; the arrangement is not essential, rank "
+                << chi->rank() << " < " << arrangement.dimension() << ", so no region is bounded)\n";
     if (chi) std::cout << "characteristic polynomial: " << polynomial_to_text(chi->coefficients) << '\n';
     if (enumerated)
       std::cout << "enumeration: " << enumerated->stats.lp_solves << " LP solves ("

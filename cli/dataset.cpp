@@ -11,10 +11,13 @@
 #include "arrangement/certificate.hpp"
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
 #include "arrangement/lattice.hpp"
+#include "arrangement/output_file.hpp"
 #include "arrangement/sweep.hpp"
 #include "cli/architecture.hpp"
 #include "cli/commands.hpp"
+#include "cli/dataset_spec.hpp"
 #include "cli/common.hpp"
 #include "cli/sha256.hpp"
 #include "cnn/linear_regions.hpp"
@@ -29,6 +32,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -58,243 +63,9 @@ struct DatasetOptions {
   CommonOptions common;
 };
 
-/*! one network of the sweep. */
-struct Instance {
-  std::size_t index = 0;
-  std::string id;
-  // Random networks: an architecture, a weight distribution and a seed.
-  std::optional<ArchitectureOptions> architecture;
-  std::string weights;
-  std::uint64_t seed = 0;
-  // Network files (path as resolved, and as written in the spec).
-  std::string file, file_in_spec;
-  // Arrangement files (.arr), with a label and the published number of regions when known.
-  bool arrangement = false;
-  std::string label;
-  std::optional<std::string> published_regions;
-};
 
-struct Spec {
-  nlohmann::json json;  // as read, for the manifest
-  std::vector<Instance> instances;
-  std::optional<Box> box;
-  std::string box_text;
-  std::vector<std::uint64_t> samples;
-  double sigma = 3;
-  std::uint64_t sample_seed = 1;
-  std::uint64_t prop2_budget = 200000;
-  /*! which networks get a certificate: all, none, or only those whose exact count differs from eq. (4). */
-  enum class Certificates { all, none, eq4_failures } certificates = Certificates::all;
-  std::uint64_t max_enumerated_regions = 100000;
-  std::uint64_t max_flats = 1000000;
-  std::uint64_t max_sweep_states = 2000000;
-  std::uint64_t max_certified_regions = 0;  // 0: max_enumerated_regions
-};
-
-std::string architecture_text(const ArchitectureOptions& a) {
-  std::string text = a.input;
-  for (const std::string& c : a.conv) text += " conv " + c;
-  for (const std::string& l : a.linear) text += " linear " + l;
-  return text;
-}
-
-/*! a file-name-safe version of `text`: letters, digits, '.', '-' and '_' kept, anything else '-'. */
-std::string slug(const std::string& text) {
-  std::string out;
-  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_') ? c : '-';
-  return out;
-}
-
-/*! reads and checks a spec; every error names the spec file and the field. */
-Spec read_spec(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  Spec spec;
-  try {
-    spec.json = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path + ": not valid JSON: " + e.what());
-  }
-  const nlohmann::json& j = spec.json;
-  auto fail = [&](const std::string& field, const std::string& why) { throw InputError(path + ": " + field + ": " + why); };
-  if (!j.is_object()) fail("(top level)", "expected an object");
-  static const std::set<std::string> known = {"format",  "version", "architectures", "seeds",        "weights",
-                                              "networks", "box",    "samples",       "sigma",        "sample_seed",
-                                              "prop2_budget", "certificates", "description",
-                                              "max_enumerated_regions", "arrangements", "max_flats",
-                                              "max_sweep_states", "max_certified_regions"};
-  for (const auto& [key, value] : j.items())
-    if (!known.count(key)) fail(key, "unknown field");
-  if (j.value("format", "") != "chamber-dataset-spec") fail("format", "expected \"chamber-dataset-spec\"");
-  if (!j.contains("version") || j["version"] != 1) fail("version", "expected 1");
-  auto sizes = [&](const char* key) {
-    std::vector<std::uint64_t> values;
-    if (!j.contains(key)) return values;
-    if (!j[key].is_array()) fail(key, "expected an array of non-negative integers");
-    for (std::size_t i = 0; i < j[key].size(); ++i) {
-      if (!j[key][i].is_number_unsigned()) fail(std::string(key) + "[" + std::to_string(i) + "]", "expected a non-negative integer");
-      values.push_back(j[key][i].get<std::uint64_t>());
-    }
-    return values;
-  };
-  const std::vector<std::uint64_t> seeds = sizes("seeds");
-  spec.samples = sizes("samples");
-  for (std::uint64_t s : spec.samples)
-    if (s == 0 || s > 100000000) fail("samples", "each budget must be between 1 and 10^8");
-  std::vector<std::string> weights;
-  if (j.contains("weights")) {
-    if (!j["weights"].is_array()) fail("weights", "expected an array of distributions (\"int:LO:HI\" or \"he:BITS\")");
-    for (std::size_t i = 0; i < j["weights"].size(); ++i) {
-      const std::string field = "weights[" + std::to_string(i) + "]";
-      if (!j["weights"][i].is_string()) fail(field, "expected a string");
-      try {
-        parse_weight_distribution(j["weights"][i].get<std::string>());
-      } catch (const InputError& e) {
-        fail(field, e.what());
-      }
-      weights.push_back(j["weights"][i].get<std::string>());
-    }
-  }
-  if (j.contains("architectures")) {
-    const nlohmann::json& list = j["architectures"];
-    if (!list.is_array()) fail("architectures", "expected an array");
-    if (!list.empty() && (seeds.empty() || weights.empty()))
-      fail("architectures", "random networks need \"seeds\" and \"weights\" too");
-    for (std::size_t a = 0; a < list.size(); ++a) {
-      const std::string field = "architectures[" + std::to_string(a) + "]";
-      const nlohmann::json& entry = list[a];
-      if (!entry.is_object()) fail(field, "expected an object {\"input\": \"CxHxW\", \"conv\": [...], \"linear\": [...]}");
-      for (const auto& [key, value] : entry.items())
-        if (key != "input" && key != "conv" && key != "linear") fail(field + "." + key, "unknown field");
-      ArchitectureOptions options;
-      if (!entry.contains("input") || !entry["input"].is_string()) fail(field + ".input", "expected \"CxHxW\"");
-      options.input = entry["input"].get<std::string>();
-      for (const char* key : {"conv", "linear"}) {
-        if (!entry.contains(key)) continue;
-        if (!entry[key].is_array()) fail(field + "." + key, "expected an array of strings");
-        for (const nlohmann::json& v : entry[key]) {
-          if (!v.is_string()) fail(field + "." + key, "expected an array of strings");
-          (std::string(key) == "conv" ? options.conv : options.linear).push_back(v.get<std::string>());
-        }
-      }
-      try {
-        parse_architecture(options);
-      } catch (const InputError& e) {
-        fail(field, e.what());
-      }
-      for (const std::string& w : weights)
-        for (std::uint64_t seed : seeds) {
-          Instance instance;
-          instance.architecture = options;
-          instance.weights = w;
-          instance.seed = seed;
-          instance.index = spec.instances.size();
-          instance.id = slug(architecture_text(options) + "_" + w + "_s" + std::to_string(seed));
-          spec.instances.push_back(std::move(instance));
-        }
-    }
-  }
-  if (j.contains("networks")) {
-    if (!j["networks"].is_array()) fail("networks", "expected an array of network file paths (relative to the spec)");
-    for (std::size_t i = 0; i < j["networks"].size(); ++i) {
-      const std::string field = "networks[" + std::to_string(i) + "]";
-      if (!j["networks"][i].is_string()) fail(field, "expected a path");
-      Instance instance;
-      instance.file_in_spec = j["networks"][i].get<std::string>();
-      const fs::path file = fs::path(path).parent_path() / instance.file_in_spec;
-      if (!fs::is_regular_file(file)) fail(field, "no such file: " + file.string());
-      instance.file = file.string();
-      instance.index = spec.instances.size();
-      instance.id = slug("file_" + fs::path(instance.file_in_spec).stem().string());
-      spec.instances.push_back(std::move(instance));
-    }
-  }
-  if (j.contains("arrangements")) {
-    if (!spec.instances.empty()) fail("arrangements", "a dataset holds networks or arrangements, not both");
-    if (!j["arrangements"].is_array()) fail("arrangements", "expected an array of {\"file\", \"label\", \"published_regions\"}");
-    for (std::size_t i = 0; i < j["arrangements"].size(); ++i) {
-      const std::string field = "arrangements[" + std::to_string(i) + "]";
-      const nlohmann::json& entry = j["arrangements"][i];
-      if (!entry.is_object() || !entry.contains("file") || !entry["file"].is_string())
-        fail(field, "expected {\"file\": \"path.arr\", \"label\": \"...\", \"published_regions\": \"N\"}");
-      for (const auto& [key, value] : entry.items())
-        if (key != "file" && key != "label" && key != "published_regions") fail(field + "." + key, "unknown field");
-      Instance instance;
-      instance.arrangement = true;
-      instance.file_in_spec = entry["file"].get<std::string>();
-      const fs::path file = fs::path(path).parent_path() / instance.file_in_spec;
-      if (!fs::is_regular_file(file)) fail(field + ".file", "no such file: " + file.string());
-      instance.file = file.string();
-      instance.label = entry.value("label", fs::path(instance.file_in_spec).stem().string());
-      if (entry.contains("published_regions")) {
-        const nlohmann::json& published = entry["published_regions"];
-        const std::string text = published.is_string() ? published.get<std::string>() : published.dump();
-        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-          fail(field + ".published_regions", "expected a non-negative integer");
-        instance.published_regions = text;
-      }
-      instance.index = spec.instances.size();
-      instance.id = slug(fs::path(instance.file_in_spec).stem().string());
-      spec.instances.push_back(std::move(instance));
-    }
-  }
-  if (spec.instances.empty())
-    fail("(top level)", "no instances: give architectures (with seeds and weights), networks or arrangements");
-  // Ids carry their index, so equal descriptions (a seed listed twice) stay apart.
-  for (Instance& instance : spec.instances) {
-    char prefix[16];
-    std::snprintf(prefix, sizeof prefix, "%04zu-", instance.index);
-    instance.id = prefix + instance.id;
-  }
-  if (j.contains("box")) {
-    if (!j["box"].is_string()) fail("box", "expected \"LO,HI\"");
-    spec.box_text = j["box"].get<std::string>();
-    spec.box = parse_box(spec.box_text, path + ": box");
-  }
-  if (j.contains("sigma")) {
-    if (!j["sigma"].is_number() || !(j["sigma"].get<double>() > 0)) fail("sigma", "expected a positive number");
-    spec.sigma = j["sigma"].get<double>();
-  }
-  // Counts and budgets: `positive` ones must be at least 1.
-  auto read_count = [&](const char* key, std::uint64_t& target, bool positive) {
-    if (!j.contains(key)) return;
-    if (!j[key].is_number_unsigned() || (positive && j[key].get<std::uint64_t>() == 0))
-      fail(key, positive ? "expected a positive integer" : "expected a non-negative integer");
-    target = j[key].get<std::uint64_t>();
-  };
-  read_count("sample_seed", spec.sample_seed, false);
-  read_count("prop2_budget", spec.prop2_budget, false);
-  read_count("max_enumerated_regions", spec.max_enumerated_regions, true);
-  read_count("max_flats", spec.max_flats, true);
-  read_count("max_sweep_states", spec.max_sweep_states, true);
-  read_count("max_certified_regions", spec.max_certified_regions, true);
-  if (j.contains("certificates")) {
-    const nlohmann::json& c = j["certificates"];
-    if (c == true) spec.certificates = Spec::Certificates::all;
-    else if (c == false) spec.certificates = Spec::Certificates::none;
-    else if (c == "eq4-failures") spec.certificates = Spec::Certificates::eq4_failures;
-    else fail("certificates", "expected true, false or \"eq4-failures\"");
-  }
-  return spec;
-}
-
-/*! writes `content` to `path` whole or not at all: a temporary file, flushed to disk, renamed over `path`. */
-void write_atomically(const fs::path& path, const std::string& content) {
-  const fs::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError(temporary.string() + ": cannot open for writing");
-    out << content;
-    out.flush();
-    if (!out) throw InputError(temporary.string() + ": write error");
-  }
-  const int fd = ::open(temporary.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  fs::rename(temporary, path);
-}
+/*! writes `content` to `path` whole or not at all (output_file.hpp: a temporary file, synced, renamed). */
+void write_atomically(const fs::path& path, const std::string& content) { write_file_atomically(path.string(), content); }
 
 /*! writes `content` to `path` atomically and returns its sha256. */
 std::string write_hashed(const fs::path& path, const std::string& content) {
@@ -347,7 +118,8 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
     }
   }
   std::map<std::string, Integer> forms;
-  for (const ClosedForm& f : closed_forms(architecture_of(network))) forms[f.key] = f.value;
+  for (const ClosedForm& f : closed_forms(architecture_of(network)))
+    if (f.value) forms[f.key] = *f.value;
   // With eq4-failures and no χ, the certificate is built and kept only if the enumerated count differs from eq. (4).
   const bool certify = spec.certificates == Spec::Certificates::all ||
                        (spec.certificates == Spec::Certificates::eq4_failures && forms.count("eq4") &&
@@ -538,7 +310,8 @@ std::string to_csv(const std::vector<Row>& rows) {
   return out;
 }
 
-std::string integer_text(const nlohmann::json& value) {
+/*! returns a row value as summary text: "-" for null, a string as it is, anything else as JSON. */
+std::string cell_text(const nlohmann::json& value) {
   return value.is_null() ? "-" : value.is_string() ? value.get<std::string>() : value.dump();
 }
 
@@ -551,11 +324,11 @@ std::string arrangement_summary(const std::vector<Row>& rows) {
   out << "|---|---|---:|---:|---:|---:|---:|---|---|\n";
   for (const Row& row : rows) {
     std::string chi;
-    for (const auto& c : row["characteristic_polynomial"]) chi += (chi.empty() ? "" : ", ") + integer_text(c);
-    out << "| " << row["id"].get<std::string>() << " | " << row["label"].get<std::string>() << " | "
-        << row["dimension"].dump() << " | " << row["hyperplanes"].dump() << " | " << integer_text(row["regions"]) << " | "
-        << integer_text(row["bounded_regions"]) << " | " << integer_text(row["published_regions"]) << " | "
-        << row["method"].get<std::string>() << " | " << chi << " |\n";
+    for (const auto& c : row["characteristic_polynomial"]) chi += (chi.empty() ? "" : ", ") + cell_text(c);
+    out << "| " << cell_text(row["id"]) << " | " << cell_text(row["label"]) << " | "
+        << row["dimension"].dump() << " | " << row["hyperplanes"].dump() << " | " << cell_text(row["regions"]) << " | "
+        << cell_text(row["bounded_regions"]) << " | " << cell_text(row["published_regions"]) << " | "
+        << cell_text(row["method"]) << " | " << chi << " |\n";
   }
   return out.str();
 }
@@ -583,26 +356,26 @@ std::string to_summary(const std::vector<Row>& rows) {
   out << "|---|---|---|---|---:|---|---:|---:|---|---:|---|\n";
   std::map<std::string, std::vector<const Row*>> failures;
   for (const Row& row : rows) {
-    out << "| " << row["id"].get<std::string>() << " | " << row["architecture"].get<std::string>() << " | "
-        << (row["weights"].is_null() ? "-" : row["weights"].get<std::string>()) << " | " << integer_text(row["seed"])
-        << " | " << integer_text(row["regions"]) << " | " << row["method"].get<std::string>() << " | "
-        << integer_text(row["eq4"]) << " | " << integer_text(row["theorem1"]) << " | "
-        << (row["theorem5_lower"].is_null() ? "-" : integer_text(row["theorem5_lower"]) + ".." + integer_text(row["theorem5_upper"]))
-        << " | " << (sampled_key.empty() ? "-" : integer_text(row[sampled_key])) << " | "
-        << (row["verdict"].is_null() ? "-" : row["verdict"].get<std::string>()) << " |\n";
+    out << "| " << cell_text(row["id"]) << " | " << cell_text(row["architecture"]) << " | "
+        << cell_text(row["weights"]) << " | " << cell_text(row["seed"])
+        << " | " << cell_text(row["regions"]) << " | " << cell_text(row["method"]) << " | "
+        << cell_text(row["eq4"]) << " | " << cell_text(row["theorem1"]) << " | "
+        << (row["theorem5_lower"].is_null() ? "-" : cell_text(row["theorem5_lower"]) + ".." + cell_text(row["theorem5_upper"]))
+        << " | " << (sampled_key.empty() ? "-" : cell_text(row[sampled_key])) << " | "
+        << cell_text(row["verdict"]) << " |\n";
     if (!row["eq4"].is_null() && !row["regions"].is_null() &&
-        Integer(integer_text(row["eq4"])) != Integer(integer_text(row["regions"])))
-      failures[row["architecture"].get<std::string>()].push_back(&row);
+        Integer(cell_text(row["eq4"])) != Integer(cell_text(row["regions"])))
+      failures[cell_text(row["architecture"])].push_back(&row);
   }
   std::vector<std::string> uncounted;
   for (const Row& row : rows)
-    if (row["regions"].is_null()) uncounted.push_back(row["id"].get<std::string>());
+    if (row["regions"].is_null()) uncounted.push_back(cell_text(row["id"]));
   // Per architecture: eq. (4) holds when every counted row equals it.
   std::set<std::string> compared;
   std::size_t compared_rows = 0;
   for (const Row& row : rows)
     if (!row["eq4"].is_null() && !row["regions"].is_null()) {
-      compared.insert(row["architecture"].get<std::string>());
+      compared.insert(cell_text(row["architecture"]));
       ++compared_rows;
     }
   if (!compared.empty())
@@ -614,9 +387,9 @@ std::string to_summary(const std::vector<Row>& rows) {
   for (const auto& [architecture, list] : failures) {
     out << "- **" << architecture << "**:";
     for (const Row* row : list)
-      out << " " << (*row)["id"].get<std::string>() << " (" << integer_text((*row)["regions"]) << " < "
-          << integer_text((*row)["eq4"]) << ", " << (*row)["verdict"].get<std::string>() << ", certificate "
-          << ((*row)["certificate"].is_null() ? std::string("none") : (*row)["certificate"].get<std::string>()) << ")";
+      out << " " << cell_text((*row)["id"]) << " (" << cell_text((*row)["regions"]) << " < "
+          << cell_text((*row)["eq4"]) << ", " << cell_text((*row)["verdict"]) << ", certificate "
+          << ((*row)["certificate"].is_null() ? std::string("none") : cell_text((*row)["certificate"])) << ")";
     out << "\n";
   }
   if (!uncounted.empty()) {
@@ -628,10 +401,11 @@ std::string to_summary(const std::vector<Row>& rows) {
   return out.str();
 }
 
-/*! reads the complete lines of rows.jsonl, keyed by index; with `repair`, a torn last line is cut from the file. */
-std::map<std::size_t, Row> read_rows(const fs::path& path, bool repair) {
+/*! reads the complete lines of rows.jsonl, keyed by index; with `repair`, a torn last line is cut from the file.
+ * A line that is not a row of this program is an InputError, or, with `problems`, listed there and skipped. */
+std::map<std::size_t, Row> read_rows(const fs::path& path, bool repair, std::vector<std::string>* problems = nullptr) {
   std::map<std::size_t, Row> rows;
-  if (!fs::exists(path)) return rows;
+  if (std::error_code error; !fs::exists(path, error)) return rows;
   std::string content = read_file(path.string());
   const std::size_t complete = content.rfind('\n') == std::string::npos ? 0 : content.rfind('\n') + 1;
   if (complete != content.size()) {
@@ -642,13 +416,22 @@ std::map<std::size_t, Row> read_rows(const fs::path& path, bool repair) {
   std::string line;
   for (std::size_t number = 1; std::getline(lines, line); ++number) {
     Row row;
+    std::string why;
     try {
+      parse_json_text(line, path.string());  // the depth cap, before the row is parsed
       row = Row::parse(line);
-    } catch (const nlohmann::json::parse_error&) {
-      throw InputError(path.string() + ":" + std::to_string(number) + ": not a JSON row");
+      why = dataset_row_problem(row);
+    } catch (const InputError&) {
+      why = "not a JSON row";
+    } catch (const nlohmann::json::exception&) {
+      why = "not a JSON row";
     }
-    if (!row.contains("index") || !row["index"].is_number_unsigned())
-      throw InputError(path.string() + ":" + std::to_string(number) + ": row without an index");
+    if (!why.empty()) {
+      why = path.string() + ":" + std::to_string(number) + ": " + why;
+      if (!problems) throw InputError(why);
+      problems->push_back(why);
+      continue;
+    }
     const std::size_t index = row["index"].get<std::size_t>();
     rows[index] = std::move(row);
   }
@@ -677,32 +460,36 @@ std::string manifest_hash(const fs::path& dir, const std::string& name) {
 
 /*! appends one line and makes it durable. */
 void append_line(const fs::path& path, const std::string& line) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (fd < 0) throw InputError(path.string() + ": cannot open for appending");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw InputError(path.string() + ": cannot open for appending: " + std::strerror(errno));
   const std::string text = line + '\n';
   std::size_t written = 0;
-  while (written < text.size()) {
+  int error = 0;
+  while (written < text.size() && error == 0) {
     const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n <= 0) {
-      ::close(fd);
-      throw InputError(path.string() + ": write error");
-    }
-    written += static_cast<std::size_t>(n);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) error = n < 0 ? errno : EIO;
+    else written += static_cast<std::size_t>(n);
   }
-  ::fsync(fd);
+  if (error == 0 && ::fsync(fd) != 0) error = errno;
   ::close(fd);
+  // A torn line (full disk) is dropped by the next run's reader (read_rows with repair).
+  if (error != 0) throw InputError(path.string() + ": write error: " + std::strerror(error));
 }
 
 int run_build(const DatasetOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Spec spec = read_spec(options.spec);
   const fs::path out_dir = options.out;
+  if (std::error_code error; fs::exists(out_dir, error) && !fs::is_directory(out_dir, error))
+    throw InputError(options.out + ": --out names an existing file, not a directory");
   fs::create_directories(out_dir / "networks");
   if (spec.certificates != Spec::Certificates::none) fs::create_directories(out_dir / "certificates");
   if (spec.instances.front().arrangement) fs::create_directories(out_dir / "arrangements");
   // The spec is kept with the data; a rerun must be of the same spec.
   const fs::path spec_copy = out_dir / "spec.json";
-  const std::string spec_text = spec.json.dump(2) + "\n";
+  const nlohmann::json spec_here = spec.json_for_dataset();
+  const std::string spec_text = spec_here.dump(2) + "\n";
   if (fs::exists(spec_copy)) {
     if (read_file(spec_copy.string()) != spec_text)
       throw InputError(out_dir.string() + " holds a dataset of another spec (spec.json differs); use a new --out");
@@ -768,7 +555,7 @@ int run_build(const DatasetOptions& options) {
   manifest["format"] = "chamber-dataset";
   manifest["schema_version"] = kSchemaVersion;
   manifest["chamber_version"] = "0.1.0";
-  manifest["spec"] = spec.json;
+  manifest["spec"] = spec_here;
   nlohmann::ordered_json files;
   std::vector<std::string> names = {"spec.json", "rows.jsonl", "rows.csv", "summary.md"};
   for (const Row& row : ordered) {
@@ -793,13 +580,8 @@ int run_build(const DatasetOptions& options) {
 int run_verify(const DatasetOptions& options) {
   const fs::path dir = options.verify;
   const fs::path manifest_path = dir / "manifest.json";
-  if (!fs::exists(manifest_path)) throw InputError(manifest_path.string() + ": no manifest (not a finished dataset)");
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(read_file(manifest_path.string()));
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(manifest_path.string() + ": not valid JSON: " + e.what());
-  }
+  if (std::error_code error; !fs::exists(manifest_path, error)) throw InputError(manifest_path.string() + ": no manifest (not a finished dataset)");
+  const nlohmann::json manifest = parse_json_text(read_file(manifest_path.string()), manifest_path.string());
   if (manifest.value("format", "") != "chamber-dataset" || !manifest.contains("files") || !manifest["files"].is_object())
     throw InputError(manifest_path.string() + ": not a chamber-dataset manifest");
   std::vector<std::string> problems;
@@ -807,31 +589,31 @@ int run_verify(const DatasetOptions& options) {
   for (const auto& [name, hash] : manifest["files"].items()) {
     ++files;
     const fs::path path = dir / name;
-    if (!fs::exists(path)) problems.push_back(name + ": missing");
+    if (std::error_code error; !fs::is_regular_file(path, error)) problems.push_back(name + ": missing");
     else if (manifest_hash(dir, name) != hash) problems.push_back(name + ": sha256 differs from the manifest");
   }
-  std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl", false);
+  std::map<std::size_t, Row> rows = read_rows(dir / "rows.jsonl", false, &problems);
   for (const auto& [index, row] : rows) {
     const std::string id = row.value("id", "?");
     const bool is_network = row.contains("network");
     const fs::path input = dir / row[is_network ? "network" : "arrangement"].get<std::string>();
-    if (!fs::exists(input) || sha256_file(input.string()) != row[is_network ? "network_sha256" : "arrangement_sha256"]) {
+    if (std::error_code error; !fs::is_regular_file(input, error) || sha256_file(input.string()) != row[is_network ? "network_sha256" : "arrangement_sha256"]) {
       problems.push_back(id + ": " + (is_network ? "network" : "arrangement") +
                          " file missing or its sha256 differs from the row");
       continue;
     }
     if (row["certificate"].is_null()) continue;
     const fs::path certificate = dir / row["certificate"].get<std::string>();
-    if (!fs::exists(certificate) || sha256_file(certificate.string()) != row["certificate_sha256"]) {
+    if (std::error_code error; !fs::is_regular_file(certificate, error) || sha256_file(certificate.string()) != row["certificate_sha256"]) {
       problems.push_back(id + ": certificate missing or its sha256 differs from the row");
       continue;
     }
     ++certificates;
     verify::CheckReport report;
     try {
-      const nlohmann::json certificate_json = nlohmann::json::parse(verify::read_maybe_gzip(certificate.string()));
+      const nlohmann::json certificate_json = parse_json_text(verify::read_maybe_gzip(certificate.string()), certificate.string());
       if (is_network) {
-        const nlohmann::json network_json = nlohmann::json::parse(read_file(input.string()));
+        const nlohmann::json network_json = parse_json_text(read_file(input.string()), input.string());
         report = verify::check_certificate(certificate_json, std::nullopt, &network_json, input.string());
       } else {
         std::vector<std::vector<mpz_class>> rows_of_file;

@@ -39,8 +39,8 @@ int run_enumerate(const EnumerateOptions& options) {
   RunControl control = make_run_control(options.common);
   const bool certify = !options.certificate.empty();
 
-  std::ofstream regions_out;
-  if (!options.regions_file.empty()) regions_out = open_output(options.regions_file);
+  std::optional<OutputFile> regions_out;
+  if (!options.regions_file.empty()) regions_out.emplace(options.regions_file);
   // Regions go to --regions, else to stdout (text lines, or a JSON array inside the summary).
   std::ostringstream json_regions;
   const bool to_stdout_text = options.regions_file.empty() && !options.common.json;
@@ -57,9 +57,9 @@ int run_enumerate(const EnumerateOptions& options) {
       bounded_count += *bounded;
     }
     if (certify) builder.add_region(region, blocked);
-    if (regions_out.is_open()) {
-      write_region_json(regions_out, region, bounded);
-      regions_out << '\n';
+    if (regions_out) {
+      write_region_json(regions_out->stream(), region, bounded);
+      regions_out->stream() << '\n';
     } else if (to_json_summary) {
       if (json_regions.tellp() > 0) json_regions << ',';
       write_region_json(json_regions, region, bounded);
@@ -70,13 +70,14 @@ int run_enumerate(const EnumerateOptions& options) {
       std::cout << '\n';
     }
   });
+  if (regions_out) regions_out->commit();
   const EnumerationStats& stats = enumerator.stats();
   FarkasPool& farkas = enumerator.farkas();
   if (certify) {
     builder.complete(enumerator.solver(), farkas, control);
-    std::ofstream out = open_output(options.certificate);
-    builder.write(out, farkas);
-    if (!out) throw InputError(options.certificate + ": write error");
+    OutputFile out(options.certificate);
+    builder.write(out.stream(), farkas);
+    out.commit();
   }
   const double seconds = seconds_since(start);
   const std::uint64_t total_lps = enumerator.solver().solves();

@@ -31,13 +31,13 @@ int run_formula(const FormulaOptions& options) {
     out["input_dimension"] = n0;
     out["layers"] = layers_json(architecture);
     out["hidden_neurons"] = hidden;
-    for (const ClosedForm& f : forms) out[f.key] = json_integer(f.value);
+    for (const ClosedForm& f : forms) out[f.key] = closed_form_json(f);
     std::cout << out.dump(2) << std::endl;
     return 0;
   }
   std::cout << "input " << options.architecture.input << " (dimension " << n0 << "), " << hidden
             << " hidden neurons\n";
-  for (const ClosedForm& f : forms) std::cout << "  " << f.label << ": " << f.value.get_str() << '\n';
+  for (const ClosedForm& f : forms) std::cout << "  " << f.label << ": " << closed_form_text(f) << '\n';
   return 0;
 }
 

@@ -1,10 +1,13 @@
 // `chamber`: parses the command line, runs one subcommand, and maps errors to exit codes
-// (0 success, 1 a check found a claim false, 2 bad input or usage, 3 internal inconsistency, 4 user limit).
+// (0 success, 1 a check found a claim false, 2 bad input or usage, 3 internal inconsistency, 4 user limit,
+// 130/143 stopped by SIGINT/SIGTERM).
 #include "arrangement/errors.hpp"
+#include "arrangement/output_file.hpp"
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <vector>
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  install_stop_handlers();
   try {
     for (cli::Command& command : commands)
       if (command.app->parsed()) return command.run();
@@ -44,6 +48,13 @@ int main(int argc, char** argv) {
   } catch (const LimitReached& e) {
     std::cerr << "chamber: stopped: " << e.what() << std::endl;
     return 4;
+  } catch (const Interrupted& e) {
+    std::cerr << "chamber: stopped: " << e.what() << " (no partial output written)" << std::endl;
+    return 128 + e.signal;
+  } catch (const std::filesystem::filesystem_error& e) {
+    // Every path chamber touches comes from the user (options, spec entries): a path the system refuses is bad input.
+    std::cerr << "chamber: error: " << e.path1().string() << ": " << e.code().message() << std::endl;
+    return 2;
   } catch (const InternalError& e) {
     std::cerr << "chamber: internal inconsistency: " << e.what() << std::endl;
     return 3;

@@ -1,6 +1,8 @@
 // chamber plot-dataset DIR --svg OUT.svg: exact counts beside eq. (4) and the sampling estimates, per architecture,
 // on a log scale, from a dataset's rows.jsonl.
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
+#include "cli/dataset_spec.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -23,7 +25,7 @@ struct PlotOptions {
 };
 
 /*! returns log10 of an integer cell (a JSON number or a decimal string), or nothing for null. */
-std::optional<double> log_count(const nlohmann::json& value) {
+std::optional<double> log_count(const nlohmann::ordered_json& value) {
   if (value.is_null()) return std::nullopt;
   const Integer v(value.is_string() ? value.get<std::string>() : value.dump());
   if (v <= 0) return 0.0;
@@ -49,20 +51,18 @@ int run_plot(const PlotOptions& options) {
   if (!in) throw InputError(rows_path.string() + ": cannot open (not a dataset directory?)");
   // Architectures in order of first appearance, each with its rows.
   std::vector<std::string> architectures;
-  std::map<std::string, std::vector<nlohmann::json>> rows;
+  std::map<std::string, std::vector<nlohmann::ordered_json>> rows;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
-    nlohmann::json row;
-    try {
-      row = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error&) {
-      throw InputError(rows_path.string() + ":" + std::to_string(number) + ": not a JSON row");
-    }
-    if (!row.contains("architecture") || !row.contains("regions"))
-      throw InputError(rows_path.string() + ":" + std::to_string(number) + ": not a dataset row (no architecture/regions)");
+    const std::string where = rows_path.string() + ":" + std::to_string(number);
+    parse_json_text(line, where);  // the depth cap and a clear message for a line that is not JSON
+    const nlohmann::ordered_json row = nlohmann::ordered_json::parse(line);
+    if (!row.is_object() || !row.contains("architecture"))
+      throw InputError(where + ": not a network dataset row (no architecture)");
+    if (const std::string why = dataset_row_problem(row); !why.empty()) throw InputError(where + ": " + why);
     const std::string architecture = row["architecture"].get<std::string>();
     if (!rows.count(architecture)) architectures.push_back(architecture);
-    rows[architecture].push_back(std::move(row));
+    rows[architecture].push_back(row);
   }
   if (architectures.empty()) throw InputError(rows_path.string() + ": no rows");
 
@@ -76,7 +76,7 @@ int run_plot(const PlotOptions& options) {
     }
   double top = 1;
   for (const auto& [architecture, list] : rows)
-    for (const nlohmann::json& row : list)
+    for (const nlohmann::ordered_json& row : list)
       for (const char* key : {"regions", "eq4"})
         if (auto v = log_count(row[key])) top = std::max(top, *v);
   top = std::ceil(top);
@@ -102,7 +102,7 @@ int run_plot(const PlotOptions& options) {
   }
   for (std::size_t a = 0; a < architectures.size(); ++a) {
     const double x = left + column * (static_cast<double>(a) + 0.5);
-    const std::vector<nlohmann::json>& list = rows[architectures[a]];
+    const std::vector<nlohmann::ordered_json>& list = rows[architectures[a]];
     if (auto eq4 = log_count(list[0]["eq4"]))
       svg << "<line class=\"eq4\" x1=\"" << x - 12 << "\" x2=\"" << x + 12 << "\" y1=\"" << y_of(*eq4) << "\" y2=\""
           << y_of(*eq4) << "\" stroke=\"#d62728\" stroke-width=\"3\"/>\n";
@@ -124,9 +124,7 @@ int run_plot(const PlotOptions& options) {
         << ")\">" << escape(architectures[a]) << "</text>\n";
   }
   svg << "</svg>\n";
-  std::ofstream out = open_output(options.svg);
-  out << svg.str();
-  if (!out) throw InputError(options.svg + ": write error");
+  write_file_atomically(options.svg, svg.str());
   if (options.common.json) {
     std::cout << nlohmann::json{{"svg", options.svg}, {"architectures", architectures.size()},
                                 {"sampling_budget", sample_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(best_budget)}}

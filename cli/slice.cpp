@@ -26,7 +26,8 @@ struct SliceOptions {
 /*! parses "x,y,...;x,y,...;x,y,..." (three points), or reads a points file holding exactly three points. */
 std::vector<RationalVector> three_points(const std::string& text, std::size_t dimension) {
   std::vector<RationalVector> points;
-  if (std::filesystem::is_regular_file(text)) {
+  std::error_code not_a_file;  // a name too long for the file system, or a symlink loop: not a file, so a point list
+  if (std::filesystem::is_regular_file(text, not_a_file)) {
     for (InputPoint& p : read_points_file(text, dimension)) points.push_back(std::move(p.x));
     if (points.size() != 3)
       throw InputError(text + ": --through needs exactly 3 points, the file holds " + std::to_string(points.size()));
@@ -71,9 +72,9 @@ int run_slice(const SliceOptions& options) {
   const Slice slice = compute_slice(network, plane, window, make_run_control(options.common));
   const std::vector<std::string> colours = region_colours(slice.polygons.size());
   if (!options.svg.empty()) {
-    std::ofstream out = open_output(options.svg);
-    write_slice_svg(out, slice, colours);
-    if (!out) throw InputError(options.svg + ": write error");
+    OutputFile out(options.svg);
+    write_slice_svg(out.stream(), slice, colours);
+    out.commit();
   }
 
   if (options.common.json) {

@@ -1,10 +1,13 @@
 // Closed forms and bounds on the number of linear regions (architecture only).
 #include "cnn/formulas.hpp"
 
+#include "arrangement/errors.hpp"
+
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/push_relabel_max_flow.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <stdexcept>
@@ -122,6 +125,8 @@ class Eq4Sum {
       : fields_(fields), flow_(fields, inputs), t_(fields.size(), 0) {
     for (std::size_t k = 0; k <= d1; ++k) choose_.push_back(binomial(d1, k));
     d1_ = d1;
+    edges_ = fields.size() + inputs;
+    for (const std::vector<std::size_t>& field : fields) edges_ += field.size();
   }
 
   Integer run() {
@@ -139,6 +144,10 @@ class Eq4Sum {
     const std::size_t top = std::min(d1_, fields_[p].size());
     for (std::size_t k = 0; k <= top; ++k) {
       t_[p] = k;
+      // The cap counts work: each max-flow test costs about one pass over the graph's edges.
+      if (k > 0 && (flow_work_ += edges_) > max_eq4_flow_work)
+        throw LimitReached("eq. (4): its sum over K_N needs more max-flow work than the cap (" +
+                           std::to_string(max_eq4_flow_work) + " edge visits); the architecture is too large for it");
       if (k > 0 && !flow_.feasible(t_)) break;
       const Integer next = product * choose_[k];
       visit(p + 1, next, sum);
@@ -151,6 +160,8 @@ class Eq4Sum {
   std::vector<std::size_t> t_;
   std::vector<Integer> choose_;
   std::size_t d1_ = 0;
+  std::uint64_t flow_work_ = 0;
+  std::uint64_t edges_ = 0;
 };
 
 /*! returns the shapes n_0, n_1, …, n_L of the feature maps (n_0 = input). */

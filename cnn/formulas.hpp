@@ -11,6 +11,7 @@
 #include "arrangement/number.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace chamber {
@@ -61,6 +62,11 @@ bool in_KN(const InputShape& input, const ConvSpec& conv, const std::vector<std:
 /*! returns Σ_{t ∈ K_N} Π_p C(d1, t_p), Theorem 2 eq. (4) for one conv layer with d1 = conv.filters.
  * The paper claims this is the maximal and the expected region count; references.md records where it
  * is not (one input channel, 2-D kernels, ≥ 2 filters). */
+/// eq. (4) sums over every t in K_N, each found by a max-flow test: past this much work (edges of the flow graph
+/// summed over the tests, about 2 seconds) it is not evaluated.
+inline constexpr std::uint64_t max_eq4_flow_work = 50000000;
+
+/*! returns eq. (4) of Theorem 2. \throws LimitReached past max_eq4_flow_work. */
 Integer eq4(const InputShape& input, const ConvSpec& conv);
 
 /*! returns the lower bound (8) of Theorem 5 for the conv layers `layers` applied to `input`:

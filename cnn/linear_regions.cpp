@@ -1,5 +1,7 @@
 #include "cnn/linear_regions.hpp"
 
+#include "arrangement/input_limits.hpp"
+
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
 
@@ -11,12 +13,15 @@ namespace chamber {
 Box parse_box(const std::string& text, const std::string& what) {
   const std::size_t comma = text.find(',');
   std::optional<Rational> lo, hi;
+  std::string why_lo, why_hi;
   if (comma != std::string::npos) {
-    lo = parse_rational(text.substr(0, comma));
-    hi = parse_rational(text.substr(comma + 1));
+    lo = parse_rational(std::string_view(text).substr(0, comma), &why_lo);
+    hi = parse_rational(std::string_view(text).substr(comma + 1), &why_hi);
   }
-  if (!lo || !hi) throw InputError(what + ": expected LO,HI (two exact numbers), found '" + text + "'");
-  if (!(*lo < *hi)) throw InputError(what + ": LO must be smaller than HI, found '" + text + "'");
+  if (!why_lo.empty() || !why_hi.empty())
+    throw InputError(what + ": " + (why_lo.empty() ? "HI" : "LO") + " refused: " + (why_lo.empty() ? why_hi : why_lo));
+  if (!lo || !hi) throw InputError(what + ": expected LO,HI (two exact numbers), found " + quote_prefix(text));
+  if (!(*lo < *hi)) throw InputError(what + ": LO must be smaller than HI, found " + quote_prefix(text));
   return Box{*lo, *hi};
 }
 

@@ -1,7 +1,10 @@
 #include "cnn/network.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
+#include "arrangement/output_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -168,29 +171,27 @@ const char* const format_name = "chamber-network";
 struct Where {
   const std::string& name;
   std::string path;  // empty at the top level
+  std::size_t* total_bits = nullptr;  // bits of the numbers read so far from this file (max_total_bits)
 
-  Where field(const std::string& key) const { return Where{name, path.empty() ? key : path + "." + key}; }
-  Where index(std::size_t i) const { return Where{name, path + "[" + std::to_string(i) + "]"}; }
+  Where field(const std::string& key) const { return Where{name, path.empty() ? key : path + "." + key, total_bits}; }
+  Where index(std::size_t i) const { return Where{name, path + "[" + std::to_string(i) + "]", total_bits}; }
   [[noreturn]] void fail(const std::string& reason) const {
     throw InputError(name + ": " + (path.empty() ? std::string("top level") : path) + ": " + reason);
   }
 };
 
-std::string describe(const json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  switch (value.type()) {
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "string " + text;
-    case json::value_t::boolean: return text;
-    case json::value_t::null: return "null";
-    default: return text;
-  }
-}
+std::string describe(const json& value) { return describe_json(value); }
 
 std::string shape_text(const Shape& s) {
   return std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width);
+}
+
+Rational read_number(const json& value, const Where& where);
+
+/*! counts the bits of `q` against the file's cap and returns it. */
+Rational counted(Rational q, const Where& where) {
+  if (where.total_bits) add_bits(*where.total_bits, bit_size(q), where.name);
+  return q;
 }
 
 Rational read_number(const json& value, const Where& where) {
@@ -198,20 +199,22 @@ Rational read_number(const json& value, const Where& where) {
   switch (value.type()) {
     case json::value_t::number_integer:
       q = Integer(std::to_string(value.get<std::int64_t>()));
-      return q;
+      return counted(q, where);
     case json::value_t::number_unsigned:
       q = Integer(std::to_string(value.get<std::uint64_t>()));
-      return q;
+      return counted(q, where);
     case json::value_t::number_float: {
       double d = value.get<double>();
       if (!std::isfinite(d)) where.fail("expected a finite number, found " + value.dump());
       mpq_set_d(q.get_mpq_t(), d);  // exact: a binary64 is a dyadic rational
-      return q;
+      return counted(q, where);
     }
     case json::value_t::string: {
-      auto parsed = parse_rational(value.get<std::string>());
+      std::string why;
+      auto parsed = parse_rational(value.get_ref<const std::string&>(), &why);
+      if (!parsed && !why.empty()) where.fail(describe(value) + " refused: " + why);
       if (!parsed) where.fail("expected a number (integer, \"p/q\" or decimal), found " + describe(value));
-      return *parsed;
+      return counted(*parsed, where);
     }
     default:
       where.fail("expected a number (integer, float or string \"p/q\"), found " + describe(value));
@@ -242,7 +245,7 @@ std::pair<std::size_t, std::size_t> read_pair(const json& value, const Where& wh
       where.fail("expected " + what + " as an integer or [height, width], found " + std::to_string(value.size()) +
                  " entries");
     std::size_t h = read_size(value[0], where.index(0), 0), w = read_size(value[1], where.index(1), 0);
-    if (h == 0 || w == 0) where.fail(what + " must be at least 1, found " + value.dump());
+    if (h == 0 || w == 0) where.fail(what + " must be at least 1, found [" + std::to_string(h) + ", " + std::to_string(w) + "]");
     return {h, w};
   }
   if (!value.is_number_integer()) where.fail("expected " + what + " as an integer or [height, width], found " +
@@ -311,7 +314,7 @@ Conv2d read_conv2d(const json& object, const Shape& in, const Where& where) {
     std::tie(conv.stride_h, conv.stride_w) = read_pair(*it, where.field("stride"), "stride");
   if (auto it = object.find("padding"); it != object.end()) {
     bool zero = (it->is_number_integer() && *it == 0) || (*it == json::array({0, 0}));
-    if (!zero) where.field("padding").fail("padding is not supported (only 0), found " + it->dump());
+    if (!zero) where.field("padding").fail("padding is not supported (only 0), found " + describe(*it));
   }
   if (conv.kernel_h > in.height || conv.kernel_w > in.width)
     where.field("kernel_size").fail("kernel " + std::to_string(conv.kernel_h) + "x" + std::to_string(conv.kernel_w) +
@@ -430,7 +433,8 @@ json nested(const std::vector<Rational>& flat, const std::vector<std::size_t>& d
 }  // namespace
 
 Network read_network(const json& document, const std::string& name) {
-  const Where top{name, ""};
+  std::size_t total_bits = 0;
+  const Where top{name, "", &total_bits};
   if (!document.is_object()) top.fail("expected a JSON object, found " + describe(document));
   check_fields(document, {"format", "version", "input_shape", "layers", "comment", "name", "metadata"}, top,
                "in a network file");
@@ -439,7 +443,7 @@ Network read_network(const json& document, const std::string& name) {
     top.field("format").fail(std::string("expected \"") + format_name + "\", found " + describe(format));
   const json& version = require(document, "version", top);
   if (!version.is_number_integer() || version != 1)
-    top.field("version").fail("unsupported version " + version.dump() + " (this reader knows version 1)");
+    top.field("version").fail("unsupported version " + describe(version) + " (this reader knows version 1)");
 
   Network network;
   const Where shape_where = top.field("input_shape");
@@ -449,12 +453,18 @@ Network read_network(const json& document, const std::string& name) {
   network.input = Shape{read_size(shape[0], shape_where.index(0), 1), read_size(shape[1], shape_where.index(1), 1),
                         read_size(shape[2], shape_where.index(2), 1)};
   checked_product({network.input.channels, network.input.height, network.input.width}, shape_where, "the input");
+  if (network.input.size() > max_input_dimension)
+    shape_where.fail("the input dimension C*H*W = " + std::to_string(network.input.size()) + " exceeds the cap of " +
+                     std::to_string(max_input_dimension));
 
   const Where layers_where = top.field("layers");
   const json& layers = require(document, "layers", top);
   if (!layers.is_array()) layers_where.fail("expected an array of layers, found " + describe(layers));
   if (layers.empty()) layers_where.fail("no layers");
+  if (layers.size() > max_layers)
+    layers_where.fail(std::to_string(layers.size()) + " layers exceed the cap of " + std::to_string(max_layers));
   Shape current = network.input;
+  std::size_t neurons = 0;
   bool after_linear = false;
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const Where where = layers_where.index(l);
@@ -471,6 +481,12 @@ Network read_network(const json& document, const std::string& name) {
       where.field("type").fail("unknown layer type " + describe(type) + " (expected \"conv2d\" or \"linear\")");
     }
     current = output_shape(current, network.layers.back());
+    // Checked layer by layer, before the next layer's weights are read: the affine forms have n + 1 entries each.
+    neurons += current.size();
+    if (neurons > max_hidden_neurons || neurons * (network.input.size() + 1) > max_form_entries)
+      where.fail("the network has " + std::to_string(neurons) + " hidden neurons up to this layer, over the cap of " +
+                 std::to_string(std::min(max_hidden_neurons, max_form_entries / (network.input.size() + 1))) +
+                 " for input dimension " + std::to_string(network.input.size()));
   }
   return network;
 }
@@ -480,12 +496,7 @@ Network read_network_file(const std::string& path) {
   if (!in) throw InputError(path + ": cannot open file");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw InputError(path + ": read error");
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw InputError(path + ": not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
-  }
+  const json document = parse_json_text(text, path);
   BigIntegerScan scan(path);
   json::sax_parse(text, &scan);
   return read_network(document, path);
@@ -520,10 +531,7 @@ json to_json(const Network& network) {
 }
 
 void write_network_file(const Network& network, const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError(path + ": cannot open file for writing");
-  out << to_json(network).dump() << '\n';
-  if (!out) throw InputError(path + ": write error");
+  write_file_atomically(path, to_json(network).dump() + "\n");
 }
 
 }  // namespace chamber

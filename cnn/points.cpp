@@ -1,6 +1,7 @@
 #include "cnn/points.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
 
 #include <fstream>
 #include <map>
@@ -15,10 +16,14 @@ RationalVector parse_coordinates(const std::string& text, const std::string& whe
     std::string field = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     const std::size_t lo = field.find_first_not_of(" \t"), hi = field.find_last_not_of(" \t");
     field = lo == std::string::npos ? std::string() : field.substr(lo, hi - lo + 1);
-    std::optional<Rational> value = parse_rational(field);
+    std::string why;
+    std::optional<Rational> value = parse_rational(field, &why);
     if (!value)
-      throw InputError(where + ": column " + std::to_string(column) +
-                       ": expected an exact number (integer, p/q or decimal), found '" + field + "'");
+      throw InputError(where + ": column " + std::to_string(column) + ": " +
+                       (why.empty() ? "expected an exact number (integer, p/q or decimal), found " + quote_prefix(field)
+                                    : quote_prefix(field) + " refused: " + why));
+    if (column > max_input_dimension)
+      throw InputError(where + ": more than " + std::to_string(max_input_dimension) + " coordinates (the cap on a dimension)");
     x.push_back(std::move(*value));
     if (comma == std::string::npos) return x;
     start = comma + 1;

@@ -165,3 +165,7 @@ chamber_cli_test(plot_dataset_not_dataset 2 "rows.jsonl: cannot open" ${CHAMBER_
 add_test(NAME cli:shipped_data COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/shipped_data.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
          ${CMAKE_CURRENT_BINARY_DIR}/shipped_data)
 chamber_cli_test(max_regions_cnn 4 "region limit of 10 reached" ${CHAMBER_BIN} cnn ${EXAMPLE_NET} --max-regions 10)
+# Faults: full disk, unwritable paths, SIGINT/SIGTERM; outputs whole or absent (tests/cli/faults.sh).
+add_test(NAME cli:faults COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/faults.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
+         ${CMAKE_CURRENT_BINARY_DIR}/faults)
+set_tests_properties(cli:faults PROPERTIES RUN_SERIAL TRUE)

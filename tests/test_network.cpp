@@ -426,5 +426,29 @@ TEST_CASE("malformed: absurd sizes are rejected before allocating", "[network]")
   j["input_shape"] = json::parse("[1, 3000, 3000]");
   j["layers"][0]["kernel_size"] = 1;
   j["layers"][0]["out_channels"] = 2;
-  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0]: the output 2x3000x3000 has more than"));
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: input_shape: the input dimension C*H*W = 9000000 exceeds the cap of 4096"));
+  // The caps on hidden neurons times (n + 1), checked before the next layer is read: 64 x 64 inputs, 1x1 kernel.
+  j = base_network();
+  j["input_shape"] = json::parse("[1, 64, 64]");
+  j["layers"] = json::array({json{{"type", "conv2d"}, {"out_channels", 8}, {"kernel_size", 1},
+                                  {"weight", json::parse("[[[[1]]],[[[1]]],[[[1]]],[[[1]]],[[[1]]],[[[1]]],[[[1]]],[[[1]]]]")},
+                                  {"bias", json::parse("[0,0,0,0,0,0,0,0]")}}});
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0]: the network has 32768 hidden neurons"));
+  j = base_network();
+  j["layers"] = json::array();
+  for (int l = 0; l < 1025; ++l) j["layers"].push_back(json{{"type", "linear"}, {"out_features", 1}});
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers: 1025 layers exceed the cap of 1024"));
+}
+
+TEST_CASE("malformed: numbers over the caps are refused with the cap named", "[network]") {
+  json j = base_network();
+  j["layers"][0]["bias"][0] = "1e-1001";
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("bias[0]: string \"1e-1001\" refused: decimal exponent -1001 exceeds the cap"));
+  j = base_network();
+  j["layers"][0]["bias"][0] = "1/" + std::string(1300, '7');
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("bits exceeds the cap of 4096 bits"));
+  j = base_network();
+  j["layers"][0]["bias"][0] = std::string(2001, '7');
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("a number of 2001 characters exceeds the cap of 2000"));
 }

@@ -97,11 +97,60 @@ std::string parse_index(const nlohmann::json& value, std::size_t bound, const ch
 }
 
 std::string describe(const nlohmann::json& value) {
-  // Replacing invalid UTF-8 keeps dump from throwing and the reason printable as JSON.
-  std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Never renders nested values (a deep or huge array would cost its whole size, or the stack).
   constexpr std::size_t limit = 40;
-  if (text.size() > limit) text = text.substr(0, limit) + "...";
-  return text;
+  switch (value.type()) {
+    case nlohmann::json::value_t::object: return "an object of " + std::to_string(value.size()) + " keys";
+    case nlohmann::json::value_t::array: return "an array of " + std::to_string(value.size()) + " entries";
+    case nlohmann::json::value_t::string: {
+      const std::string& text = value.get_ref<const std::string&>();
+      std::string shown;
+      for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        shown += byte >= 0x20 && byte < 0x7f && byte != '"' ? text[i] : '?';
+      }
+      return "\"" + shown + (text.size() > limit ? "...\"" : "\"");
+    }
+    case nlohmann::json::value_t::binary: return "binary data";
+    default: return value.dump();  // null, a boolean or a number: short
+  }
+}
+
+namespace {
+
+/*! returns whether arrays and objects nest deeper than `cap` in `text` (a linear scan; strings skipped). */
+bool nests_deeper_than(const std::string& text, std::size_t cap) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > cap) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> parse_json_document(const std::string& text, std::string& why) {
+  if (nests_deeper_than(text, max_json_depth)) {
+    why = "arrays and objects nested deeper than the cap of " + std::to_string(max_json_depth) + " levels";
+    return std::nullopt;
+  }
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& error) {  // parse_error, or out_of_range for a number beyond a double
+    why = error.what();
+    return std::nullopt;
+  }
 }
 
 const nlohmann::json& member(const nlohmann::json& object, const char* key, const std::string& path) {

@@ -36,7 +36,16 @@ std::optional<std::uint64_t> json_natural(const nlohmann::json& value);
  * Returns "" on success, otherwise why not. */
 std::string parse_index(const nlohmann::json& value, std::size_t bound, const char* what, std::size_t& out);
 
-/*! returns a short rendering of `value` for a reason (long values are cut). */
+/// Caps of the checker (README, "Limits"); they match the product's caps but are this library's own.
+inline constexpr std::size_t max_json_depth = 64;
+inline constexpr std::size_t max_dimension = 4096;
+
+/*! parses a certificate or network file. Returns nothing, with `why`, for a syntax error, a number beyond a double,
+ * or arrays and objects nested deeper than max_json_depth (checked before parsing). */
+std::optional<nlohmann::json> parse_json_document(const std::string& text, std::string& why);
+
+/*! returns a short rendering of `value` for a reason: a scalar or a string prefix, or the kind and size of an array or
+ * object (never its contents). */
 std::string describe(const nlohmann::json& value);
 
 /*! returns the member `key` of `object`, failing with `path` when `object` is not an object or lacks `key`. */

@@ -11,6 +11,9 @@ namespace chamber::verify {
 std::string inflate_if_gzip(std::string bytes) {
   if (bytes.size() < 2 || static_cast<unsigned char>(bytes[0]) != 0x1f || static_cast<unsigned char>(bytes[1]) != 0x8b)
     return bytes;
+  if (bytes.size() > (std::size_t{1} << 31)) throw std::runtime_error("gzip: over the cap of 2 GiB compressed");
+  // Certificates compress 8-15 times; a stream that inflates far beyond that is refused before it exhausts memory.
+  const std::size_t cap = max_inflation_ratio * bytes.size() + (std::size_t{1} << 24);
   z_stream stream{};
   if (inflateInit2(&stream, 15 + 16) != Z_OK) throw std::runtime_error("gzip: cannot initialise zlib");
   stream.next_in = reinterpret_cast<Bytef*>(bytes.data());
@@ -28,6 +31,11 @@ std::string inflate_if_gzip(std::string bytes) {
                                ")");
     }
     out.append(buffer, sizeof buffer - stream.avail_out);
+    if (out.size() > cap) {
+      inflateEnd(&stream);
+      throw std::runtime_error("gzip: inflates to more than " + std::to_string(max_inflation_ratio) +
+                               " times its size plus 16 MiB (the cap)");
+    }
     if (status == Z_OK && stream.avail_in == 0 && stream.avail_out != 0) {
       inflateEnd(&stream);
       throw std::runtime_error("gzip: truncated stream");

@@ -16,8 +16,8 @@ HyperplaneRows read_hyperplane_rows(const nlohmann::json& arrangement) {
   std::optional<std::uint64_t> n_value = json_natural(dimension);
   if (!n_value || *n_value < 1)
     fail("arrangement.dimension: expected a JSON integer >= 1, found " + describe(dimension));
-  // A bound far above any real arrangement keeps n + 1 from overflowing.
-  if (*n_value > std::numeric_limits<std::uint32_t>::max()) fail("arrangement.dimension: too large");
+  if (*n_value > max_dimension)
+    fail("arrangement.dimension: " + std::to_string(*n_value) + " exceeds the cap of " + std::to_string(max_dimension));
   result.dimension = static_cast<std::size_t>(*n_value);
   const std::size_t n = result.dimension;
 

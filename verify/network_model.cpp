@@ -17,12 +17,19 @@ namespace {
 
 using nlohmann::json;
 
-/// A bound on input coordinates, neurons per layer and expanded weights: far above any network whose regions can be
-/// counted, and low enough that a tiny file ([1, 100000, 100000] and a 1x1 kernel) cannot exhaust memory.
-constexpr std::uint64_t max_entries = std::uint64_t{1} << 26;
+/// A bound on tensor sizes and expanded weights: far above any network whose regions can be counted, and low enough
+/// that a tiny file ([1, 4096, 1] and a 1x1 kernel) cannot exhaust memory.
+constexpr std::uint64_t max_entries = std::uint64_t{1} << 24;
+/// The checker's caps (README, "Limits"): hidden neurons, neurons times (n + 1) (the size of the affine forms built
+/// for every region), layers, bits of one number and of all numbers of a network.
+constexpr std::uint64_t max_neurons = std::uint64_t{1} << 20;
+constexpr std::uint64_t max_form_entries = std::uint64_t{1} << 26;
+constexpr std::size_t max_layers = 1024;
+constexpr std::size_t max_number_bits = 4096;
+constexpr std::size_t max_total_bits = std::size_t{1} << 24;
 
-/// The largest decimal exponent accepted in "1e-3" style numbers (10^100000 already has 330k bits).
-constexpr long max_decimal_exponent = 100000;
+/// The largest decimal exponent accepted in "1e-3" style numbers.
+constexpr long max_decimal_exponent = 1000;
 
 std::string join(const std::string& path, const char* key) { return path.empty() ? std::string(key) : path + "." + key; }
 
@@ -87,9 +94,9 @@ std::string parse_decimal(std::string_view text, mpq_class& out) {
     // Compare digit counts first: the text may be longer than a long.
     const std::size_t first = std::min(exponent_text.find_first_not_of('0'), exponent_text.size());
     exponent_text.remove_prefix(first);
-    if (exponent_text.size() > 7) return "decimal exponent out of range";
+    if (exponent_text.size() > 7 || (!exponent_text.empty() && std::stol(std::string(exponent_text)) > max_decimal_exponent))
+      return "decimal exponent over the cap of " + std::to_string(max_decimal_exponent);
     exponent = exponent_text.empty() ? 0 : std::stol(std::string(exponent_text));
-    if (exponent > max_decimal_exponent) return "decimal exponent out of range";
     if (negative) exponent = -exponent;
   }
   const bool negative = take_sign(mantissa);
@@ -98,7 +105,8 @@ std::string parse_decimal(std::string_view text, mpq_class& out) {
     const std::string_view whole = mantissa.substr(0, dot), fraction = mantissa.substr(dot + 1);
     if (whole.empty() && fraction.empty()) return "not a number";
     if ((!whole.empty() && !is_digits(whole)) || (!fraction.empty() && !is_digits(fraction))) return "not a number";
-    if (fraction.size() > static_cast<std::size_t>(max_decimal_exponent)) return "too many decimal digits";
+    if (fraction.size() > static_cast<std::size_t>(max_decimal_exponent))
+      return "more decimal digits than the cap of " + std::to_string(max_decimal_exponent);
     digits.assign(whole);
     digits.append(fraction);
     exponent -= static_cast<long>(fraction.size());
@@ -162,15 +170,22 @@ struct Axis {
 
 /*! reads a nested array of numbers with the given axes, row-major, appending to `out`. */
 void read_tensor(const json& value, const std::vector<Axis>& axes, std::size_t depth, const std::string& path,
-                 std::vector<mpq_class>& out) {
+                 std::vector<mpq_class>& out, std::size_t& total_bits) {
   if (depth == axes.size()) {
     out.emplace_back();
     const std::string why = parse_network_number(value, out.back());
     if (!why.empty()) fail(path + ": " + why);
+    const std::size_t bits =
+        mpz_sizeinbase(out.back().get_num_mpz_t(), 2) + mpz_sizeinbase(out.back().get_den_mpz_t(), 2);
+    if (bits > max_number_bits)
+      fail(path + ": a number of " + std::to_string(bits) + " bits, over the cap of " + std::to_string(max_number_bits));
+    total_bits += bits;
+    if (total_bits > max_total_bits)
+      fail(path + ": the network's numbers exceed the cap of " + std::to_string(max_total_bits) + " bits together");
     return;
   }
   require_array(value, axes[depth].size, path, axes[depth].meaning);
-  for (std::size_t i = 0; i < value.size(); ++i) read_tensor(value[i], axes, depth + 1, at(path, i), out);
+  for (std::size_t i = 0; i < value.size(); ++i) read_tensor(value[i], axes, depth + 1, at(path, i), out, total_bits);
 }
 
 /*! sets the integer affine map of `layer` from its weights: the scale, and row u's entries (input index, weight). */
@@ -221,7 +236,7 @@ void build_affine_map(NetworkLayer& layer) {
       }
 }
 
-NetworkLayer read_conv2d(const json& object, const TensorShape& in, const std::string& path) {
+NetworkLayer read_conv2d(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
   check_keys(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "weight", "bias"},
              path, "for a conv2d layer");
   NetworkLayer layer;
@@ -256,12 +271,13 @@ NetworkLayer read_conv2d(const json& object, const TensorShape& in, const std::s
                {channels, "input channels"},
                {layer.kernel_h, "kernel height"},
                {layer.kernel_w, "kernel width"}},
-              0, join(path, "weight"), layer.weight);
-  read_tensor(member(object, "bias", path), {{filters, "output channels"}}, 0, join(path, "bias"), layer.bias);
+              0, join(path, "weight"), layer.weight, total_bits);
+  read_tensor(member(object, "bias", path), {{filters, "output channels"}}, 0, join(path, "bias"), layer.bias,
+              total_bits);
   return layer;
 }
 
-NetworkLayer read_linear(const json& object, const TensorShape& in, const std::string& path) {
+NetworkLayer read_linear(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
   check_keys(object, {"type", "out_features", "in_features", "weight", "bias"}, path, "for a linear layer");
   NetworkLayer layer;
   layer.type = NetworkLayer::Type::linear;
@@ -277,8 +293,9 @@ NetworkLayer read_linear(const json& object, const TensorShape& in, const std::s
   layer.output_shape = {units, 1, 1};
   checked_product({units, inputs}, path, "the weight matrix");
   read_tensor(member(object, "weight", path), {{units, "output features"}, {inputs, "input features"}}, 0,
-              join(path, "weight"), layer.weight);
-  read_tensor(member(object, "bias", path), {{units, "output features"}}, 0, join(path, "bias"), layer.bias);
+              join(path, "weight"), layer.weight, total_bits);
+  read_tensor(member(object, "bias", path), {{units, "output features"}}, 0, join(path, "bias"), layer.bias,
+              total_bits);
   return layer;
 }
 
@@ -340,10 +357,16 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
   for (std::size_t d = 0; d < 3; ++d) model.input_shape[d] = read_size(shape[d], 1, at(shape_path, d));
   model.input_dimension = checked_product({model.input_shape[0], model.input_shape[1], model.input_shape[2]},
                                           shape_path, "the input");
+  if (model.input_dimension > max_dimension)
+    fail(shape_path + ": input dimension " + std::to_string(model.input_dimension) + " exceeds the cap of " +
+         std::to_string(max_dimension));
 
   const std::string layers_path = join(path, "layers");
   const json& layers = require_array(member(network, "layers", path), layers_path);
   if (layers.empty()) fail(layers_path + ": empty (at least one hidden layer)");
+  if (layers.size() > max_layers)
+    fail(layers_path + ": " + std::to_string(layers.size()) + " layers exceed the cap of " + std::to_string(max_layers));
+  std::size_t total_bits = 0;
   TensorShape current = model.input_shape;
   bool after_linear = false;
   model.first_neuron.assign(1, 0);
@@ -355,18 +378,21 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     const json& type = member(object, "type", layer_path);
     if (type == "conv2d") {
       if (after_linear) fail(layer_path + ": a conv2d layer after a linear layer is not supported");
-      model.layers.push_back(read_conv2d(object, current, layer_path));
+      model.layers.push_back(read_conv2d(object, current, layer_path, total_bits));
     } else if (type == "linear") {
-      model.layers.push_back(read_linear(object, current, layer_path));
+      model.layers.push_back(read_linear(object, current, layer_path, total_bits));
       after_linear = true;
     } else {
       fail(join(layer_path, "type") + ": expected \"conv2d\" or \"linear\", found " + describe(type));
     }
     NetworkLayer& layer = model.layers.back();
+    const std::size_t total = model.first_neuron.back() + layer.outputs();
+    if (total > max_neurons || total * (model.input_dimension + 1) > max_form_entries)
+      fail(layer_path + ": " + std::to_string(total) + " hidden neurons up to this layer exceed the cap of " +
+           std::to_string(std::min(max_neurons, max_form_entries / (model.input_dimension + 1))) +
+           " for input dimension " + std::to_string(model.input_dimension));
     build_affine_map(layer);
     current = layer.output_shape;
-    const std::size_t total = model.first_neuron.back() + layer.outputs();
-    if (total > max_entries) fail(layers_path + ": too many neurons");
     model.first_neuron.push_back(total);
     form_scale *= layer.scale;
     model.form_scale.push_back(form_scale);
