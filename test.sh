@@ -6,4 +6,14 @@ chamber_install_missing
 echo "building (log in build.log)..." >&2
 chamber_build
 jobs=$(nproc 2>/dev/null || echo 2)
-cd build && ctest --output-on-failure -j "$jobs" "$@"
+(cd build && ctest --output-on-failure -j "$jobs" "$@") || exit 1
+# Under CI (or CHAMBER_SANITIZE=1): the unit and CLI tests once more in a clang ASan + UBSan tree (build-sanitize/,
+# warnings as errors; a sanitizer report exits 99, which no test expects). Left out there: the exact-LP replays and
+# the Python tests (the same code paths as above, only slower).
+if [ "${CI:-}" = "true" ] || [ "${CHAMBER_SANITIZE:-0}" = "1" ]; then
+  echo "building the sanitizer tree (clang, ASan + UBSan; log in build-sanitize.log)..." >&2
+  chamber_build_sanitize
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:exitcode=99}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=99}
+  cd build-sanitize && ctest --output-on-failure -j "$jobs" -E "exact-lp|^python:" "$@"
+fi

@@ -625,7 +625,7 @@ int run_verify(const DatasetOptions& options) {
       continue;
     }
     if (!report.valid) problems.push_back(id + ": certificate rejected: " + report.reason);
-    else if (row["regions"].is_null() || json_integer(Integer(static_cast<unsigned long>(report.regions))) != row["regions"])
+    else if (!row["regions"].is_number_unsigned() || row["regions"].get<std::uint64_t>() != report.regions)
       problems.push_back(id + ": the certificate proves " + std::to_string(report.regions) + " regions, the row says " +
                          row["regions"].dump());
   }

@@ -1,6 +1,7 @@
 // chamber slice NET.json (--through P0;P1;P2 | --random-plane SEED) [--box LO,HI] --svg OUT.svg: the exact linear
 // regions of a network on a 2-D plane of its input space, as a picture and as exact polygons.
 #include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cnn/points.hpp"
@@ -26,8 +27,15 @@ struct SliceOptions {
 /*! parses "x,y,...;x,y,...;x,y,..." (three points), or reads a points file holding exactly three points. */
 std::vector<RationalVector> three_points(const std::string& text, std::size_t dimension) {
   std::vector<RationalVector> points;
-  std::error_code not_a_file;  // a name too long for the file system, or a symlink loop: not a file, so a point list
-  if (std::filesystem::is_regular_file(text, not_a_file)) {
+  // A points file, or else the inline list. A name the file system refuses (too long, a symlink loop, no
+  // permission, a directory) is reported as such; "no such file" means the text is the list (e.g. 1/2,0;...).
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(text, error);
+  if (error && error != std::errc::no_such_file_or_directory)
+    throw InputError("--through " + quote_prefix(text) + ": " + error.message());
+  if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw InputError("--through " + quote_prefix(text) + ": not a points file (not a regular file)");
+  if (!error && std::filesystem::is_regular_file(status)) {
     for (InputPoint& p : read_points_file(text, dimension)) points.push_back(std::move(p.x));
     if (points.size() != 3)
       throw InputError(text + ": --through needs exactly 3 points, the file holds " + std::to_string(points.size()));

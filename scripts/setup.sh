@@ -3,7 +3,8 @@
 set -euo pipefail
 
 CHAMBER_PACKAGES=(cmake g++ make pkg-config libcgal-dev libgmp-dev libmpfr-dev zlib1g-dev libboost-graph-dev catch2
-                  libcli11-dev nlohmann-json3-dev libglpk-dev python3 python3-torch python3-pil librsvg2-bin)
+                  libcli11-dev nlohmann-json3-dev libglpk-dev python3 python3-torch python3-pil librsvg2-bin
+                  clang libclang-rt-14-dev libfuzzer-14-dev)
 
 chamber_install_missing() {
   local missing=()
@@ -23,4 +24,14 @@ chamber_build() {
   jobs=$(nproc 2>/dev/null || echo 2)
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 || { cat build.log >&2; return 1; }
   cmake --build build -j "$jobs" >> build.log 2>&1 || { tail -50 build.log >&2; return 1; }
+}
+
+# The sanitizer tree of test.sh (CI=true or CHAMBER_SANITIZE=1): clang with AddressSanitizer and
+# UndefinedBehaviorSanitizer, warnings as errors (so CI also proves the clang build warning-free), in build-sanitize/.
+chamber_build_sanitize() {
+  local jobs
+  jobs=$(nproc 2>/dev/null || echo 2)
+  CC=clang CXX=clang++ cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DCHAMBER_SANITIZE=ON -DCHAMBER_WERROR=ON > build-sanitize.log 2>&1 || { cat build-sanitize.log >&2; return 1; }
+  cmake --build build-sanitize -j "$jobs" >> build-sanitize.log 2>&1 || { grep -E "error|warning" build-sanitize.log | head -40 >&2; tail -20 build-sanitize.log >&2; return 1; }
 }

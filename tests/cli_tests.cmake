@@ -169,3 +169,7 @@ chamber_cli_test(max_regions_cnn 4 "region limit of 10 reached" ${CHAMBER_BIN} c
 add_test(NAME cli:faults COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/faults.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
          ${CMAKE_CURRENT_BINARY_DIR}/faults)
 set_tests_properties(cli:faults PROPERTIES RUN_SERIAL TRUE)
+# Hostile input through the CLI: every seed of the fuzzing corpora (exit 0/1/2/4 only, 10 s, 2 GB) and the defects of
+# issue 12 with their exit codes and messages (tests/cli/hostile.sh).
+add_test(NAME cli:hostile COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/hostile.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
+         ${CMAKE_CURRENT_BINARY_DIR}/hostile)
