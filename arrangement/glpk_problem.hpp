@@ -19,8 +19,22 @@ struct ProblemDeleter {
 /*! a GLPK problem, deleted on scope exit. */
 using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
 
-/*! returns a fresh problem. */
-inline Problem make_problem() { return Problem(glp_create_prob()); }
+/*! frees the calling thread's GLPK environment when the thread ends: GLPK allocates one per thread on first use and
+ * keeps it otherwise (LeakSanitizer's report for every worker thread). Problems never outlive the function that made
+ * them, so none is left when it runs. */
+struct EnvironmentGuard {
+  EnvironmentGuard() = default;
+  EnvironmentGuard(const EnvironmentGuard&) = delete;
+  EnvironmentGuard& operator=(const EnvironmentGuard&) = delete;
+  ~EnvironmentGuard() { glp_free_env(); }
+};
+
+/*! returns a fresh problem (local to the calling function and thread). */
+inline Problem make_problem() {
+  thread_local EnvironmentGuard guard;  // constructed before the thread's first problem, destroyed at its exit
+  (void)guard;
+  return Problem(glp_create_prob());
+}
 
 /*! returns e with |v| < 2^e for every entry of `row` (the row's binary size). */
 inline long row_exponent(const IntegerVector& row) {

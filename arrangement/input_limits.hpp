@@ -1,5 +1,6 @@
-// Caps on what an input file or option may ask for, checked before the work they would cause (README, "Limits"),
-// and the one way product-side readers parse JSON: depth-capped, every failure an InputError naming the file.
+// Caps on what an input file or option may ask for, checked before the work they would cause (README, "Hostile
+// input and faults"), and the one way product-side readers parse JSON: depth-capped, every failure an InputError
+// naming the file.
 // The independent checker (verify/) has its own copy of these rules; it shares no code with this library.
 #pragma once
 

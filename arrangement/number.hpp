@@ -17,8 +17,9 @@ using Rational = mpq_class;
 using IntegerVector = std::vector<Integer>;
 using RationalVector = std::vector<Rational>;
 
-/// Caps on one number of an input file or option (README, "Limits"): a binary64 written exactly needs at most 1,127
-/// bits, so these are far above any real weight or coefficient and keep a short text from becoming a huge number.
+/// Caps on one number of an input file or option (README, "Hostile input and faults"): a binary64 written exactly
+/// needs at most 1,127 bits, so these are far above any real weight or coefficient and keep a short text from
+/// becoming a huge number.
 inline constexpr std::size_t max_number_characters = 2000;
 inline constexpr long max_decimal_exponent = 1000;
 inline constexpr std::size_t max_number_bits = 4096;  // numerator and denominator together

@@ -100,7 +100,7 @@ void unpack(const std::string& key, std::vector<Integer>& entries) {
     at += sizeof header;
     const std::size_t count = static_cast<std::size_t>(header < 0 ? -header : header);
     limbs.resize(count);
-    std::memcpy(limbs.data(), at, count * sizeof(mp_limb_t));
+    if (count > 0) std::memcpy(limbs.data(), at, count * sizeof(mp_limb_t));  // zero: no limbs, data() may be null
     at += count * sizeof(mp_limb_t);
     Integer& v = entries.emplace_back();
     mpz_import(v.get_mpz_t(), count, -1, sizeof(mp_limb_t), 0, 0, limbs.data());

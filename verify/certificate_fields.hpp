@@ -36,7 +36,8 @@ std::optional<std::uint64_t> json_natural(const nlohmann::json& value);
  * Returns "" on success, otherwise why not. */
 std::string parse_index(const nlohmann::json& value, std::size_t bound, const char* what, std::size_t& out);
 
-/// Caps of the checker (README, "Limits"); they match the product's caps but are this library's own.
+/// Caps of the checker (README, "Hostile input and faults"); they match the product's caps but are this
+/// library's own.
 inline constexpr std::size_t max_json_depth = 64;
 inline constexpr std::size_t max_dimension = 4096;
 

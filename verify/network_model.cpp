@@ -20,8 +20,8 @@ using nlohmann::json;
 /// A bound on tensor sizes and expanded weights: far above any network whose regions can be counted, and low enough
 /// that a tiny file ([1, 4096, 1] and a 1x1 kernel) cannot exhaust memory.
 constexpr std::uint64_t max_entries = std::uint64_t{1} << 24;
-/// The checker's caps (README, "Limits"): hidden neurons, neurons times (n + 1) (the size of the affine forms built
-/// for every region), layers, bits of one number and of all numbers of a network.
+/// The checker's caps (README, "Hostile input and faults"): hidden neurons, neurons times (n + 1) (the size of the
+/// affine forms built for every region), layers, bits of one number and of all numbers of a network.
 constexpr std::uint64_t max_neurons = std::uint64_t{1} << 20;
 constexpr std::uint64_t max_form_entries = std::uint64_t{1} << 26;
 constexpr std::size_t max_layers = 1024;

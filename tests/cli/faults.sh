@@ -6,18 +6,7 @@
 #  - SIGINT/SIGTERM during a long enumeration, a network run and a dataset stop it within a second with exit 130/143,
 #    nothing under the final names, no temporary files; a stopped dataset keeps only complete rows (resuming is
 #    dataset_resume.sh's test).
-set -u
-chamber=$1
-root=$2
-work=$3
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/harness.sh"
 
 arr=$root/examples/cnn_3x3x1_f2x2_s1_c2.arr
 net=$root/examples/cnn_3x3x1_f2x2_s1_c2.json
@@ -135,8 +124,4 @@ if [ -f "$work/stopped/rows.jsonl" ]; then
 fi
 [ -e "$work/stopped/manifest.json" ] && fail "a stopped dataset wrote its manifest"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "all fault cases behave"
+finish "all fault cases behave"

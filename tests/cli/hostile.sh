@@ -4,18 +4,7 @@
 #     inputs fuzzing found) through the command that reads it: only exits 0, 1, 2 or 4 (never 3, a crash or a
 #     sanitizer report), within 10 seconds and, where /usr/bin/time exists, 2 GB;
 #  2. the defects of issue 12, each with its exit code and message.
-set -u
-chamber=$1
-root=$2
-work=$3
-rm -rf "$work"
-mkdir -p "$work"
-cd "$work" || exit 1
-failures=0
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
+source "$(dirname "$0")/harness.sh"
 corpus=$root/bench/fuzz/corpus
 net=$root/examples/cnn_3x3x1_f2x2_s1_c2.json
 arr=$root/examples/cnn_3x3x1_f2x2_s1_c2.arr
@@ -178,8 +167,4 @@ expect 0 '"relatively_bounded_regions": 12' "$chamber" count catalan3.arr --json
 expect 0 '"regions": 30' "$chamber" count catalan3.arr --json
 expect 0 "relatively bounded regions: 12" "$chamber" count catalan3.arr
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures failure(s)"
-  exit 1
-fi
-echo "all hostile cases behave"
+finish "all hostile cases behave"

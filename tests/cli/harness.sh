@@ -1,0 +1,23 @@
+# Sourced by the CLI test scripts that take CHAMBER ROOT WORKDIR: sets chamber, root and work (emptied, made the
+# current directory), and fail/finish, which count failures and end the script with exit 0 or 1.
+set -u
+chamber=$1
+root=$2
+work=$3
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+failures=0
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+# finish MESSAGE: exit 1 with the number of failures, else print MESSAGE and exit 0.
+finish() {
+  if [ "$failures" -ne 0 ]; then
+    echo "$failures failure(s)"
+    exit 1
+  fi
+  echo "$1"
+  exit 0
+}
