@@ -93,13 +93,14 @@ for name in "${selected[@]}"; do
 done
 wait
 
-printf '%-24s %11s %7s %7s %7s %13s %8s  %s\n' harness executions exec/s seconds corpus slow findings status
+printf '%-24s %11s %7s %7s %7s %7s %13s %8s  %s\n' harness executions exec/s seconds rss_mb corpus slow findings status
 total_findings=0
 for name in "${selected[@]}"; do
   log=$out/$name.log
   read -r status elapsed < "$out/$name.status"
   executions=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
+  rss=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
   corpus=$(find "$out/corpus/$name" -type f | wc -l)
   # Slow inputs (and timeouts) of the instrumented build, re-timed in Release.
   slow=0 slowest=0 release_findings=0
@@ -126,7 +127,7 @@ for name in "${selected[@]}"; do
     state="stopped early by a timeout of the instrumented build (${slowest} s in Release)"
   fi
   total_findings=$((total_findings + findings))
-  printf '%-24s %11s %7s %7s %7s %13s %8s  %s\n' "$name" "${executions:-?}" "${rate:-?}" "$elapsed" "$corpus" \
+  printf '%-24s %11s %7s %7s %7s %7s %13s %8s  %s\n' "$name" "${executions:-?}" "${rate:-?}" "$elapsed" "${rss:-?}" "$corpus" \
     "$slow/${slowest}s" "$findings" "$state"
 done
 echo "logs and findings: $out/ (runs $runs or $seconds s per harness, max_len $max_len, rss 2048 MB; slow: inputs over"
