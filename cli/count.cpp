@@ -149,9 +149,9 @@ int run_count(const CountOptions& options) {
     std::cout << "\nregions: " << regions.get_str() << "\nbounded regions: "
               << (bounded ? bounded->get_str() : std::string("not computed")) << '\n';
     if (chi && chi->rank() < arrangement.dimension())
-      std::cout << "relatively bounded regions: " << chi->relatively_bounded_regions().get_str() << " (|χ(1)|: bounded"
-                << " modulo the lineality space, which Sage calls bounded; the arrangement is not essential, rank "
-                << chi->rank() << " < " << arrangement.dimension() << ", so no region is bounded)\n";
+      std::cout << "relatively bounded regions: " << chi->relatively_bounded_regions().get_str()
+                << " (|χ(1)|, bounded modulo the lineality space, Sage's bounded regions; not essential: rank "
+                << chi->rank() << " < " << arrangement.dimension() << ")\n";
     if (chi) std::cout << "characteristic polynomial: " << polynomial_to_text(chi->coefficients) << '\n';
     if (enumerated)
       std::cout << "enumeration: " << enumerated->stats.lp_solves << " LP solves ("
