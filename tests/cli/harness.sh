@@ -8,6 +8,9 @@ rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
 failures=0
+# seconds a single command may take before it counts as a hang: 10, times CHAMBER_TIME_SCALE (test.sh sets it for
+# the sanitizer tree, whose -O0 ASan + UBSan binaries are 10-50x slower than Release).
+limit=$((10 * ${CHAMBER_TIME_SCALE:-1}))
 fail() {
   echo "FAIL: $*"
   failures=$((failures + 1))

@@ -2,7 +2,7 @@
 # hostile.sh CHAMBER ROOT WORKDIR: hostile and absurd input through the command line.
 #  1. every file of the fuzzing seed corpora (bench/fuzz/corpus/: real inputs, hand-made hostile ones, regression-*
 #     inputs fuzzing found) through the command that reads it: only exits 0, 1, 2 or 4 (never 3, a crash or a
-#     sanitizer report), within 10 seconds and, where /usr/bin/time exists, 2 GB;
+#     sanitizer report), within 10 seconds (times CHAMBER_TIME_SCALE) and, where /usr/bin/time exists, 2 GB;
 #  2. the defects of issue 12, each with its exit code and message.
 source "$(dirname "$0")/harness.sh"
 corpus=$root/bench/fuzz/corpus
@@ -11,12 +11,12 @@ arr=$root/examples/cnn_3x3x1_f2x2_s1_c2.arr
 measure=()
 [ -x /usr/bin/time ] && measure=(/usr/bin/time -f "%M" -o "$work/rss")
 
-# bounded ALLOWED COMMAND...: the exit code is one of ALLOWED (e.g. "0 1 2"), in 10 s and 2 GB.
+# bounded ALLOWED COMMAND...: the exit code is one of ALLOWED (e.g. "0 1 2"), in $limit seconds and 2 GB.
 bounded() {
   local allowed=$1
   shift
   rm -f "$work/rss"
-  timeout -s KILL 10 "${measure[@]}" "$@" > "$work/out" 2>&1 < /dev/null
+  timeout -s KILL "$limit" "${measure[@]}" "$@" > "$work/out" 2>&1 < /dev/null
   local status=$?
   case " $allowed " in
     *" $status "*) ;;
@@ -81,7 +81,7 @@ echo "$count runs"
 expect() {
   local code=$1 regex=$2
   shift 2
-  timeout -s KILL 10 "$@" > "$work/out" 2>&1 < /dev/null
+  timeout -s KILL "$limit" "$@" > "$work/out" 2>&1 < /dev/null
   local status=$?
   [ "$status" -eq "$code" ] || fail "expected exit $code, got $status: $* :: $(tail -c 300 "$work/out")"
   grep -Eq -- "$regex" "$work/out" || fail "no /$regex/ in the output of: $* :: $(tail -c 300 "$work/out")"
