@@ -173,9 +173,8 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   row["index"] = instance.index;
   row["id"] = instance.id;
   row["source"] = instance.architecture ? "random" : "file";
-  row["architecture"] = instance.architecture ? architecture_text(*instance.architecture) : describe_layers(network);
-  row["input"] = std::to_string(network.input.channels) + "x" + std::to_string(network.input.height) + "x" +
-                 std::to_string(network.input.width);
+  row["architecture"] = instance.architecture ? to_string(*instance.architecture) : describe_layers(network);
+  row["input"] = shape_text(network.input);
   row["layers"] = describe_layers(network);
   row["hidden_neurons"] = network.hidden_neurons();
   row["seed"] = instance.architecture ? nlohmann::json(instance.seed) : nlohmann::json(nullptr);

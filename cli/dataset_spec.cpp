@@ -26,13 +26,6 @@ std::string slug(const std::string& text) {
 
 }  // namespace
 
-std::string architecture_text(const ArchitectureOptions& a) {
-  std::string text = a.input;
-  for (const std::string& c : a.conv) text += " conv " + c;
-  for (const std::string& l : a.linear) text += " linear " + l;
-  return text;
-}
-
 /*! reads and checks a spec; every error names the spec file and the field. */
 Spec read_spec(const std::string& path) {
   Spec spec;
@@ -88,7 +81,7 @@ Spec read_spec(const std::string& path) {
       if (!entry.is_object()) fail(field, "expected an object {\"input\": \"CxHxW\", \"conv\": [...], \"linear\": [...]}");
       for (const auto& [key, value] : entry.items())
         if (key != "input" && key != "conv" && key != "linear") fail(field + "." + key, "unknown field");
-      ArchitectureOptions options;
+      ArchitectureText options;
       if (!entry.contains("input") || !entry["input"].is_string()) fail(field + ".input", "expected \"CxHxW\"");
       options.input = entry["input"].get<std::string>();
       for (const char* key : {"conv", "linear"}) {
@@ -111,7 +104,7 @@ Spec read_spec(const std::string& path) {
           instance.weights = w;
           instance.seed = seed;
           instance.index = spec.instances.size();
-          instance.base_id = slug(architecture_text(options) + "_" + w + "_s" + std::to_string(seed));
+          instance.base_id = slug(to_string(options) + "_" + w + "_s" + std::to_string(seed));
           spec.instances.push_back(std::move(instance));
         }
     }

@@ -19,7 +19,7 @@ struct Instance {
   std::string id;       // index prefix and base_id: "0003-file_net"
   std::string base_id;  // from the architecture or the file name, or the "id" of a dataset's own spec copy
   // Random networks: an architecture, a weight distribution and a seed.
-  std::optional<ArchitectureOptions> architecture;
+  std::optional<ArchitectureText> architecture;
   std::string weights;
   std::uint64_t seed = 0;
   // Network files (path as resolved, and as written in the spec).
@@ -51,9 +51,6 @@ struct Spec {
   std::uint64_t max_sweep_states = 2000000;
   std::uint64_t max_certified_regions = 0;  // 0: max_enumerated_regions
 };
-
-/*! returns the architecture as written in a spec ("1x3x3 conv 2:2x2:1 linear 4"). */
-std::string architecture_text(const ArchitectureOptions& a);
 
 /*! reads and checks the spec at `path`; every error names the spec file and the field. \throws InputError. */
 Spec read_spec(const std::string& path);

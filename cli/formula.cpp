@@ -14,7 +14,7 @@ namespace chamber::cli {
 namespace {
 
 struct FormulaOptions {
-  ArchitectureOptions architecture;
+  ArchitectureText architecture;
   CommonOptions common;
 };
 

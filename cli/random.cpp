@@ -13,7 +13,7 @@ namespace chamber::cli {
 namespace {
 
 struct RandomOptions {
-  ArchitectureOptions architecture;
+  ArchitectureText architecture;
   std::uint64_t seed = 1;
   std::string weights = "int:-9:9";
   std::string output;

@@ -176,8 +176,7 @@ std::vector<InputShape> layer_shapes(const InputShape& input, const std::vector<
 
 InputShape conv_output(const InputShape& input, const ConvSpec& conv) {
   check_layer(input, conv);
-  return InputShape{conv.filters, (input.height - conv.kernel_h) / conv.stride_h + 1,
-                    (input.width - conv.kernel_w) / conv.stride_w + 1};
+  return conv_output_shape(input, conv);
 }
 
 Integer lemma2(std::size_t hidden_neurons) { return power(Integer(2), hidden_neurons); }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "arrangement/number.hpp"
+#include "cnn/shape.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,22 +17,8 @@
 
 namespace chamber {
 
-/*! describes one convolutional layer: `filters` filters of size kernel_h × kernel_w over all input
- * channels, strides stride_h (vertical) and stride_w (horizontal), no padding. */
-struct ConvSpec {
-  std::size_t filters = 1;
-  std::size_t kernel_h = 1;
-  std::size_t kernel_w = 1;
-  std::size_t stride_h = 1;
-  std::size_t stride_w = 1;
-};
-
-/*! describes a channels × height × width input (or feature map). */
-struct InputShape {
-  std::size_t channels = 1;
-  std::size_t height = 1;
-  std::size_t width = 1;
-};
+/*! the input shape of the formulas (the paper's n_0); the same type as every other shape. */
+using InputShape = Shape;
 
 /*! returns the output shape of `conv` applied to `input` (Lemma 1 per direction:
  * floor((n − f)/s) + 1); its channels are `conv.filters`.

@@ -17,8 +17,8 @@ namespace chamber {
 
 Shape output_shape(const Shape& input, const Layer& layer) {
   if (const auto* conv = std::get_if<Conv2d>(&layer))
-    return Shape{conv->out_channels, (input.height - conv->kernel_h) / conv->stride_h + 1,
-                 (input.width - conv->kernel_w) / conv->stride_w + 1};
+    return conv_output_shape(input, ConvSpec{conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h,
+                                             conv->stride_w});
   return Shape{std::get<Linear>(layer).out_features, 1, 1};
 }
 
@@ -181,10 +181,6 @@ struct Where {
 };
 
 std::string describe(const json& value) { return describe_json(value); }
-
-std::string shape_text(const Shape& s) {
-  return std::to_string(s.channels) + "x" + std::to_string(s.height) + "x" + std::to_string(s.width);
-}
 
 Rational read_number(const json& value, const Where& where);
 

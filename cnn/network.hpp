@@ -10,6 +10,7 @@
 
 #include "arrangement/arrangement.hpp"
 #include "arrangement/number.hpp"
+#include "cnn/shape.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,15 +23,6 @@ namespace chamber {
 
 /*! the largest number of entries of any tensor (input, weight, activation map) the reader and the model accept. */
 inline constexpr std::size_t max_network_tensor_entries = 10000000;
-
-/*! the shape C×H×W of an activation map (a linear layer's output is U×1×1). */
-struct Shape {
-  std::size_t channels = 0, height = 0, width = 0;
-
-  /*! returns C·H·W. */
-  std::size_t size() const { return channels * height * width; }
-  bool operator==(const Shape&) const = default;
-};
 
 /*! a 2-D convolution without padding; its input channel count is the channel count of its input shape. */
 struct Conv2d {

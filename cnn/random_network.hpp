@@ -25,13 +25,6 @@ WeightDistribution parse_weight_distribution(const std::string& text);
 /*! returns the text form parsed by parse_weight_distribution. */
 std::string to_string(const WeightDistribution& distribution);
 
-/*! one layer to draw: a conv2d with `channels_or_units` filters of kernel_h×kernel_w and the given strides, or a
- * linear layer with `channels_or_units` outputs (kernel and stride ignored). */
-struct LayerSpec {
-  bool conv = true;
-  std::size_t channels_or_units = 1, kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
-};
-
 /*! returns a network on `input` with the given layers, weights then biases of each layer drawn in storage order
  * from the generator seeded with `seed`. Same arguments → identical network on any machine.
  * \throws InputError when a layer does not fit (kernel larger than its input, zero stride or size, conv after

@@ -156,7 +156,7 @@ Outcome points(std::string_view bytes) {
 /// `chamber formula|random --input CxHxW --conv K:KHxKW:S --linear U`: one option a line, "--input 1x3x3"; lines
 /// naming no architecture option are ignored. Then what `formula` computes from the parsed architecture.
 Outcome architecture(std::string_view bytes) {
-  cli::ArchitectureOptions options;
+  ArchitectureText options;
   std::istringstream in{text(bytes)};
   for (std::string line; std::getline(in, line);) {
     const std::size_t space = line.find_first_of(" =");
@@ -166,10 +166,10 @@ Outcome architecture(std::string_view bytes) {
     else if (option == "--conv") options.conv.push_back(value);
     else if (option == "--linear") options.linear.push_back(value);
   }
-  const cli::Architecture parsed = cli::parse_architecture(options);
+  const Architecture parsed = parse_architecture(options);
   parsed.shapes();
-  cli::layers_json(parsed);
-  cli::closed_forms(parsed);
+  layers_json(parsed);
+  closed_forms(parsed);
   return Outcome::accepted;
 }
 
