@@ -2,6 +2,8 @@
 // f-vector from the lattice, and a bounded search for minimal empty dependent subsets.
 #include "arrangement/degeneracy.hpp"
 
+#include "arrangement/echelon.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -45,57 +47,17 @@ struct KeyLess {
   }
 };
 
-/*! an integer echelon basis of rows (b, a1..an) whose pivots lie in the normal part (columns ≥ 1). */
-class EchelonBasis {
- public:
-  /*! returns `row` reduced against the basis (zero at every pivot), made primitive. */
-  IntegerVector reduce(IntegerVector row) const {
-    for (std::size_t j = 0; j < rows_.size(); ++j) {
-      const std::size_t p = pivots_[j];
-      if (sgn(row[p]) == 0) continue;
-      Integer factor = row[p];
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        Integer scaled = rows_[j][p] * row[c];
-        scaled -= factor * rows_[j][c];
-        row[c] = scaled;
-      }
-      make_primitive(row);
-    }
-    return row;
-  }
-  /*! returns the first nonzero column ≥ 1 of `row`, or `none` when its normal part is zero. */
-  static std::size_t pivot_of(const IntegerVector& row) {
-    for (std::size_t c = 1; c < row.size(); ++c)
-      if (sgn(row[c]) != 0) return c;
-    return none;
-  }
-  /*! adds a reduced row with a nonzero normal part. */
-  void push(IntegerVector row, std::size_t pivot) {
-    rows_.push_back(std::move(row));
-    pivots_.push_back(pivot);
-  }
-  void pop() {
-    rows_.pop_back();
-    pivots_.pop_back();
-  }
-  std::size_t size() const { return rows_.size(); }
-
- private:
-  std::vector<IntegerVector> rows_;
-  std::vector<std::size_t> pivots_;
-};
+/*! returns an empty echelon basis for rows (b, a1..an) of `arrangement`, pivots in the normal part. */
+EchelonBasis normal_basis(const Arrangement& arrangement) {
+  const std::size_t width = arrangement.dimension() + 1;
+  return EchelonBasis(width, 1, width);
+}
 
 /*! returns whether the normals of `subset` are linearly independent. */
 bool independent_normals(const Arrangement& arrangement, const std::vector<std::size_t>& subset) {
-  EchelonBasis basis;
-  for (std::size_t i : subset) {
-    IntegerVector row = arrangement[i].coefficients;
-    row[0] = 0;  // the normal part alone
-    row = basis.reduce(std::move(row));
-    std::size_t pivot = EchelonBasis::pivot_of(row);
-    if (pivot == none) return false;
-    basis.push(std::move(row), pivot);
-  }
+  EchelonBasis basis = normal_basis(arrangement);
+  for (std::size_t i : subset)
+    if (basis.insert(arrangement[i].coefficients) == EchelonBasis::no_pivot) return false;
   return true;
 }
 
@@ -106,7 +68,7 @@ class EmptySubsetSearch {
  public:
   /*! `budget` bounds the work in entry operations of the eliminations. */
   EmptySubsetSearch(const Arrangement& arrangement, std::size_t max_examples, std::size_t budget)
-      : arrangement_(arrangement), max_examples_(max_examples), budget_(budget) {}
+      : arrangement_(arrangement), max_examples_(max_examples), budget_(budget), basis_(normal_basis(arrangement)) {}
 
   /*! runs the search for subset sizes 3..max_size; returns the largest size searched exhaustively
    * (2 when even size 3 was cut short). */
@@ -134,14 +96,14 @@ class EmptySubsetSearch {
         stopped_ = true;
         return;
       }
-      work_ += (basis_.size() + 1) * arrangement_[l].coefficients.size();  // entry operations
-      IntegerVector row = basis_.reduce(arrangement_[l].coefficients);
-      std::size_t pivot = EchelonBasis::pivot_of(row);
+      work_ += basis_.reduce_cost();  // entry operations
+      IntegerVector row = arrangement_[l].coefficients;
+      const std::size_t pivot = basis_.reduce(row);
       if (chosen_.size() == depth_) {
-        if (pivot == none && sgn(row[0]) != 0) consider(l);
+        if (pivot == EchelonBasis::no_pivot && sgn(row[0]) != 0) consider(l);
         continue;
       }
-      if (pivot == none) continue;  // dependent: no longer a candidate for a proper subset
+      if (pivot == EchelonBasis::no_pivot) continue;  // dependent: no longer a candidate for a proper subset
       chosen_.push_back(l);
       basis_.push(std::move(row), pivot);
       extend(l + 1);

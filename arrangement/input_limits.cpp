@@ -2,6 +2,9 @@
 
 #include "arrangement/errors.hpp"
 
+#include <fstream>
+#include <sstream>
+
 namespace chamber {
 
 namespace {
@@ -77,6 +80,15 @@ void add_bits(std::size_t& total, std::size_t bits, const std::string& name) {
   if (total > max_total_bits)
     throw InputError(name + ": its numbers exceed the cap of " + std::to_string(max_total_bits) +
                      " bits per file (numerators and denominators together)");
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": read error");
+  return content.str();
 }
 
 }  // namespace chamber

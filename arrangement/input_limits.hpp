@@ -26,6 +26,9 @@ inline constexpr std::size_t max_layers = 1024;
 /// Bits of all numbers of one file together (numerators and denominators): 16 Mbit, about 300,000 float32 weights.
 inline constexpr std::size_t max_total_bits = std::size_t{1} << 24;
 
+/*! returns the bytes of the file at `path`. \throws InputError naming it when it cannot be read. */
+std::string read_file(const std::string& path);
+
 /*! returns `text` quoted for an error message: the whole of a short text, else its first 40 characters, "...", and
  * its length; bytes outside printable ASCII as '?'. */
 std::string quote_prefix(std::string_view text);

@@ -1,9 +1,10 @@
 // The kernel of an integer matrix, parametrised by its free columns (a reduced row echelon form kept in integers:
-// fraction-free elimination, every row divided by its content).
+// an EchelonBasis in reduced form, echelon.hpp).
 // The floating-point proposers use it to turn an approximate vector into an exact one: fix the free
 // coordinates to the proposal's (exact dyadic) values, solve for the pivot coordinates exactly.
 #pragma once
 
+#include "arrangement/echelon.hpp"
 #include "arrangement/number.hpp"
 
 #include <cstddef>
@@ -24,10 +25,8 @@ class RationalKernel {
   RationalVector vector_from(const RationalVector& free_values) const;
 
  private:
-  std::vector<IntegerVector> reduced_;  // nonzero rows of the echelon form, zero in every other row's pivot column
-  std::vector<std::size_t> pivots_;      // pivot column of each reduced row
+  EchelonBasis reduced_;  // the row space; each row zero in every other row's pivot column
   std::vector<std::size_t> free_;
-  std::size_t columns_;
 };
 
 }  // namespace chamber

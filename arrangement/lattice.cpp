@@ -17,6 +17,7 @@
 // value leaves ±2^62 (as Normaliz does).
 #include "arrangement/lattice.hpp"
 
+#include "arrangement/echelon.hpp"
 #include "arrangement/row_arithmetic.hpp"
 
 #include <algorithm>
@@ -355,21 +356,14 @@ CharacteristicPolynomial polynomial_from_ranks(std::size_t dimension, const std:
 ArrangementShape arrangement_shape(const Arrangement& arrangement) {
   const std::size_t width = arrangement.dimension() + 1;
   ArrangementShape shape;
-  std::vector<IntegerVector> basis;
-  std::vector<std::size_t> pivots;
+  EchelonBasis basis(width, 1, width);
   for (const Hyperplane& h : arrangement.hyperplanes()) {
     IntegerVector row = h.coefficients;
-    for (std::size_t j = 0; j < basis.size(); ++j)
-      if (sgn(row[pivots[j]]) != 0) detail::eliminate(row.data(), basis[j].data(), pivots[j], width, nullptr);
-    std::size_t pivot = detail::normalize(row.data(), width);
-    if (pivot == detail::no_pivot) {
-      if (sgn(row[0]) != 0) shape.central = false;  // 0 = b ≠ 0 follows: no common point
-      continue;
-    }
-    basis.push_back(std::move(row));
-    pivots.push_back(pivot);
+    const std::size_t pivot = basis.reduce(row);
+    if (pivot != EchelonBasis::no_pivot) basis.push(std::move(row), pivot);
+    else if (sgn(row[0]) != 0) shape.central = false;  // 0 = b ≠ 0 follows: no common point
   }
-  shape.rank = basis.size();
+  shape.rank = basis.rank();
   return shape;
 }
 

@@ -124,6 +124,10 @@ void throw_if_stop_requested(const char* what) {
                       signal_number);
 }
 
+void ask_to_stop(int signal_number) { requested_signal.store(signal_number); }
+
+void clear_stop_request() { requested_signal.store(0); }
+
 void install_stop_handlers() {
   struct sigaction action {};
   action.sa_handler = request_stop;

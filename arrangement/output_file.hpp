@@ -30,6 +30,12 @@ void throw_if_stop_requested(const char* what);
 /*! installs the SIGINT/SIGTERM handlers described above (once per process; the CLI's main calls it). */
 void install_stop_handlers();
 
+/*! asks the running computation to stop as `signal_number` would (Interrupted at its next poll), without the hard
+ * stop a second later: for embedders that watch their own signals (the Python module on Ctrl-C). */
+void ask_to_stop(int signal_number);
+/*! forgets a stop request, so that the next computation runs (after ask_to_stop, once the computation unwound). */
+void clear_stop_request();
+
 class OutputFile {
  public:
   /*! opens the temporary file for `path`. \throws InputError naming `path` when it cannot be created. */

@@ -91,16 +91,29 @@ inline void eliminate(std::int64_t* row, const std::int64_t* e, std::size_t p, s
   }
 }
 
-/*! replaces `row` by (e[p]·row − row[p]·e) / gcd(e[p], row[p]), which is zero at column p. */
-inline void eliminate(Integer* row, const Integer* e, std::size_t p, std::size_t width, Wide* /*unused*/) {
+/*! the gcd and the two factors of an Integer elimination, kept by a caller between eliminations (their limbs are
+ * allocated once, not once per elimination). */
+struct IntegerFactors {
   Integer g, row_factor, e_factor;
-  mpz_gcd(g.get_mpz_t(), row[p].get_mpz_t(), e[p].get_mpz_t());
-  mpz_divexact(row_factor.get_mpz_t(), e[p].get_mpz_t(), g.get_mpz_t());
-  mpz_divexact(e_factor.get_mpz_t(), row[p].get_mpz_t(), g.get_mpz_t());
+};
+
+/*! replaces `row` by (e[p]·row − row[p]·e) / gcd(e[p], row[p]), which is zero at column p; `f` is scratch. Zero
+ * entries and a factor 1 cost no multiplication (rows of conv layers are mostly zeros). */
+inline void eliminate(Integer* row, const Integer* e, std::size_t p, std::size_t width, IntegerFactors& f) {
+  mpz_gcd(f.g.get_mpz_t(), row[p].get_mpz_t(), e[p].get_mpz_t());
+  mpz_divexact(f.row_factor.get_mpz_t(), e[p].get_mpz_t(), f.g.get_mpz_t());
+  mpz_divexact(f.e_factor.get_mpz_t(), row[p].get_mpz_t(), f.g.get_mpz_t());
+  const bool scale = f.row_factor != 1;
   for (std::size_t c = 0; c < width; ++c) {
-    mpz_mul(row[c].get_mpz_t(), row[c].get_mpz_t(), row_factor.get_mpz_t());
-    mpz_submul(row[c].get_mpz_t(), e_factor.get_mpz_t(), e[c].get_mpz_t());
+    if (scale && sgn(row[c]) != 0) mpz_mul(row[c].get_mpz_t(), row[c].get_mpz_t(), f.row_factor.get_mpz_t());
+    if (sgn(e[c]) != 0) mpz_submul(row[c].get_mpz_t(), f.e_factor.get_mpz_t(), e[c].get_mpz_t());
   }
+}
+
+/*! the same with scratch of its own (the signature of the machine-integer eliminate, for code on both types). */
+inline void eliminate(Integer* row, const Integer* e, std::size_t p, std::size_t width, Wide* /*unused*/) {
+  IntegerFactors f;
+  eliminate(row, e, p, width, f);
 }
 
 /*! divides `row` by the gcd of its entries and makes its pivot (first nonzero of columns 1..) positive.

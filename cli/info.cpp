@@ -1,6 +1,6 @@
 // chamber info FILE.arr: the degeneracy report (general position or not, and why).
 #include "arrangement/arr_io.hpp"
-#include "arrangement/degeneracy.hpp"
+#include "arrangement/count.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -19,9 +19,7 @@ struct InfoOptions {
 
 int run_info(const InfoOptions& options) {
   ArrFile file = read_arr_file(options.file);
-  RunControl control = make_run_control(options.common);
-  IntersectionLattice lattice = intersection_lattice(file.arrangement, control);
-  DegeneracyReport report = degeneracy_report(file, lattice, options.examples);
+  DegeneracyReport report = arrangement_info(file, options.examples, make_run_control(options.common));
   if (options.common.json) {
     nlohmann::json out = to_json(report);
     out["file"] = options.file;

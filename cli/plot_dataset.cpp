@@ -2,7 +2,7 @@
 // on a log scale, from a dataset's rows.jsonl.
 #include "arrangement/errors.hpp"
 #include "arrangement/input_limits.hpp"
-#include "cli/dataset_spec.hpp"
+#include "dataset/spec.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
@@ -59,7 +59,7 @@ int run_plot(const PlotOptions& options) {
     const nlohmann::ordered_json row = nlohmann::ordered_json::parse(line);
     if (!row.is_object() || !row.contains("architecture"))
       throw InputError(where + ": not a network dataset row (no architecture)");
-    if (const std::string why = dataset_row_problem(row); !why.empty()) throw InputError(where + ": " + why);
+    if (const std::string why = dataset::dataset_row_problem(row); !why.empty()) throw InputError(where + ": " + why);
     const std::string architecture = row["architecture"].get<std::string>();
     if (!rows.count(architecture)) architectures.push_back(architecture);
     rows[architecture].push_back(row);

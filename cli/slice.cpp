@@ -57,12 +57,6 @@ std::vector<RationalVector> three_points(const std::string& text, std::size_t di
   return points;
 }
 
-nlohmann::json rationals_json(const RationalVector& values) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const Rational& v : values) out.push_back(to_string(v));
-  return out;
-}
-
 int run_slice(const SliceOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Network network = read_network_file(options.network);
@@ -86,23 +80,9 @@ int run_slice(const SliceOptions& options) {
   }
 
   if (options.common.json) {
-    nlohmann::json polygons = nlohmann::json::array();
-    for (std::size_t r = 0; r < slice.polygons.size(); ++r) {
-      nlohmann::json vertices = nlohmann::json::array();
-      for (const auto& [u, v] : slice.polygons[r].vertices) vertices.push_back({to_string(u), to_string(v)});
-      polygons.push_back({{"pattern", slice.polygons[r].pattern},
-                          {"colour", colours[r]},
-                          {"vertices", vertices},
-                          {"witness", rationals_json(slice.polygons[r].witness)}});
-    }
-    nlohmann::json out;
+    nlohmann::json out = slice_json(slice, plane, window, colours);
     out["network"] = options.network;
-    out["plane"] = {{"p0", rationals_json(plane.p0)}, {"d1", rationals_json(plane.d1)}, {"d2", rationals_json(plane.d2)}};
-    out["window"] = {to_string(window.lo), to_string(window.hi)};
-    out["regions"] = slice.polygons.size();
-    out["lp_solves"] = slice.lp_solves;
     out["svg"] = options.svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.svg);
-    out["polygons"] = polygons;
     out["seconds"] = seconds_since(start);
     std::cout << out.dump(2) << std::endl;
     return 0;

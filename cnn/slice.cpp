@@ -1,6 +1,7 @@
 #include "cnn/slice.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/report_json.hpp"
 #include "cnn/random_network.hpp"
 
 #include <cmath>
@@ -171,6 +172,26 @@ void write_slice_svg(std::ostream& out, const Slice& slice, const std::vector<st
     out << "<text x=\"" << number(x + 8) << "\" y=\"" << number(y - 8) << "\" stroke=\"none\">P" << i << "</text>\n";
   }
   out << "</g>\n</svg>\n";
+}
+
+nlohmann::json slice_json(const Slice& slice, const Plane& plane, const Box& window,
+                          const std::vector<std::string>& colours) {
+  nlohmann::json polygons = nlohmann::json::array();
+  for (std::size_t r = 0; r < slice.polygons.size(); ++r) {
+    nlohmann::json vertices = nlohmann::json::array();
+    for (const auto& [u, v] : slice.polygons[r].vertices) vertices.push_back({to_string(u), to_string(v)});
+    polygons.push_back({{"pattern", slice.polygons[r].pattern},
+                        {"colour", colours[r]},
+                        {"vertices", vertices},
+                        {"witness", json_rationals(slice.polygons[r].witness)}});
+  }
+  nlohmann::json out;
+  out["plane"] = {{"p0", json_rationals(plane.p0)}, {"d1", json_rationals(plane.d1)}, {"d2", json_rationals(plane.d2)}};
+  out["window"] = {to_string(window.lo), to_string(window.hi)};
+  out["regions"] = slice.polygons.size();
+  out["lp_solves"] = slice.lp_solves;
+  out["polygons"] = polygons;
+  return out;
 }
 
 }  // namespace chamber

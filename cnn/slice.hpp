@@ -6,6 +6,8 @@
 // the window clipped by the half-planes of its pattern, with exact rational vertices.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "cnn/linear_regions.hpp"
 #include "cnn/network.hpp"
 
@@ -53,5 +55,10 @@ std::vector<std::string> region_colours(std::size_t count);
 /*! writes the slice as SVG: each region filled with its colour, region boundaries (the hyperplane pieces) drawn,
  * the three points P0, P1, P2 marked at (0, 0), (1, 0), (0, 1). */
 void write_slice_svg(std::ostream& out, const Slice& slice, const std::vector<std::string>& colours);
+
+/*! the `chamber slice --json` object without its "network", "svg" and "seconds" keys: the plane, the window, the
+ * number of regions, the LPs, and every polygon (pattern, colour, exact vertices (u, v), witness in input space). */
+nlohmann::json slice_json(const Slice& slice, const Plane& plane, const Box& window,
+                          const std::vector<std::string>& colours);
 
 }  // namespace chamber

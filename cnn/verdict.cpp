@@ -3,6 +3,7 @@
 
 #include "arrangement/errors.hpp"
 #include "arrangement/lattice.hpp"
+#include "arrangement/report_json.hpp"
 #include "arrangement/sweep.hpp"
 #include "cnn/formulas.hpp"
 
@@ -12,11 +13,6 @@
 namespace chamber {
 
 namespace {
-
-nlohmann::json json_integer(const Integer& value) {
-  if (value.fits_slong_p()) return static_cast<std::int64_t>(value.get_si());
-  return value.get_str();
-}
 
 nlohmann::json json_optional(const std::optional<bool>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
@@ -50,6 +46,16 @@ std::string contradiction(const Eq4Verdict& v, const std::string& what) {
 }
 
 }  // namespace
+
+std::string to_string(Eq4Outcome outcome) {
+  switch (outcome) {
+    case Eq4Outcome::holds: return "holds";
+    case Eq4Outcome::fails_structural: return "fails-structural";
+    case Eq4Outcome::fails_nongeneric: return "fails-nongeneric";
+    case Eq4Outcome::undecided: return "undecided";
+  }
+  throw InternalError("unknown eq. (4) outcome");
+}
 
 Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const VerdictOptions& options) {
   if (network.layers.size() != 1 || !std::holds_alternative<Conv2d>(network.layers.front()))
@@ -95,7 +101,7 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
     if (v.structural.dependency)
       throw InternalError(contradiction(v, "but neurons " + braces(v.structural.dependency->neurons) +
                                                " are dependent for every weight choice"));
-    v.verdict = "holds";
+    v.verdict = Eq4Outcome::holds;
     v.conclusion = "eq. (4) holds: exact " + v.exact.get_str() + " = eq. (4)";
     return v;
   }
@@ -110,7 +116,7 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
   if (const auto& dependency = v.structural.dependency) {
     std::string c;
     for (const std::string& text : dependency->coefficient_texts) c += (c.empty() ? "" : ", ") + text;
-    v.verdict = "fails-structural";
+    v.verdict = Eq4Outcome::fails_structural;
     v.conclusion = "eq. (4) fails for every weight choice: " + numbers + ", dependent neurons " +
                    braces(dependency->neurons) + " (t = " + tuple(dependency->counts) +
                    " ∈ K_N), dependency Σ c_j·a_j = 0 with c = (" + c +
@@ -120,7 +126,7 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
                    Integer(v.eq4 - 1).get_str() + " regions";
     return v;
   }
-  v.verdict = "undecided";
+  v.verdict = Eq4Outcome::undecided;
   if (const auto& persistent = v.structural.random_violation) {
     v.conclusion = "eq. (4) undecided: " + numbers + "; neurons " + braces(persistent->neurons) + " (t = " +
                    tuple(persistent->counts) + " ∈ K_N) are dependent at random weights (seed " +
@@ -142,7 +148,7 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
                    std::to_string(v.structural.seed) + "), but no dependency for every weight choice was proven";
     return v;
   }
-  v.verdict = "fails-nongeneric";
+  v.verdict = Eq4Outcome::fails_nongeneric;
   const std::string random_note = v.structural.condition_i_at_random == true
                                       ? ""
                                       : " (the search of (i) at random weights ran out of budget)";
@@ -210,7 +216,7 @@ nlohmann::json to_json(const Eq4Verdict& verdict) {
           {"lemma2", json_integer(verdict.lemma2)},
           {"prop2", prop2},
           {"structural_search", structural},
-          {"verdict", verdict.verdict},
+          {"verdict", to_string(verdict.verdict)},
           {"conclusion", verdict.conclusion},
           {"generic_counts", generic},
           {"dependency", s.dependency ? to_json(*s.dependency) : nlohmann::json(nullptr)}};

@@ -37,6 +37,12 @@ struct GenericCount {
   Integer regions;
 };
 
+/*! what the verdict says about eq. (4) (see Eq4Verdict::verdict). */
+enum class Eq4Outcome { holds, fails_structural, fails_nongeneric, undecided };
+
+/*! returns the outcome's name in JSON and text: "holds", "fails-structural", "fails-nongeneric", "undecided". */
+std::string to_string(Eq4Outcome outcome);
+
 /*! the verdict on eq. (4) for one network. */
 struct Eq4Verdict {
   Integer exact;     // the count judged (given)
@@ -50,7 +56,7 @@ struct Eq4Verdict {
    * for every weight choice, so the maximum over weights is ≤ eq. (4) − 1); "fails-nongeneric" (exact < eq. (4),
    * no structural dependency, and a violation of (i) or (ii) at these weights that random weights do not share);
    * "undecided" (exact < eq. (4) and neither could be established, e.g. a search budget ran out). */
-  std::string verdict;
+  Eq4Outcome verdict = Eq4Outcome::undecided;
   std::string conclusion;  // one line, with the numbers and the neurons
 };
 

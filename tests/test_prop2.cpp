@@ -200,7 +200,7 @@ TEST_CASE("1x3x3, two 2x2 filters: (i) fails for every weight choice, 255 < 256"
   CHECK(verdict.eq4 == 256);
   CHECK(verdict.theorem1 == 256);  // 8 hyperplanes in R^9
   CHECK(verdict.lemma2 == 256);
-  CHECK(verdict.verdict == "fails-structural");
+  CHECK(verdict.verdict == Eq4Outcome::fails_structural);
   CHECK_THAT(verdict.conclusion, Contains("eq. (4) fails for every weight choice: exact 255 < 256"));
   CHECK_THAT(verdict.conclusion, Contains("{0, 1, 2, 3, 4, 5, 6, 7} (t = (2, 2, 2, 2) ∈ K_N)"));
   CHECK_THAT(verdict.conclusion, Contains("verified by expansion"));
@@ -290,7 +290,7 @@ TEST_CASE("1-D, three 1x3 filters on 7 inputs, random weights: eq. (4) = 13812 h
   const Eq4Verdict verdict = judge_eq4(net, exact);
   CHECK(verdict.eq4 == 13812);
   CHECK(verdict.theorem1 == 16384);  // Σ_{j≤7} C(15, j)
-  CHECK(verdict.verdict == "holds");
+  CHECK(verdict.verdict == Eq4Outcome::holds);
   CHECK(verdict.conclusion == "eq. (4) holds: exact 13812 = eq. (4)");
   CHECK(verdict.structural.condition_i_at_random == true);
   CHECK_FALSE(verdict.structural.dependency);
@@ -308,7 +308,7 @@ TEST_CASE("1-D with a zero at a filter edge: fails for these weights only", "[pr
   const Integer exact = zaslavsky_count(net);
   CHECK(exact == 12227);
   const Eq4Verdict verdict = judge_eq4(net, exact);
-  CHECK(verdict.verdict == "fails-nongeneric");
+  CHECK(verdict.verdict == Eq4Outcome::fails_nongeneric);
   CHECK(verdict.prop2.condition_i == false);
   REQUIRE(verdict.prop2.violation_i);
   CHECK(verdict.prop2.violation_i->neurons == std::vector<std::size_t>{0, 1, 5, 10});
@@ -337,7 +337,7 @@ TEST_CASE("1-D with zero biases: (i) holds, (ii) fails, not generic", "[prop2]")
   CHECK(verdict.prop2.violation_ii->condition == "ii");
   CHECK(verdict.prop2.violation_ii->neurons.size() == 5);
   CHECK(verdict.prop2.violation_ii->smallest_proven);
-  CHECK(verdict.verdict == "fails-nongeneric");
+  CHECK(verdict.verdict == Eq4Outcome::fails_nongeneric);
   CHECK_THAT(verdict.conclusion, Contains("∉ K_N) meet at these weights but not at random weights"));
   CHECK(to_json(verdict)["prop2"]["violation"]["condition"] == "ii");
 }
@@ -351,7 +351,7 @@ TEST_CASE("two input channels: eq. (4) holds at random weights", "[prop2]") {
   CHECK(exact == eq4(input, conv));
   CHECK(exact == (filters == 2 ? 256 : 4096));
   const Eq4Verdict verdict = judge_eq4(net, exact);
-  CHECK(verdict.verdict == "holds");
+  CHECK(verdict.verdict == Eq4Outcome::holds);
   CHECK(verdict.prop2.condition_i == true);
   CHECK(verdict.prop2.condition_ii == true);
   CHECK_FALSE(verdict.structural.dependency);
@@ -447,7 +447,7 @@ TEST_CASE("a search budget leaves a condition undecided, never guessed", "[prop2
   VerdictOptions options;
   options.prop2 = tight;
   const Eq4Verdict verdict = judge_eq4(net, zaslavsky_count(net), options);
-  CHECK(verdict.verdict == "undecided");
+  CHECK(verdict.verdict == Eq4Outcome::undecided);
   CHECK_THAT(verdict.conclusion, Contains("stopped after 8 subsets (budget 4 per condition)"));
   const nlohmann::json json = to_json(verdict);
   CHECK(json["prop2"]["condition_i"].is_null());
@@ -458,7 +458,7 @@ TEST_CASE("a search budget leaves a condition undecided, never guessed", "[prop2
   VerdictOptions degree0;
   degree0.structural.dependency.max_degree = 0;
   const Eq4Verdict capped = judge_eq4(example, 255, degree0);
-  CHECK(capped.verdict == "undecided");
+  CHECK(capped.verdict == Eq4Outcome::undecided);
   CHECK_FALSE(capped.structural.dependency);
   REQUIRE(capped.structural.random_violation);
   CHECK_THAT(capped.conclusion, Contains("are dependent at random weights (seed 1) too, but no polynomial dependency "

@@ -29,15 +29,17 @@ CheckReport check_certificate(const nlohmann::json& certificate,
                               const nlohmann::json* network_file, const std::string& network_file_name) {
   CheckReport report;
   try {
-    report.kind = read_header(certificate);
-    if (report.kind == "arrangement") {
+    report.declared_kind = read_header(certificate);
+    if (report.declared_kind == "arrangement") {
+      report.kind = CertificateKind::arrangement;
       if (network_file) fail("a network file was given, but this certificate is of kind 'arrangement'");
       check_arrangement_certificate(certificate, input_rows, report);
-    } else if (report.kind == "network") {
+    } else if (report.declared_kind == "network") {
+      report.kind = CertificateKind::network;
       if (input_rows) fail("an arrangement file was given, but this certificate is of kind 'network'");
       check_network_certificate(certificate, network_file, network_file_name, report);
     } else {
-      fail("unsupported certificate kind '" + report.kind + "'");
+      fail("unsupported certificate kind '" + report.declared_kind + "'");
     }
     report.valid = true;
   } catch (const CheckFailure& failure) {
@@ -49,6 +51,21 @@ CheckReport check_certificate(const nlohmann::json& certificate,
     report.reason = std::string("malformed certificate: ") + error.what();
   }
   return report;
+}
+
+nlohmann::json to_json(const CheckReport& report) {
+  nlohmann::json out;
+  out["valid"] = report.valid;
+  out["reason"] = report.reason;
+  out["kind"] = report.kind == CertificateKind::arrangement ? "arrangement"
+                : report.kind == CertificateKind::network   ? "network"
+                                                            : report.declared_kind;
+  out["regions"] = report.regions;
+  out["hyperplanes"] = report.hyperplanes;
+  out["dimension"] = report.dimension;
+  out["farkas_entries"] = report.farkas;
+  out["neurons"] = report.neurons;
+  return out;
 }
 
 }  // namespace chamber::verify

@@ -3,7 +3,7 @@
 #include "arrangement/arr_io.hpp"
 #include "arrangement/errors.hpp"
 #include "cli/architecture.hpp"
-#include "cli/dataset_spec.hpp"
+#include "dataset/spec.hpp"
 #include "cnn/linear_regions.hpp"
 #include "cnn/network.hpp"
 #include "cnn/points.hpp"
@@ -107,7 +107,7 @@ Outcome certificate(std::string_view bytes) {
   if (!document) return Outcome::rejected;
   const nlohmann::json certificate = std::move(*document);
   const verify::CheckReport report = verify::check_certificate(certificate);
-  if (report.valid && report.kind == "network" && certificate.is_object() && certificate.contains("network")) {
+  if (report.valid && report.kind == verify::CertificateKind::network && certificate.is_object() && certificate.contains("network")) {
     const nlohmann::json network_file = certificate["network"];
     const verify::CheckReport again = verify::check_certificate(certificate, std::nullopt, &network_file, "net.json");
     if (!again.valid) throw std::logic_error("a valid network certificate does not match its own network: " + again.reason);
@@ -117,7 +117,7 @@ Outcome certificate(std::string_view bytes) {
 
 /// `chamber dataset SPEC.json`: read_spec (file based).
 Outcome dataset_spec(std::string_view bytes) {
-  cli::read_spec(scratch().write("spec.json", bytes));
+  dataset::read_spec(scratch().write("spec.json", bytes));
   return Outcome::accepted;
 }
 

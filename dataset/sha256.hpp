@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace chamber::cli {
+namespace chamber::dataset {
 
 /*! returns the SHA-256 of `data` as 64 lowercase hex digits. */
 std::string sha256_hex(std::string_view data);
@@ -12,4 +12,4 @@ std::string sha256_hex(std::string_view data);
 /*! returns the SHA-256 of the file at `path`. \throws InputError when it cannot be read. */
 std::string sha256_file(const std::string& path);
 
-}  // namespace chamber::cli
+}  // namespace chamber::dataset

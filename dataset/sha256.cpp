@@ -1,12 +1,12 @@
-#include "cli/sha256.hpp"
+#include "dataset/sha256.hpp"
 
-#include "cli/common.hpp"
+#include "arrangement/input_limits.hpp"
 
 #include <array>
 #include <cstdint>
 #include <cstdio>
 
-namespace chamber::cli {
+namespace chamber::dataset {
 
 namespace {
 
@@ -76,4 +76,4 @@ std::string sha256_hex(std::string_view data) {
 
 std::string sha256_file(const std::string& path) { return sha256_hex(read_file(path)); }
 
-}  // namespace chamber::cli
+}  // namespace chamber::dataset

@@ -1,8 +1,7 @@
-#include "cli/dataset_spec.hpp"
+#include "dataset/spec.hpp"
 
 #include "arrangement/errors.hpp"
 #include "arrangement/input_limits.hpp"
-#include "cli/common.hpp"
 #include "cnn/random_network.hpp"
 
 #include <cctype>
@@ -11,7 +10,7 @@
 #include <fstream>
 #include <set>
 
-namespace chamber::cli {
+namespace chamber::dataset {
 
 namespace fs = std::filesystem;
 
@@ -256,4 +255,4 @@ std::string dataset_row_problem(const nlohmann::ordered_json& row) {
   return {};
 }
 
-}  // namespace chamber::cli
+}  // namespace chamber::dataset

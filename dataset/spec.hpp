@@ -1,7 +1,7 @@
 // Dataset specs (data/SCHEMA.md): the sweep of networks or arrangements a `chamber dataset` run computes.
 #pragma once
 
-#include "cli/architecture.hpp"
+#include "cnn/architecture.hpp"
 #include "cnn/linear_regions.hpp"
 
 #include <nlohmann/json.hpp>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace chamber::cli {
+namespace chamber::dataset {
 
 /*! one network of the sweep. */
 struct Instance {
@@ -59,4 +59,4 @@ Spec read_spec(const std::string& path);
  * one): the fields the readers use must have their types (data/SCHEMA.md). */
 std::string dataset_row_problem(const nlohmann::ordered_json& row);
 
-}  // namespace chamber::cli
+}  // namespace chamber::dataset

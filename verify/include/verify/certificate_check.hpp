@@ -12,10 +12,14 @@
 
 namespace chamber::verify {
 
+/*! what a certificate proves: the regions of an arrangement, or the linear regions of a network. */
+enum class CertificateKind { unknown, arrangement, network };
+
 struct CheckReport {
   bool valid = false;
   std::string reason;  // why the certificate is invalid (names region k, hyperplane i, farkas f, or a field)
-  std::string kind;
+  CertificateKind kind = CertificateKind::unknown;
+  std::string declared_kind;  // the certificate's "kind" as written ("" when the header could not be read)
   std::size_t dimension = 0;
   std::size_t hyperplanes = 0;
   std::size_t regions = 0;
@@ -28,6 +32,11 @@ struct CheckReport {
  * `network_file` (a parsed network file, called `network_file_name` in reasons), when given, must equal the network
  * written in the certificate (kind "network", docs/network-certificate.md). Either one given for the other kind makes
  * the certificate invalid: it cannot be about that file. */
+/*! the `chamber check --json` object of `report`, without the file names and the time: valid, reason, kind (the
+ * declared kind when it is not one of "arrangement", "network"), regions, hyperplanes, dimension, farkas_entries,
+ * neurons. */
+nlohmann::json to_json(const CheckReport& report);
+
 CheckReport check_certificate(const nlohmann::json& certificate,
                               const std::optional<std::vector<std::vector<mpz_class>>>& input_rows = std::nullopt,
                               const nlohmann::json* network_file = nullptr,

@@ -1,0 +1,344 @@
+"""chamber: exact regions of hyperplane arrangements and linear regions of ReLU networks, with certificates.
+
+The same library as the `chamber` command: every method here calls the function behind one command, and its
+result's ``to_json()`` is that command's ``--json`` output (the file name keys aside when nothing was read from a
+file). Numbers are exact: integers are Python ints, coordinates are ``fractions.Fraction``.
+
+    import chamber
+    a = chamber.Arrangement.read("examples/threshold3.arr")
+    a.count().regions                        # 104
+    net = chamber.Network.from_torch(model, (1, 8, 8))
+    result = net.count(certificate="net-cert.json")
+    chamber.check("net-cert.json").valid     # True
+
+Bad input raises ValueError with the message the command prints for exit 2; ``time_limit``/``max_regions`` raise
+chamber.LimitReached; Ctrl-C raises KeyboardInterrupt within about a second.
+"""
+import json
+import numbers
+import re
+from fractions import Fraction
+
+from . import _chamber
+
+LimitReached = _chamber.LimitReached
+
+__all__ = ["Arrangement", "Network", "Result", "Region", "LinearRegion", "Polygon", "check", "LimitReached"]
+
+# Keys whose values are exact integers, which the JSON holds as numbers or, past 64 bits, as decimal strings.
+_INTEGER_KEYS = {"regions", "bounded_regions", "relatively_bounded_regions", "flats", "exact", "lemma2", "eq4",
+                 "theorem1", "theorem5_lower", "theorem5_upper", "montufar_lower", "serra_upper", "theorem1_fc"}
+_INTEGER_LIST_KEYS = {"characteristic_polynomial"}
+
+
+def _exact(key, value):
+    if key in _INTEGER_KEYS and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
+        return int(value)
+    if key in _INTEGER_LIST_KEYS and isinstance(value, list):
+        return [int(v) if isinstance(v, str) else v for v in value]
+    return value
+
+
+class Result:
+    """A report: its attributes are the keys of the command's --json object (``.regions``, ``.lp_solves``, ...),
+    exact integers as ints; ``to_json()`` returns the object itself (a dict, as the CLI prints it)."""
+
+    def __init__(self, document):
+        self._json = document
+
+    def to_json(self):
+        return json.loads(json.dumps(self._json))
+
+    def __getattr__(self, key):
+        try:
+            value = self.__dict__["_json"][key]
+        except KeyError:
+            raise AttributeError("this result has no %r (keys: %s)" % (key, ", ".join(sorted(self._json)))) from None
+        return _exact(key, value)
+
+    def __getitem__(self, key):
+        return _exact(key, self._json[key])
+
+    def keys(self):
+        return self._json.keys()
+
+    def __dir__(self):
+        return sorted(set(self._json) | {"to_json", "keys"})
+
+    def __repr__(self):
+        shown = {k: self._json[k] for k in ("regions", "valid", "verdict", "reason") if k in self._json}
+        return "Result(%s)" % ", ".join("%s=%r" % kv for kv in shown.items())
+
+
+class Region:
+    """A region of an arrangement: its sign vector ('+'/'-' per hyperplane) and an interior point."""
+
+    __slots__ = ("signs", "witness", "bounded")
+
+    def __init__(self, signs, witness, bounded):
+        self.signs, self.witness, self.bounded = signs, witness, bounded
+
+    def __iter__(self):
+        return iter((self.signs, self.witness))
+
+    def __repr__(self):
+        return "Region(%r, witness=%r%s)" % (self.signs, self.witness,
+                                            "" if self.bounded is None else ", bounded=%r" % self.bounded)
+
+
+class LinearRegion:
+    """A linear region of a network: its activation pattern and an interior input."""
+
+    __slots__ = ("pattern", "witness")
+
+    def __init__(self, pattern, witness):
+        self.pattern, self.witness = pattern, witness
+
+    def __iter__(self):
+        return iter((self.pattern, self.witness))
+
+    def __repr__(self):
+        return "LinearRegion(%r, witness=%r)" % (self.pattern, self.witness)
+
+
+class Polygon:
+    """A region of a slice: its pattern, exact vertices (u, v) in the plane's coordinates, colour and witness."""
+
+    __slots__ = ("pattern", "vertices", "colour", "witness")
+
+    def __init__(self, document):
+        self.pattern = document["pattern"]
+        self.vertices = [(Fraction(u), Fraction(v)) for u, v in document["vertices"]]
+        self.colour = document["colour"]
+        self.witness = tuple(Fraction(x) for x in document["witness"])
+
+    def __repr__(self):
+        return "Polygon(%r, %d vertices)" % (self.pattern, len(self.vertices))
+
+
+def _fractions(values):
+    return tuple(Fraction(v) for v in values)
+
+
+def _number_text(value, where):
+    """An exact number as the readers' text: ints, Fractions, integer numpy scalars, strings "p/q"; floats are
+    refused (write Fraction(x) to mean a float's exact binary value)."""
+    if isinstance(value, bool):
+        raise ValueError("%s: a boolean is not a number" % where)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, Fraction):
+        return "%d/%d" % (value.numerator, value.denominator) if value.denominator != 1 else str(value.numerator)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, numbers.Real):
+        raise ValueError("%s: %r is a float; give an int, a Fraction or a string \"p/q\" (exact numbers only)"
+                         % (where, value))
+    raise ValueError("%s: %r is not a number" % (where, value))
+
+
+def _rows(rows):
+    if hasattr(rows, "tolist"):  # numpy arrays
+        if getattr(rows, "dtype", None) is not None and rows.dtype.kind not in "iu":
+            raise ValueError("rows: a numpy array of dtype %s; give integers (or Fractions in lists)" % rows.dtype)
+        rows = rows.tolist()
+    try:
+        rows = [list(row) for row in rows]
+    except TypeError:
+        raise ValueError("rows: expected a list of rows (each b a1 ... an)") from None
+    return rows
+
+
+def _box_text(box, where="box"):
+    if box is None:
+        return None
+    if isinstance(box, str):
+        return box
+    try:
+        lo, hi = box
+    except (TypeError, ValueError):
+        raise ValueError("%s: expected (lo, hi)" % where) from None
+    return "%s,%s" % (_number_text(lo, where + " lo"), _number_text(hi, where + " hi"))
+
+
+def _point_text(point, where):
+    if hasattr(point, "tolist"):
+        point = point.tolist()
+    return [_number_text(x, "%s coordinate %d" % (where, i + 1)) for i, x in enumerate(point)]
+
+
+class Arrangement:
+    """A hyperplane arrangement in Q^n: one row (b, a1, ..., an) per hyperplane b + a·x = 0, its positive side
+    b + a·x > 0 (the .arr convention, docs/arr-format.md)."""
+
+    def __init__(self, rows=None, *, _file=None, _name=""):
+        if _file is not None:
+            self._file, self._name = _file, _name
+            return
+        rows = _rows(rows)
+        if not rows:
+            raise ValueError("rows: an arrangement needs at least one row (to know its dimension)")
+        width = len(rows[0])
+        if width < 2:
+            raise ValueError("rows[0]: a row b a1 ... an needs at least 2 entries")
+        lines = ["%d %d" % (width - 1, len(rows))]
+        for i, row in enumerate(rows):
+            if len(row) != width:
+                raise ValueError("rows[%d]: %d entries, rows[0] has %d" % (i, len(row), width))
+            lines.append(" ".join(_number_text(v, "rows[%d][%d]" % (i, j)) for j, v in enumerate(row)))
+        try:
+            self._file = _chamber.read_arr_text("\n".join(lines) + "\n", "rows")
+        except ValueError as error:
+            # "rows:L: ..." names a line of the text built above: line 1 is the header, line L is rows[L - 2].
+            message = re.sub(r"^rows:(\d+):", lambda m: "rows[%d]:" % (int(m.group(1)) - 2), str(error))
+            raise ValueError(message) from None
+        self._name = ""
+
+    @classmethod
+    def read(cls, path):
+        """Reads a .arr file."""
+        path = str(path)
+        return cls(_file=_chamber.read_arr_file(path), _name=path)
+
+    @property
+    def dimension(self):
+        return self._file.dimension
+
+    def __len__(self):
+        return self._file.hyperplanes
+
+    def __repr__(self):
+        return "Arrangement(%d hyperplanes in Q^%d%s)" % (len(self), self.dimension,
+                                                        ", " + self._name if self._name else "")
+
+    def count(self, method="both", chi="lattice", bounded=True, *, exact_lp=False, threads=0, time_limit=None,
+              max_regions=None):
+        """`chamber count`: regions, bounded regions and χ, by enumeration and by Zaslavsky's theorem (compared;
+        a disagreement raises RuntimeError). method: "both", "enumerate" or "zaslavsky"; chi: "lattice" or
+        "sweep"."""
+        return Result(json.loads(_chamber.count(self._file, method, chi, bounded, exact_lp, threads, time_limit,
+                                                max_regions, self._name)))
+
+    def _enumerate(self, bounded, certificate, exact_lp, threads, time_limit, max_regions):
+        text, rows = _chamber.enumerate(self._file, bounded, "" if certificate is None else str(certificate),
+                                        exact_lp, threads, time_limit, max_regions, self._name)
+        return json.loads(text), rows
+
+    def regions(self, bounded=False, *, exact_lp=False, threads=0, time_limit=None, max_regions=None):
+        """An iterator over the regions: Region(signs, witness as Fractions[, bounded])."""
+        _, rows = self._enumerate(bounded, None, exact_lp, threads, time_limit, max_regions)
+        return (Region(signs, _fractions(witness), b) for signs, witness, b in rows)
+
+    def enumerate(self, certificate=None, bounded=False, *, exact_lp=False, threads=0, time_limit=None,
+                  max_regions=None):
+        """`chamber enumerate --json`: the report with its "region_list", and the certificate written to
+        `certificate` when given (check it with chamber.check)."""
+        document, rows = self._enumerate(bounded, certificate, exact_lp, threads, time_limit, max_regions)
+        region_list = []
+        for signs, witness, b in rows:
+            entry = {"signs": signs, "witness": witness}
+            if b is not None:
+                entry["bounded"] = b
+            region_list.append(entry)
+        document["region_list"] = region_list
+        return Result(document)
+
+    def info(self, examples=10, *, time_limit=None):
+        """`chamber info`: general position or not, and why."""
+        return Result(json.loads(_chamber.info(self._file, examples, time_limit, self._name)))
+
+
+class Network:
+    """A ReLU network (conv2d and linear layers, docs/network-format.md) with exact rational weights."""
+
+    def __init__(self, model, name=""):
+        self._model, self._name = model, name
+
+    @classmethod
+    def read(cls, path):
+        """Reads a network file (JSON, format chamber-network)."""
+        path = str(path)
+        return cls(_chamber.read_network_file(path), path)
+
+    @classmethod
+    def from_json(cls, document, name="network"):
+        """A network from its JSON document (a dict or JSON text)."""
+        text = document if isinstance(document, str) else json.dumps(document)
+        return cls(_chamber.read_network_text(text, name))
+
+    @classmethod
+    def from_torch(cls, module, input_shape):
+        """A network from a torch.nn.Sequential (Conv2d, Linear, ReLU, Flatten; an optional last Linear read-out is
+        left out), every float weight taken as its exact binary value: the exporter cnn/export_torch.py."""
+        from . import export_torch
+        try:
+            document = export_torch.to_chamber(module, tuple(input_shape))
+        except export_torch.ExportError as error:
+            raise ValueError(str(error)) from None
+        return cls.from_json(document, "torch")
+
+    def to_json(self):
+        return json.loads(self._model.to_json())
+
+    @property
+    def input_shape(self):
+        return self._model.input_shape
+
+    @property
+    def input_dimension(self):
+        return self._model.input_dimension
+
+    @property
+    def hidden_neurons(self):
+        return self._model.hidden_neurons
+
+    def __repr__(self):
+        return "Network(input %dx%dx%d, %d hidden neurons%s)" % (
+            self.input_shape + (self.hidden_neurons, ", " + self._name if self._name else ""))
+
+    def _analyse(self, box, certificate, verdict, collect, prop2_budget, samples, sigma, seed, exact_lp, threads,
+                 time_limit, max_regions):
+        text, rows = _chamber.analyse_network(self._model, _box_text(box), verdict, prop2_budget,
+                                              "" if certificate is None else str(certificate), samples, sigma, seed,
+                                              exact_lp, threads, time_limit, max_regions, collect, self._name)
+        return json.loads(text), rows
+
+    def count(self, box=None, certificate=None, *, verdict=True, prop2_budget=2000000, samples=None, sigma=3.0,
+              seed=1, exact_lp=False, threads=0, time_limit=None, max_regions=None):
+        """`chamber cnn`: the exact number of linear regions (in the open box lo < x_i < hi when box=(lo, hi)),
+        beside every closed form that applies, the Prop. 2 check and the eq. (4) verdict for one conv layer
+        (verdict=False skips them), and a certificate written to `certificate` when given."""
+        document, _ = self._analyse(box, certificate, verdict, False, prop2_budget, samples, sigma, seed, exact_lp,
+                                    threads, time_limit, max_regions)
+        return Result(document)
+
+    def regions(self, box=None, *, exact_lp=False, threads=0, time_limit=None, max_regions=None):
+        """An iterator over the linear regions: LinearRegion(pattern, witness as Fractions)."""
+        _, rows = self._analyse(box, None, False, True, 0, None, 3.0, 1, exact_lp, threads, time_limit,
+                                max_regions)
+        return (LinearRegion(pattern, _fractions(witness)) for pattern, witness in rows)
+
+    def verdict(self, *, prop2_budget=2000000, time_limit=None, max_regions=None):
+        """The verdict on eq. (4) (one conv layer): the count's "verdict", "conclusion", "prop2", ... keys."""
+        return self.count(prop2_budget=prop2_budget, time_limit=time_limit, max_regions=max_regions)
+
+    def closed_forms(self):
+        """Every closed form and bound that applies to this architecture (the keys of `chamber cnn --json`)."""
+        return Result(json.loads(_chamber.closed_forms(self._model)))
+
+    def slice(self, p0, p1, p2, window=(-1, 2), *, svg=None, time_limit=None, max_regions=None):
+        """`chamber slice`: the exact linear regions on the plane x = p0 + u (p1 - p0) + v (p2 - p0), window
+        lo < u, v < hi, as polygons with exact vertices (result.polygons: Polygon objects; to_json() as the CLI)."""
+        text = _chamber.slice(self._model, _point_text(p0, "p0"), _point_text(p1, "p1"), _point_text(p2, "p2"),
+                              _box_text(window, "window"), "" if svg is None else str(svg), time_limit, max_regions,
+                              self._name)
+        result = Result(json.loads(text))
+        result.__dict__["polygons"] = [Polygon(p) for p in result._json["polygons"]]
+        return result
+
+
+def check(certificate, arrangement=None, network=None):
+    """`chamber check`: re-verifies a certificate file with the independent checker. The result's .valid and
+    .reason are the verdict; `arrangement` (.arr) or `network` (network file) must be what it is about."""
+    return Result(json.loads(_chamber.check(str(certificate), "" if arrangement is None else str(arrangement),
+                                            "" if network is None else str(network))))

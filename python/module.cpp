@@ -1,0 +1,284 @@
+// _chamber: the C++ side of the Python module `chamber` (python/chamber/__init__.py is the Python side). Every call
+// goes to the same library function as the matching CLI command and returns its report as JSON text, so that a
+// result's to_json() equals the command's --json output. Long calls run on a worker thread with the GIL released;
+// the calling thread polls Python's signal handlers every 100 ms, so Ctrl-C stops the computation (Interrupted at
+// its next poll) and raises KeyboardInterrupt.
+#include "arrangement/arr_io.hpp"
+#include "arrangement/count.hpp"
+#include "arrangement/errors.hpp"
+#include "arrangement/input_limits.hpp"
+#include "arrangement/output_file.hpp"
+#include "arrangement/report_json.hpp"
+#include "cnn/analysis.hpp"
+#include "cnn/architecture.hpp"
+#include "cnn/network.hpp"
+#include "cnn/points.hpp"
+#include "cnn/slice.hpp"
+#include "dataset/check_files.hpp"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <exception>
+#include <future>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+namespace py = pybind11;
+
+namespace chamber::python {
+
+namespace {
+
+/*! raised for --max-regions / --time-limit (exit 4 in the CLI). */
+PyObject* limit_reached_type = nullptr;
+
+/*! runs `work` on a worker thread with the GIL released and returns its result (its exception rethrown here);
+ * Ctrl-C while it runs asks it to stop and raises KeyboardInterrupt once it has unwound. */
+template <class Work>
+auto interruptible(Work work) -> decltype(work()) {
+  using Result = decltype(work());
+  std::packaged_task<Result()> task(std::move(work));
+  std::future<Result> done = task.get_future();
+  clear_stop_request();
+  std::thread worker(std::move(task));
+  for (;;) {
+    bool ready;
+    {
+      py::gil_scoped_release release;
+      ready = done.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready;
+    }
+    if (ready) break;
+    if (PyErr_CheckSignals() != 0) {  // KeyboardInterrupt (or another handler's exception) is now set
+      ask_to_stop(SIGINT);
+      {
+        py::gil_scoped_release release;
+        worker.join();
+      }
+      clear_stop_request();
+      throw py::error_already_set();
+    }
+  }
+  worker.join();
+  return done.get();
+}
+
+RunControl run_control(std::optional<double> time_limit, std::optional<std::uint64_t> max_regions) {
+  RunControl control;
+  if (time_limit) {
+    if (!(*time_limit > 0)) throw InputError("time_limit: must be a number greater than 0");
+    control.deadline = RunControl::Clock::now() + std::chrono::duration_cast<RunControl::Clock::duration>(
+                                                      std::chrono::duration<double>(*time_limit));
+  }
+  if (max_regions && *max_regions == 0) throw InputError("max_regions: must be greater than 0");
+  control.max_regions = max_regions;
+  return control;
+}
+
+unsigned threads_or_all(unsigned threads) {
+  return threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::optional<Box> box_of(const std::optional<std::string>& box) {
+  if (!box) return std::nullopt;
+  return parse_box(*box, "box");
+}
+
+RationalVector rationals_of(const std::vector<std::string>& values, const std::string& where) {
+  std::string text;
+  for (const std::string& v : values) text += (text.empty() ? "" : ",") + v;
+  return parse_coordinates(text, where);
+}
+
+using ArrHandle = std::shared_ptr<const ArrFile>;
+using NetworkHandle = std::shared_ptr<const Network>;
+
+}  // namespace
+
+}  // namespace chamber::python
+
+using namespace chamber;
+using namespace chamber::python;
+
+PYBIND11_MODULE(_chamber, m) {
+  m.doc() = "chamber's C++ library (use the package `chamber`, not this module)";
+  limit_reached_type = PyErr_NewException("chamber.LimitReached", PyExc_RuntimeError, nullptr);
+  m.attr("LimitReached") = py::handle(limit_reached_type);
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const LimitReached& e) {
+      PyErr_SetString(limit_reached_type, e.what());
+    } catch (const Interrupted& e) {
+      PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
+    } catch (const InternalError& e) {
+      PyErr_SetString(PyExc_RuntimeError, (std::string("internal inconsistency: ") + e.what()).c_str());
+    }
+  });
+
+  py::class_<ArrFile, std::shared_ptr<ArrFile>>(m, "ArrFile")
+      .def_property_readonly("dimension", [](const ArrFile& f) { return f.arrangement.dimension(); })
+      .def_property_readonly("hyperplanes", [](const ArrFile& f) { return f.arrangement.size(); })
+      .def_property_readonly("input_hyperplanes", [](const ArrFile& f) { return f.input.size(); })
+      .def_property_readonly("name", [](const ArrFile& f) { return f.name; });
+  m.def("read_arr_file", [](const std::string& path) { return std::make_shared<ArrFile>(read_arr_file(path)); });
+  m.def("read_arr_text", [](const std::string& text, const std::string& name) {
+    std::istringstream in(text);
+    return std::make_shared<ArrFile>(read_arr(in, name));
+  });
+
+  m.def(
+      "count",
+      [](ArrHandle file, const std::string& method, const std::string& chi, bool bounded, bool exact_lp,
+         unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
+         const std::string& name) {
+        const CountOptions options{parse_count_method(method, "method"), parse_chi_method(chi, "chi"), bounded,
+                                   SearchOptions{exact_lp, threads_or_all(threads)}};
+        const RunControl control = run_control(time_limit, max_regions);
+        CountReport report = interruptible([&] { return count_arrangement(*file, options, control); });
+        report.file = name;
+        if (!report.disagreement.empty()) throw InternalError(report.disagreement);
+        return report.to_json().dump();
+      },
+      py::arg("file"), py::arg("method"), py::arg("chi"), py::arg("bounded"), py::arg("exact_lp"),
+      py::arg("threads"), py::arg("time_limit"), py::arg("max_regions"), py::arg("name"));
+
+  m.def(
+      "enumerate",
+      [](ArrHandle file, bool bounded, const std::string& certificate, bool exact_lp, unsigned threads,
+         std::optional<double> time_limit, std::optional<std::uint64_t> max_regions, const std::string& name) {
+        const EnumerateOptions options{bounded, certificate, SearchOptions{exact_lp, threads_or_all(threads)}};
+        const RunControl control = run_control(time_limit, max_regions);
+        // (signs, witness as "p/q" strings, bounded or None) per region
+        using Row = std::tuple<std::string, std::vector<std::string>, std::optional<bool>>;
+        auto rows = std::make_shared<std::vector<Row>>();
+        EnumerateReport report = interruptible([&] {
+          return enumerate_arrangement(*file, options, control, [&](const Region& region, std::optional<bool> b) {
+            std::vector<std::string> witness;
+            for (const Rational& v : region.witness.to_rationals()) witness.push_back(to_string(v));
+            rows->emplace_back(region.signs, std::move(witness), b);
+          });
+        });
+        report.file = name;
+        return std::make_pair(report.to_json().dump(), std::move(*rows));
+      },
+      py::arg("file"), py::arg("bounded"), py::arg("certificate"), py::arg("exact_lp"), py::arg("threads"),
+      py::arg("time_limit"), py::arg("max_regions"), py::arg("name"));
+
+  m.def(
+      "info",
+      [](ArrHandle file, std::size_t examples, std::optional<double> time_limit, const std::string& name) {
+        const RunControl control = run_control(time_limit, std::nullopt);
+        DegeneracyReport report = interruptible([&] { return arrangement_info(*file, examples, control); });
+        nlohmann::json out = to_json(report);
+        out["file"] = name;
+        return out.dump();
+      },
+      py::arg("file"), py::arg("examples"), py::arg("time_limit"), py::arg("name"));
+
+  py::class_<Network, std::shared_ptr<Network>>(m, "NetworkModel")
+      .def_property_readonly("input_dimension", &Network::input_dimension)
+      .def_property_readonly("hidden_neurons", &Network::hidden_neurons)
+      .def_property_readonly("input_shape",
+                             [](const Network& n) {
+                               return std::make_tuple(n.input.channels, n.input.height, n.input.width);
+                             })
+      .def("to_json", [](const Network& n) { return to_json(n).dump(); });
+  m.def("read_network_file",
+        [](const std::string& path) { return std::make_shared<Network>(read_network_file(path)); });
+  m.def("read_network_text", [](const std::string& text, const std::string& name) {
+    return std::make_shared<Network>(read_network(parse_json_text(text, name), name));
+  });
+
+  m.def(
+      "analyse_network",
+      [](NetworkHandle network, std::optional<std::string> box, bool verdict, std::uint64_t prop2_budget,
+         const std::string& certificate, std::optional<std::uint64_t> samples, double sigma, std::uint64_t seed,
+         bool exact_lp, unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
+         bool collect_regions, const std::string& name) {
+        NetworkAnalysisOptions options;
+        options.box = box_of(box);
+        options.verdict = verdict;
+        options.prop2_budget = prop2_budget;
+        options.certificate = certificate;
+        if (samples) options.sampling = SamplingRequest{*samples, sigma, seed};
+        options.search = SearchOptions{exact_lp, threads_or_all(threads)};
+        const RunControl control = run_control(time_limit, max_regions);
+        using Row = std::pair<std::string, std::vector<std::string>>;  // (pattern, witness)
+        auto rows = std::make_shared<std::vector<Row>>();
+        NetworkAnalysis result = interruptible([&] {
+          return analyse_network(*network, options, control, [&](const LinearRegion& region) {
+            if (!collect_regions) return;
+            std::vector<std::string> witness;
+            for (const Rational& v : region.witness.to_rationals()) witness.push_back(to_string(v));
+            rows->emplace_back(region.pattern, std::move(witness));
+          });
+        });
+        result.network_file = name;
+        return std::make_pair(result.to_json().dump(), std::move(*rows));
+      },
+      py::arg("network"), py::arg("box"), py::arg("verdict"), py::arg("prop2_budget"), py::arg("certificate"),
+      py::arg("samples"), py::arg("sigma"), py::arg("seed"), py::arg("exact_lp"), py::arg("threads"),
+      py::arg("time_limit"), py::arg("max_regions"), py::arg("collect_regions"), py::arg("name"));
+
+  m.def(
+      "slice",
+      [](NetworkHandle network, const std::vector<std::string>& p0, const std::vector<std::string>& p1,
+         const std::vector<std::string>& p2, const std::string& window_text, const std::string& svg,
+         std::optional<double> time_limit, std::optional<std::uint64_t> max_regions, const std::string& name) {
+        const std::size_t n = network->input_dimension();
+        std::vector<RationalVector> points{rationals_of(p0, "p0"), rationals_of(p1, "p1"), rationals_of(p2, "p2")};
+        for (std::size_t k = 0; k < 3; ++k)
+          if (points[k].size() != n)
+            throw InputError("p" + std::to_string(k) + ": has " + std::to_string(points[k].size()) +
+                             " coordinates, the network's input has " + std::to_string(n));
+        const Plane plane = plane_through(points[0], points[1], points[2]);
+        const Box window = parse_box(window_text, "window");
+        const RunControl control = run_control(time_limit, max_regions);
+        const auto start = std::chrono::steady_clock::now();
+        const Slice slice = interruptible([&] { return compute_slice(*network, plane, window, control); });
+        const std::vector<std::string> colours = region_colours(slice.polygons.size());
+        if (!svg.empty()) {
+          OutputFile out(svg);
+          write_slice_svg(out.stream(), slice, colours);
+          out.commit();
+        }
+        nlohmann::json out = slice_json(slice, plane, window, colours);
+        out["network"] = name;
+        out["svg"] = svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(svg);
+        out["seconds"] = seconds_since(start);
+        return out.dump();
+      },
+      py::arg("network"), py::arg("p0"), py::arg("p1"), py::arg("p2"), py::arg("window"), py::arg("svg"),
+      py::arg("time_limit"), py::arg("max_regions"), py::arg("name"));
+
+  m.def("closed_forms", [](NetworkHandle network) {
+    const Architecture architecture = architecture_of(*network);
+    nlohmann::json out;
+    out["layers"] = layers_json(architecture);
+    for (const ClosedForm& f : closed_forms(architecture)) out[f.key] = closed_form_json(f);
+    return out.dump();
+  });
+
+  m.def(
+      "check",
+      [](const std::string& certificate, const std::string& arrangement, const std::string& network) {
+        const auto start = std::chrono::steady_clock::now();
+        const verify::CheckReport report = interruptible(
+            [&] { return check_certificate_files(certificate, arrangement, network); });
+        nlohmann::json out = verify::to_json(report);
+        out["certificate"] = certificate;
+        if (!arrangement.empty()) out["arrangement"] = arrangement;
+        if (!network.empty()) out["network"] = network;
+        out["seconds"] = seconds_since(start);
+        return out.dump();
+      },
+      py::arg("certificate"), py::arg("arrangement"), py::arg("network"));
+}

@@ -1,0 +1,338 @@
+"""The Python module `chamber` against the CLI: the same answers (to_json() equal to --json, timing aside) on the
+shared instances and on networks (conv, linear, conv→linear, a trained torch model), certificates that both
+checkers accept, ValueError naming the field for bad input, limits, a released GIL and Ctrl-C.
+
+Run by CTest: PYTHONPATH=build/python CHAMBER=build/bin/chamber /usr/bin/python3 -m pytest tests/python/test_module.py
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from fractions import Fraction
+
+import numpy
+import pytest
+import torch
+from torch import nn
+
+import chamber
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CHAMBER = os.environ["CHAMBER"]
+SHARED = os.path.join(ROOT, "bench", "shared", "instances")
+EXAMPLE_NET = os.path.join(ROOT, "examples", "cnn_3x3x1_f2x2_s1_c2.json")
+TIMING = {"seconds", "zaslavsky_seconds", "enumeration_seconds"}
+
+
+def cli_json(*args):
+    done = subprocess.run([CHAMBER, *args, "--json", "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def cli_check_json(*args):
+    done = subprocess.run([CHAMBER, "check", *args, "--json"], capture_output=True, text=True)
+    return done.returncode, json.loads(done.stdout)
+
+
+def untimed(document):
+    return {k: v for k, v in document.items() if k not in TIMING}
+
+
+def shared(name):
+    return os.path.join(SHARED, name + ".arr")
+
+
+# --- arrangements ---------------------------------------------------------------------------------------------------
+
+def test_threshold3_has_104_regions():
+    result = chamber.Arrangement.read(os.path.join(ROOT, "examples", "threshold3.arr")).count()
+    assert result.regions == 104
+    assert isinstance(result.regions, int)
+    assert result.agree is True
+
+
+@pytest.mark.parametrize("name", ["resonance3", "resonance4", "threshold2", "threshold3", "threshold4",
+                                  "generic_d4_m20", "cnn_3x3x1_f2x2_s1_c2", "cnn_3x3x1_f2x2_s1_c3"])
+def test_count_equals_cli(name):
+    path = shared(name)
+    result = chamber.Arrangement.read(path).count(threads=1)
+    assert untimed(result.to_json()) == untimed(cli_json("count", path, "--threads", "1"))
+
+
+def test_count_methods_and_sweep_equal_cli():
+    path = shared("cnn_3x4x1_f2x2_s1_c2")
+    a = chamber.Arrangement.read(path)
+    for method, chi in [("zaslavsky", "sweep"), ("enumerate", "lattice"), ("zaslavsky", "lattice")]:
+        got = a.count(method=method, chi=chi, threads=1).to_json()
+        want = cli_json("count", path, "--method", method, "--chi", chi, "--threads", "1")
+        assert untimed(got) == untimed(want)
+    assert a.count(method="zaslavsky").regions == 4061
+
+
+def test_characteristic_polynomial_as_ints():
+    result = chamber.Arrangement.read(shared("resonance4")).count(method="zaslavsky")
+    chi = result.characteristic_polynomial
+    assert all(isinstance(c, int) for c in chi)
+    assert abs(sum(c * (-1) ** (len(chi) - 1 - k) for k, c in enumerate(chi))) == 370
+
+
+def test_rows_from_ints_fractions_strings_numpy():
+    # three lines in the plane: x = 0, y = 0, x + y = 1 (rows b a1 a2): 7 regions, 1 bounded.
+    as_ints = chamber.Arrangement([[0, 1, 0], [0, 0, 1], [1, 1, 1]])
+    as_fractions = chamber.Arrangement([[Fraction(0), Fraction(1, 3), 0], [0, 0, 2], [Fraction(1, 2), "1/2", "1/2"]])
+    as_numpy = chamber.Arrangement(numpy.array([[0, 1, 0], [0, 0, 1], [1, 1, 1]], dtype=numpy.int64))
+    for a in (as_ints, as_fractions, as_numpy):
+        result = a.count()
+        assert (result.regions, result.bounded_regions) == (7, 1)
+        assert a.dimension == 2 and len(a) == 3
+
+
+def test_rows_equal_the_file():
+    path = shared("threshold3")
+    with open(path) as f:
+        lines = [line.split("#")[0].split() for line in f]
+    lines = [fields for fields in lines if fields]
+    rows = [[int(v) for v in fields] for fields in lines[1:]]
+    got = chamber.Arrangement(rows).count(threads=1).to_json()
+    want = cli_json("count", path, "--threads", "1")
+    assert untimed(got) == {**untimed(want), "file": ""}
+
+
+def test_regions_iterator_witnesses_are_exact_and_inside():
+    rows = [[0, 1, 0], [0, 0, 1], [1, 1, 1], [Fraction(1, 2), 1, -1]]
+    a = chamber.Arrangement(rows)
+    regions = list(a.regions(bounded=True))
+    assert len(regions) == a.count().regions
+    assert len({r.signs for r in regions}) == len(regions)
+    for region in regions:
+        assert all(isinstance(x, Fraction) for x in region.witness)
+        for (b, *normal), sign in zip(rows, region.signs):
+            value = Fraction(b) + sum(Fraction(c) * x for c, x in zip(normal, region.witness))  # b + a·x
+            assert (value > 0) == (sign == "+") and value != 0
+    assert sum(r.bounded for r in regions) == a.count().bounded_regions
+
+
+def test_enumerate_certificate_checked_by_both(tmp_path):
+    path = shared("threshold3")
+    certificate = tmp_path / "t3.json"
+    result = chamber.Arrangement.read(path).enumerate(certificate=certificate, threads=1)
+    assert result.regions == 104 and len(result.region_list) == 104
+    want = cli_json("enumerate", path, "--threads", "1", "--certificate", str(tmp_path / "cli.json"))
+    assert untimed(result.to_json()) == {**untimed(want), "certificate": str(certificate)}
+    checked = chamber.check(certificate, arrangement=path)
+    assert checked.valid is True and checked.regions == 104 and checked.kind == "arrangement"
+    code, cli = cli_check_json(str(certificate), "--arrangement", path)
+    assert code == 0 and untimed(cli) == untimed(checked.to_json())
+
+
+def test_check_rejects_a_tampered_certificate(tmp_path):
+    certificate = tmp_path / "t3.json"
+    chamber.Arrangement.read(shared("threshold3")).enumerate(certificate=certificate)
+    document = json.loads(certificate.read_text())
+    document["regions"] = document["regions"][:-1]
+    document["region_count"] = len(document["regions"])
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(document))
+    checked = chamber.check(tampered)
+    assert checked.valid is False and checked.reason
+    code, cli = cli_check_json(str(tampered))
+    assert code == 1 and untimed(cli) == untimed(checked.to_json())
+
+
+def test_info_equals_cli():
+    for name in ("threshold3", "generic_d4_m20", "cnn_3x3x1_f2x2_s1_c2"):
+        path = shared(name)
+        assert chamber.Arrangement.read(path).info().to_json() == cli_json("info", path)
+
+
+# --- networks -------------------------------------------------------------------------------------------------------
+
+def random_network(tmp_path, name, *args):
+    path = tmp_path / (name + ".json")
+    done = subprocess.run([CHAMBER, "random", *args, "-o", str(path), "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return str(path)
+
+
+def test_example_network_equals_cli():
+    net = chamber.Network.read(EXAMPLE_NET)
+    result = net.count(threads=1)
+    assert result.regions == 255 and result.eq4 == 256
+    assert result.verdict == "fails-structural"
+    assert untimed(result.to_json()) == untimed(cli_json("cnn", EXAMPLE_NET, "--threads", "1"))
+    assert net.verdict().verdict == "fails-structural"
+
+
+@pytest.mark.parametrize("name,args", [
+    ("conv", ["--input", "1x3x4", "--conv", "2:2x2:1", "--seed", "3"]),
+    ("linear", ["--input", "1x1x3", "--linear", "5", "--linear", "4", "--seed", "4"]),
+    ("conv_linear", ["--input", "1x3x3", "--conv", "2:2x2:1", "--linear", "3", "--seed", "5"]),
+])
+def test_networks_equal_cli(tmp_path, name, args):
+    path = random_network(tmp_path, name, *args)
+    net = chamber.Network.read(path)
+    # (the eq. (4) verdict is compared on the example network, where its searches are short)
+    got = net.count(threads=1, samples=2000, certificate=tmp_path / "py.json", verdict=False)
+    want = cli_json("cnn", path, "--threads", "1", "--samples", "2000", "--certificate", str(tmp_path / "py.json"),
+                    "--no-verdict")
+    assert untimed(got.to_json()) == untimed(want)
+    assert chamber.check(tmp_path / "py.json", network=path).valid is True
+    patterns = [r.pattern for r in net.regions(threads=1)]
+    assert len(patterns) == got.regions == len(set(patterns))
+    forms = net.closed_forms().to_json()
+    for key, value in forms.items():
+        assert want[key] == value
+
+
+def test_box_and_bad_box():
+    net = chamber.Network.read(EXAMPLE_NET)
+    inside = net.count(box=(Fraction(-1, 2), 1), verdict=False)
+    want = cli_json("cnn", EXAMPLE_NET, "--box", "-1/2,1", "--no-verdict")
+    assert untimed(inside.to_json()) == untimed(want)
+    with pytest.raises(ValueError, match="box"):
+        net.count(box=(2, 1))
+
+
+def train_moons_like(seed=0):
+    """A 2-8-8 ReLU MLP with a read-out, trained a few hundred steps on two interleaved half circles."""
+    torch.manual_seed(seed)
+    t = torch.rand(400) * 3.14159
+    upper = torch.stack([torch.cos(t), torch.sin(t)], 1)
+    lower = torch.stack([1 - torch.cos(t), 0.5 - torch.sin(t)], 1)
+    x = torch.cat([upper, lower]) + 0.1 * torch.randn(800, 2)
+    y = torch.cat([torch.zeros(400, dtype=torch.long), torch.ones(400, dtype=torch.long)])
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 2))
+    optimiser = torch.optim.Adam(model.parameters(), lr=0.02)
+    for _ in range(300):
+        optimiser.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimiser.step()
+    return model, loss.item()
+
+
+def test_trained_torch_model(tmp_path):
+    model, loss = train_moons_like()
+    assert loss < 0.4  # it did learn
+    net = chamber.Network.from_torch(model, (1, 1, 2))
+    path = tmp_path / "moons.json"
+    path.write_text(json.dumps(net.to_json()))
+    result = net.count(threads=1)
+    want = cli_json("cnn", str(path), "--threads", "1")
+    assert untimed(result.to_json()) == {**untimed(want), "network": ""}
+    # PyTorch's own forward pass at every witness gives the region's pattern ('0': a neuron identically 0 there).
+    hidden = [model[0], model[2]]
+    regions = list(net.regions(threads=1))
+    assert len(regions) == result.regions > 10
+    for region in regions:
+        h = torch.tensor([[float(v) for v in region.witness]], dtype=torch.float64)
+        signs = ""
+        with torch.no_grad():
+            for layer in hidden:
+                h = nn.functional.linear(h, layer.weight.double(), layer.bias.double())
+                signs += "".join("+" if v > 0 else "-" for v in h[0].tolist())
+                h = torch.relu(h)
+        assert len(signs) == len(region.pattern)
+        assert all(p == "0" or p == q for p, q in zip(region.pattern, signs)), (region.pattern, signs)
+
+
+def test_from_torch_refuses_with_value_error():
+    with pytest.raises(ValueError, match="padding"):
+        chamber.Network.from_torch(nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.ReLU()), (1, 3, 3))
+
+
+def test_slice_equals_cli(tmp_path):
+    net = chamber.Network.read(EXAMPLE_NET)
+    p0, p1, p2 = [0] * 9, [1] + [0] * 8, [0, 1] + [0] * 7
+    result = net.slice(p0, p1, p2, window=(-2, 3), svg=tmp_path / "py.svg")
+    through = ";".join(",".join(str(v) for v in p) for p in (p0, p1, p2))
+    want = cli_json("slice", EXAMPLE_NET, "--through", through, "--box", "-2,3", "--svg", str(tmp_path / "py.svg"))
+    assert untimed(result.to_json()) == {**untimed(want), "network": EXAMPLE_NET}
+    assert len(result.polygons) == result.regions > 1
+    assert all(isinstance(u, Fraction) for polygon in result.polygons for u, _ in polygon.vertices)
+
+
+# --- bad input, limits, interrupts ------------------------------------------------------------------------------------
+
+def test_bad_inputs_raise_value_error_naming_the_field(tmp_path):
+    with pytest.raises(ValueError, match=r"rows\[0\]\[1\].*float"):
+        chamber.Arrangement([[0, 0.5], [1, 1]])
+    with pytest.raises(ValueError, match=r"rows\[1\]: 3 entries"):
+        chamber.Arrangement([[0, 1], [1, 1, 1]])
+    with pytest.raises(ValueError, match=r"rows\[1\]"):
+        chamber.Arrangement([[0, 1], ["x", 1]])
+    with pytest.raises(ValueError, match=r"rows\[0\]"):
+        chamber.Arrangement([[1, 0, 0]])  # the zero normal
+    with pytest.raises(ValueError, match="numpy array of dtype float"):
+        chamber.Arrangement(numpy.array([[0.0, 1.0]]))
+    with pytest.raises(ValueError, match="missing.arr"):
+        chamber.Arrangement.read(tmp_path / "missing.arr")
+    bad = tmp_path / "bad.arr"
+    bad.write_text("2 1\n0 1\n")
+    done = subprocess.run([CHAMBER, "count", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    with pytest.raises(ValueError) as error:
+        chamber.Arrangement.read(bad)
+    assert "chamber: error: " + str(error.value) == done.stderr.strip()
+    with pytest.raises(ValueError, match="method"):
+        chamber.Arrangement.read(shared("threshold2")).count(method="guess")
+    with pytest.raises(ValueError, match="input_shape"):
+        chamber.Network.from_json({"format": "chamber-network", "version": 1, "input_shape": [0, 1, 1], "layers": []})
+    with pytest.raises(ValueError, match="p1"):
+        chamber.Network.read(EXAMPLE_NET).slice([0] * 9, [1, 2], [0] * 9)
+    with pytest.raises(ValueError, match="not-there"):
+        chamber.check(tmp_path / "not-there.json")
+
+
+def test_limits_raise_limit_reached():
+    with pytest.raises(chamber.LimitReached, match="region limit"):
+        chamber.Arrangement.read(shared("threshold4")).count(method="enumerate", max_regions=100)
+    with pytest.raises(chamber.LimitReached, match="time limit"):
+        chamber.Arrangement.read(shared("resonance6")).count(method="enumerate", time_limit=0.5)
+    assert issubclass(chamber.LimitReached, RuntimeError)
+
+
+def test_the_gil_is_released():
+    ticks = []
+    done = threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(1)
+            time.sleep(0.01)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        chamber.Arrangement.read(shared("resonance5")).count(method="enumerate", bounded=False, threads=1)
+    finally:
+        done.set()
+        ticker.join()
+    assert len(ticks) > 20
+
+
+def test_ctrl_c_raises_keyboard_interrupt():
+    program = ("import chamber, sys, time\n"
+               "start = time.time()\n"
+               "try:\n"
+               "    chamber.Arrangement.read(%r).count(method='enumerate')\n"
+               "except KeyboardInterrupt:\n"
+               "    print('interrupted after', time.time() - start, flush=True)\n"
+               "    print(chamber.Arrangement.read(%r).count().regions, flush=True)\n"
+               "    sys.exit(0)\n"
+               "sys.exit(5)\n") % (shared("resonance6"), shared("threshold3"))
+    process = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=os.environ)
+    time.sleep(2.5)
+    sent = time.time()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    waited = time.time() - sent
+    assert process.returncode == 0, err
+    assert "interrupted after" in out
+    assert out.strip().endswith("104")  # the next call runs normally
+    assert waited < 3, waited
