@@ -40,7 +40,7 @@ Integer binomial_prefix_sum(std::size_t n, std::size_t k) {
   return sum;
 }
 
-void check_layer(const InputShape& input, const ConvSpec& conv) {
+void check_layer(const Shape& input, const ConvSpec& conv) {
   if (input.channels == 0 || input.height == 0 || input.width == 0)
     throw std::invalid_argument("input has a zero extent");
   if (conv.filters == 0) throw std::invalid_argument("conv layer has 0 filters");
@@ -53,8 +53,8 @@ void check_layer(const InputShape& input, const ConvSpec& conv) {
 }
 
 /*! holds the receptive fields of every output position of one layer, row-major. */
-std::vector<std::vector<std::size_t>> all_receptive_fields(const InputShape& input, const ConvSpec& conv) {
-  const InputShape out = conv_output(input, conv);
+std::vector<std::vector<std::size_t>> all_receptive_fields(const Shape& input, const ConvSpec& conv) {
+  const Shape out = conv_output(input, conv);
   std::vector<std::vector<std::size_t>> fields;
   fields.reserve(out.height * out.width);
   for (std::size_t i = 0; i < out.height; ++i)
@@ -165,16 +165,16 @@ class Eq4Sum {
 };
 
 /*! returns the shapes n_0, n_1, …, n_L of the feature maps (n_0 = input). */
-std::vector<InputShape> layer_shapes(const InputShape& input, const std::vector<ConvSpec>& layers) {
+std::vector<Shape> layer_shapes(const Shape& input, const std::vector<ConvSpec>& layers) {
   if (layers.empty()) throw std::invalid_argument("a CNN needs at least one conv layer");
-  std::vector<InputShape> shapes{input};
+  std::vector<Shape> shapes{input};
   for (const ConvSpec& conv : layers) shapes.push_back(conv_output(shapes.back(), conv));
   return shapes;
 }
 
 }  // namespace
 
-InputShape conv_output(const InputShape& input, const ConvSpec& conv) {
+Shape conv_output(const Shape& input, const ConvSpec& conv) {
   check_layer(input, conv);
   return conv_output_shape(input, conv);
 }
@@ -183,9 +183,9 @@ Integer lemma2(std::size_t hidden_neurons) { return power(Integer(2), hidden_neu
 
 Integer theorem1(std::size_t n0, std::size_t n1) { return binomial_prefix_sum(n1, n0); }
 
-std::vector<std::size_t> receptive_field(const InputShape& input, const ConvSpec& conv, std::size_t i,
+std::vector<std::size_t> receptive_field(const Shape& input, const ConvSpec& conv, std::size_t i,
                                          std::size_t j) {
-  const InputShape out = conv_output(input, conv);
+  const Shape out = conv_output(input, conv);
   if (i >= out.height || j >= out.width)
     throw std::invalid_argument("output position (" + std::to_string(i) + ", " + std::to_string(j) +
                                 ") is outside the " + std::to_string(out.height) + "x" +
@@ -203,7 +203,7 @@ std::vector<std::size_t> receptive_field(const InputShape& input, const ConvSpec
   return field;
 }
 
-bool in_KN(const InputShape& input, const ConvSpec& conv, const std::vector<std::size_t>& t) {
+bool in_KN(const Shape& input, const ConvSpec& conv, const std::vector<std::size_t>& t) {
   const auto fields = all_receptive_fields(input, conv);
   if (t.size() != fields.size())
     throw std::invalid_argument("t has " + std::to_string(t.size()) + " entries, the layer has " +
@@ -212,18 +212,18 @@ bool in_KN(const InputShape& input, const ConvSpec& conv, const std::vector<std:
   return flow.feasible(t);
 }
 
-Integer eq4(const InputShape& input, const ConvSpec& conv) {
+Integer eq4(const Shape& input, const ConvSpec& conv) {
   const auto fields = all_receptive_fields(input, conv);
   Eq4Sum sum(fields, input.channels * input.height * input.width, conv.filters);
   return sum.run();
 }
 
-Integer theorem5_lower(const InputShape& input, const std::vector<ConvSpec>& layers) {
-  const std::vector<InputShape> shapes = layer_shapes(input, layers);
+Integer theorem5_lower(const Shape& input, const std::vector<ConvSpec>& layers) {
+  const std::vector<Shape> shapes = layer_shapes(input, layers);
   const std::size_t L = layers.size();
   const std::size_t d0 = input.channels;
   // N': the last layer's filters, but over d0 channels, on an n_{L-1}^(1) × n_{L-1}^(2) × d0 input.
-  const InputShape reduced{d0, shapes[L - 1].height, shapes[L - 1].width};
+  const Shape reduced{d0, shapes[L - 1].height, shapes[L - 1].width};
   Integer bound = eq4(reduced, layers[L - 1]);
   for (std::size_t l = 1; l < L; ++l) {
     const Integer ratio = Integer(static_cast<unsigned long>(layers[l - 1].filters / d0));
@@ -232,8 +232,8 @@ Integer theorem5_lower(const InputShape& input, const std::vector<ConvSpec>& lay
   return bound;
 }
 
-Integer theorem5_upper(const InputShape& input, const std::vector<ConvSpec>& layers) {
-  const std::vector<InputShape> shapes = layer_shapes(input, layers);
+Integer theorem5_upper(const Shape& input, const std::vector<ConvSpec>& layers) {
+  const std::vector<Shape> shapes = layer_shapes(input, layers);
   const std::size_t input_dimension = input.channels * input.height * input.width;
   Integer bound = eq4(input, layers[0]);
   for (std::size_t l = 2; l <= layers.size(); ++l) {
@@ -280,11 +280,11 @@ Integer serra_upper(std::size_t n0, const std::vector<std::size_t>& widths) {
   return sum;
 }
 
-Integer cnn_parameters(const InputShape& input, const std::vector<ConvSpec>& layers) {
+Integer cnn_parameters(const Shape& input, const std::vector<ConvSpec>& layers) {
   Integer count = 0;
-  InputShape shape = input;
+  Shape shape = input;
   for (const ConvSpec& conv : layers) {
-    const InputShape next = conv_output(shape, conv);
+    const Shape next = conv_output(shape, conv);
     const unsigned long per_filter =
         static_cast<unsigned long>(conv.kernel_h * conv.kernel_w * shape.channels + 1);
     count += Integer(static_cast<unsigned long>(conv.filters)) * per_filter;

@@ -17,14 +17,11 @@
 
 namespace chamber {
 
-/*! the input shape of the formulas (the paper's n_0); the same type as every other shape. */
-using InputShape = Shape;
-
 /*! returns the output shape of `conv` applied to `input` (Lemma 1 per direction:
  * floor((n − f)/s) + 1); its channels are `conv.filters`.
  * \throw std::invalid_argument if a kernel side exceeds the input side, a stride or kernel side is 0,
  * or the input has a zero extent. */
-InputShape conv_output(const InputShape& input, const ConvSpec& conv);
+Shape conv_output(const Shape& input, const ConvSpec& conv);
 
 /*! returns 2^hidden_neurons (Lemma 2, the trivial upper bound). */
 Integer lemma2(std::size_t hidden_neurons);
@@ -36,7 +33,7 @@ Integer theorem1(std::size_t n0, std::size_t n1);
 /*! returns the receptive field S_ij of output position (i, j) (0-based) as sorted flattened input
  * indices (c·H + row)·W + col over all channels.
  * \throw std::invalid_argument on an invalid layer (see conv_output) or a position outside the output. */
-std::vector<std::size_t> receptive_field(const InputShape& input, const ConvSpec& conv, std::size_t i,
+std::vector<std::size_t> receptive_field(const Shape& input, const ConvSpec& conv, std::size_t i,
                                          std::size_t j);
 
 /*! decides whether `t` (one entry per output position, row-major) lies in K_N, i.e. satisfies the Hall
@@ -44,7 +41,7 @@ std::vector<std::size_t> receptive_field(const InputShape& input, const ConvSpec
  * (source → position, capacity t_p → its receptive field, capacity 1 → sink): t ∈ K_N iff the flow
  * saturates Σ t.
  * \throw std::invalid_argument if `t` does not have one entry per output position. */
-bool in_KN(const InputShape& input, const ConvSpec& conv, const std::vector<std::size_t>& t);
+bool in_KN(const Shape& input, const ConvSpec& conv, const std::vector<std::size_t>& t);
 
 /*! returns Σ_{t ∈ K_N} Π_p C(d1, t_p), Theorem 2 eq. (4) for one conv layer with d1 = conv.filters.
  * The paper claims this is the maximal and the expected region count; references.md records where it
@@ -54,18 +51,18 @@ bool in_KN(const InputShape& input, const ConvSpec& conv, const std::vector<std:
 inline constexpr std::uint64_t max_eq4_flow_work = 50000000;
 
 /*! returns eq. (4) of Theorem 2. \throws LimitReached past max_eq4_flow_work. */
-Integer eq4(const InputShape& input, const ConvSpec& conv);
+Integer eq4(const Shape& input, const ConvSpec& conv);
 
 /*! returns the lower bound (8) of Theorem 5 for the conv layers `layers` applied to `input`:
  * R_{N'} Π_{l=1}^{L−1} floor(d_l/d0)^{n_l^(1) n_l^(2) d0}, with d0 = input.channels and N' the single
  * layer of d_L filters f_L^(1)×f_L^(2)×d0, stride s_L, on an n_{L−1}^(1)×n_{L−1}^(2)×d0 input.
  * \throw std::invalid_argument if `layers` is empty or a layer is invalid. */
-Integer theorem5_lower(const InputShape& input, const std::vector<ConvSpec>& layers);
+Integer theorem5_lower(const Shape& input, const std::vector<ConvSpec>& layers);
 
 /*! returns the upper bound (9) of Theorem 5: R_{N''} Π_{l=2}^{L} Σ_{i=0}^{n0^(1) n0^(2) d0}
  * C(n_l^(1) n_l^(2) d_l, i), with N'' the first layer alone (by eq. (4)).
  * \throw std::invalid_argument if `layers` is empty or a layer is invalid. */
-Integer theorem5_upper(const InputShape& input, const std::vector<ConvSpec>& layers);
+Integer theorem5_upper(const Shape& input, const std::vector<ConvSpec>& layers);
 
 /*! returns the single conv layer equal to `a` followed by `b` with no activation in between
  * (Theorem 4, per direction: kernel f_a + (f_b − 1)s_a, stride s_a s_b, filters of `b`). */
@@ -83,7 +80,7 @@ Integer serra_upper(std::size_t n0, const std::vector<std::size_t>& widths);
 
 /*! returns the parameter count Σ_l d_l (f_l^(1) f_l^(2) d_{l−1} + 1) of the conv layers on `input`.
  * \throw std::invalid_argument if a layer is invalid for its input. */
-Integer cnn_parameters(const InputShape& input, const std::vector<ConvSpec>& layers);
+Integer cnn_parameters(const Shape& input, const std::vector<ConvSpec>& layers);
 
 /*! returns the parameter count Σ_l n_l (n_{l−1} + 1) of a fully connected net with n0 inputs. */
 Integer fc_parameters(std::size_t n0, const std::vector<std::size_t>& widths);

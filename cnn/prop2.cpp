@@ -152,7 +152,7 @@ class SubsetSearch {
   bool stopped_ = false;
 };
 
-Prop2Violation make_violation(const LayerGeometry& layer, const std::string& condition,
+Prop2Violation make_violation(const LayerGeometry& layer, Prop2Condition condition,
                               const std::vector<std::size_t>& neurons, std::size_t rank, bool smallest_proven) {
   Prop2Violation v;
   v.condition = condition;
@@ -162,7 +162,7 @@ Prop2Violation make_violation(const LayerGeometry& layer, const std::string& con
   v.rank = rank;
   v.smallest_proven = smallest_proven;
   const std::string size = std::to_string(neurons.size());
-  if (condition == "i")
+  if (condition == Prop2Condition::i)
     v.reason = "the " + size + " normals have rank " + std::to_string(rank) + " < " + size + " although t = (" +
                format_list(v.counts) + ") is in K_N";
   else
@@ -173,11 +173,11 @@ Prop2Violation make_violation(const LayerGeometry& layer, const std::string& con
 
 }  // namespace
 
-std::pair<InputShape, ConvSpec> first_conv_architecture(const Network& network) {
+std::pair<Shape, ConvSpec> first_conv_architecture(const Network& network) {
   if (network.layers.empty()) throw InputError("the network has no layer");
   const auto* conv = std::get_if<Conv2d>(&network.layers.front());
   if (conv == nullptr) throw InputError("the first layer is not conv2d");
-  const InputShape input{network.input.channels, network.input.height, network.input.width};
+  const Shape input{network.input.channels, network.input.height, network.input.width};
   const ConvSpec spec{conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h, conv->stride_w};
   return {input, spec};
 }
@@ -196,7 +196,7 @@ Prop2Report check_prop2(const Network& network, const Prop2Options& options) {
     report.subsets_examined_i = search.examined();
     if (search.best()) {
       report.condition_i = false;
-      report.violation_i = make_violation(layer, "i", *search.best(), search.best_rank(), !search.stopped());
+      report.violation_i = make_violation(layer, Prop2Condition::i, *search.best(), search.best_rank(), !search.stopped());
     } else if (!search.stopped()) {
       report.condition_i = true;
     }
@@ -207,7 +207,7 @@ Prop2Report check_prop2(const Network& network, const Prop2Options& options) {
     report.subsets_examined_ii = search.examined();
     if (search.best()) {
       report.condition_ii = false;
-      report.violation_ii = make_violation(layer, "ii", *search.best(), search.best_rank(), !search.stopped());
+      report.violation_ii = make_violation(layer, Prop2Condition::ii, *search.best(), search.best_rank(), !search.stopped());
     } else if (!search.stopped()) {
       report.condition_ii = true;
     }
@@ -229,9 +229,8 @@ bool violates_at(const Network& network, const Prop2Violation& violation) {
     if (e == Extension::independent) echelon.push(std::move(reduced), pivot);
     if (e == Extension::inconsistent) consistent = false;
   }
-  if (violation.condition == "i") return echelon.rank() < set.size();
-  if (violation.condition == "ii") return consistent;
-  throw InputError("violates_at: condition '" + violation.condition + "' is neither \"i\" nor \"ii\"");
+  if (violation.condition == Prop2Condition::i) return echelon.rank() < set.size();
+  return consistent;
 }
 
 }  // namespace chamber

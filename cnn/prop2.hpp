@@ -44,9 +44,16 @@ struct NeuronPosition {
   bool operator==(const NeuronPosition&) const = default;
 };
 
+/*! which condition of Prop. 2: (i) neurons with t ∈ K_N are independent, (ii) neurons with t ∉ K_N have no
+ * common point. */
+enum class Prop2Condition { i, ii };
+
+/*! returns "i" or "ii" (the JSON and text name). */
+inline const char* to_string(Prop2Condition condition) { return condition == Prop2Condition::i ? "i" : "ii"; }
+
 /*! a subset of neurons that violates condition (i) or (ii) of Prop. 2 at given weights. */
 struct Prop2Violation {
-  std::string condition;                  // "i" (dependent, t ∈ K_N) or "ii" (common point, t ∉ K_N)
+  Prop2Condition condition = Prop2Condition::i;  // i: dependent, t ∈ K_N; ii: common point, t ∉ K_N
   std::vector<std::size_t> neurons;       // ascending, network numbering f·P + p
   std::vector<NeuronPosition> positions;  // (filter, i, j) of each neuron, same order
   std::vector<std::size_t> counts;        // t: neurons per output position, row-major
@@ -77,7 +84,7 @@ struct Prop2Report {
 
 /*! returns the layer of `network`'s first layer as an architecture (input shape and conv spec).
  * \throws InputError if the network has no layer or its first layer is not conv2d. */
-std::pair<InputShape, ConvSpec> first_conv_architecture(const Network& network);
+std::pair<Shape, ConvSpec> first_conv_architecture(const Network& network);
 
 /*! decides conditions (i) and (ii) of Prop. 2 for the first layer of `network` (a conv2d; later layers are
  * ignored) exactly, and finds a smallest violating subset of each by a branch-and-bound depth-first search over
@@ -110,14 +117,14 @@ struct DependencyOptions {
 };
 
 /*! returns the names w{f}[c][a][b] of the layer's weights in storage order ((f·C + c)·kh + a)·kw + b. */
-std::vector<std::string> weight_variable_names(const InputShape& input, const ConvSpec& conv);
+std::vector<std::string> weight_variable_names(const Shape& input, const ConvSpec& conv);
 
 /*! tries to prove that the normals of `neurons` are linearly dependent for every choice of weights: for
  * D = 0, 1, …, max_degree solves, exactly over Q, the linear system for coefficients c_j homogeneous of degree D
  * in the filter weights with Σ_j c_j a_j = 0 identically, takes a nonzero solution and verifies it by expansion.
  * Returns only a verified dependency; nothing when none of degree ≤ max_degree exists or the system is too large.
  * \throws InputError if a neuron index is out of range or repeated. */
-std::optional<PolynomialDependency> structural_dependency(const InputShape& input, const ConvSpec& conv,
+std::optional<PolynomialDependency> structural_dependency(const Shape& input, const ConvSpec& conv,
                                                           const std::vector<std::size_t>& neurons,
                                                           const DependencyOptions& options = {});
 
@@ -125,7 +132,7 @@ std::optional<PolynomialDependency> structural_dependency(const InputShape& inpu
  * range, there is one coefficient per neuron, not all zero, over the listed variables, and Σ_j c_j a_j expands to
  * the zero polynomial in every coordinate, the normals a_j being rebuilt here from the architecture. Does not
  * read `verified`. */
-bool verify_dependency(const InputShape& input, const ConvSpec& conv, const PolynomialDependency& dependency);
+bool verify_dependency(const Shape& input, const ConvSpec& conv, const PolynomialDependency& dependency);
 
 /*! options of the search for a dependency that holds for every weight choice. */
 struct StructuralOptions {
@@ -147,13 +154,13 @@ struct StructuralSearch {
 
 /*! returns the one-conv-layer network of the architecture with weights and biases uniform integers in
  * [−weight_bound, weight_bound] drawn by random_network from `seed`. */
-Network random_conv_layer(const InputShape& input, const ConvSpec& conv, std::uint64_t seed, long weight_bound);
+Network random_conv_layer(const Shape& input, const ConvSpec& conv, std::uint64_t seed, long weight_bound);
 
 /*! searches the architecture for a neuron set with t ∈ K_N that is dependent for every weight choice: finds a
  * smallest dependent set with t ∈ K_N at random integer weights (random_network, "int:−bound:bound", options.seed),
  * then tries structural_dependency on it. `dependency` is set only when verified; then max over weights of the
  * region count is at most eq. (4) − 1. */
-StructuralSearch find_structural_dependency(const InputShape& input, const ConvSpec& conv,
+StructuralSearch find_structural_dependency(const Shape& input, const ConvSpec& conv,
                                             const StructuralOptions& options = {});
 
 }  // namespace chamber

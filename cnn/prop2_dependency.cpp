@@ -75,7 +75,7 @@ bool verify(const LayerGeometry& layer, const PolynomialDependency& dependency) 
 
 }  // namespace
 
-std::vector<std::string> weight_variable_names(const InputShape& input, const ConvSpec& conv) {
+std::vector<std::string> weight_variable_names(const Shape& input, const ConvSpec& conv) {
   std::vector<std::string> names;
   for (std::size_t f = 0; f < conv.filters; ++f)
     for (std::size_t c = 0; c < input.channels; ++c)
@@ -93,7 +93,7 @@ std::vector<std::string> weight_variable_names(const InputShape& input, const Co
   return names;
 }
 
-std::optional<PolynomialDependency> structural_dependency(const InputShape& input, const ConvSpec& conv,
+std::optional<PolynomialDependency> structural_dependency(const Shape& input, const ConvSpec& conv,
                                                           const std::vector<std::size_t>& neurons,
                                                           const DependencyOptions& options) {
   const LayerGeometry layer(input, conv);
@@ -187,12 +187,12 @@ std::optional<PolynomialDependency> structural_dependency(const InputShape& inpu
   return std::nullopt;
 }
 
-bool verify_dependency(const InputShape& input, const ConvSpec& conv, const PolynomialDependency& dependency) {
+bool verify_dependency(const Shape& input, const ConvSpec& conv, const PolynomialDependency& dependency) {
   const LayerGeometry layer(input, conv);
   return verify(layer, dependency);
 }
 
-Network random_conv_layer(const InputShape& input, const ConvSpec& conv, std::uint64_t seed, long weight_bound) {
+Network random_conv_layer(const Shape& input, const ConvSpec& conv, std::uint64_t seed, long weight_bound) {
   WeightDistribution distribution;
   distribution.kind = WeightDistribution::Integer;
   distribution.lo = -weight_bound;
@@ -207,7 +207,7 @@ Network random_conv_layer(const InputShape& input, const ConvSpec& conv, std::ui
   return random_network(Shape{input.channels, input.height, input.width}, {spec}, seed, distribution);
 }
 
-StructuralSearch find_structural_dependency(const InputShape& input, const ConvSpec& conv,
+StructuralSearch find_structural_dependency(const Shape& input, const ConvSpec& conv,
                                             const StructuralOptions& options) {
   StructuralSearch result;
   result.seed = options.seed;

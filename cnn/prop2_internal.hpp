@@ -18,12 +18,12 @@ namespace chamber::prop2_detail {
 
 /*! the neurons of one conv layer and where their normals sit. */
 struct LayerGeometry {
-  InputShape input;
+  Shape input;
   ConvSpec conv;
   std::size_t out_h = 0, out_w = 0, positions = 0, neurons = 0, dimension = 0, weights_per_filter = 0;
 
-  LayerGeometry(const InputShape& in, const ConvSpec& spec) : input(in), conv(spec) {
-    InputShape out;
+  LayerGeometry(const Shape& in, const ConvSpec& spec) : input(in), conv(spec) {
+    Shape out;
     try {
       out = conv_output(in, spec);
     } catch (const std::invalid_argument& e) {

@@ -97,7 +97,7 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
   if (v.exact == v.eq4) {
     if (found)
       throw InternalError(contradiction(v, "but neurons " + braces(found->neurons) + " violate condition (" +
-                                               found->condition + "): " + found->reason));
+                                               to_string(found->condition) + "): " + found->reason));
     if (v.structural.dependency)
       throw InternalError(contradiction(v, "but neurons " + braces(v.structural.dependency->neurons) +
                                                " are dependent for every weight choice"));
@@ -144,15 +144,16 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
   const bool persists = violates_at(random, *found);
   if (persists) {
     v.conclusion = "eq. (4) undecided: " + numbers + "; neurons " + braces(found->neurons) +
-                   " violate condition (" + found->condition + ") at these weights and at random weights (seed " +
-                   std::to_string(v.structural.seed) + "), but no dependency for every weight choice was proven";
+                   " violate condition (" + to_string(found->condition) +
+                   ") at these weights and at random weights (seed " + std::to_string(v.structural.seed) +
+                   "), but no dependency for every weight choice was proven";
     return v;
   }
   v.verdict = Eq4Outcome::fails_nongeneric;
   const std::string random_note = v.structural.condition_i_at_random == true
                                       ? ""
                                       : " (the search of (i) at random weights ran out of budget)";
-  if (found->condition == "i")
+  if (found->condition == Prop2Condition::i)
     v.conclusion = "eq. (4) fails for these weights (not generic): " + numbers + "; neurons " +
                    braces(found->neurons) + " (t = " + tuple(found->counts) +
                    " ∈ K_N) are dependent at these weights but independent at random weights" +
@@ -168,7 +169,7 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
 nlohmann::json to_json(const Prop2Violation& violation) {
   nlohmann::json positions = nlohmann::json::array();
   for (const NeuronPosition& p : violation.positions) positions.push_back({p.filter, p.i, p.j});
-  return {{"condition", violation.condition},   {"neurons", violation.neurons},
+  return {{"condition", to_string(violation.condition)},   {"neurons", violation.neurons},
           {"positions", positions},             {"counts", violation.counts},
           {"rank", violation.rank},             {"smallest_proven", violation.smallest_proven},
           {"reason", violation.reason}};

@@ -24,7 +24,7 @@ Integer choose(std::size_t n, std::size_t k) {
 }
 
 /*! returns eq. (4) by its definition: every t in the box, Hall condition tested on all 2^P subsets. */
-Integer eq4_brute_force(const InputShape& in, const ConvSpec& conv) {
+Integer eq4_brute_force(const Shape& in, const ConvSpec& conv) {
   const std::size_t out_h = (in.height - conv.kernel_h) / conv.stride_h + 1;
   const std::size_t out_w = (in.width - conv.kernel_w) / conv.stride_w + 1;
   const std::size_t positions = out_h * out_w;
@@ -77,29 +77,29 @@ ConvSpec conv(std::size_t filters, std::size_t kh, std::size_t kw, std::size_t s
 }  // namespace
 
 TEST_CASE("Lemma 1 output shapes", "[formulas]") {
-  const InputShape out = conv_output(InputShape{3, 32, 28}, conv(16, 5, 3, 2));
+  const Shape out = conv_output(Shape{3, 32, 28}, conv(16, 5, 3, 2));
   CHECK(out.channels == 16);
   CHECK(out.height == 14);
   CHECK(out.width == 13);
-  const InputShape same = conv_output(InputShape{1, 4, 4}, conv(2, 4, 4));
+  const Shape same = conv_output(Shape{1, 4, 4}, conv(2, 4, 4));
   CHECK(same.height == 1);
   CHECK(same.width == 1);
-  const InputShape rect = conv_output(InputShape{1, 7, 9}, ConvSpec{1, 2, 3, 3, 2});
+  const Shape rect = conv_output(Shape{1, 7, 9}, ConvSpec{1, 2, 3, 3, 2});
   CHECK(rect.height == 2);
   CHECK(rect.width == 4);
 }
 
 TEST_CASE("invalid layers throw", "[formulas]") {
-  CHECK_THROWS_AS(conv_output(InputShape{1, 3, 3}, conv(2, 4, 2)), std::invalid_argument);
-  CHECK_THROWS_AS(conv_output(InputShape{1, 3, 3}, conv(2, 2, 4)), std::invalid_argument);
-  CHECK_THROWS_AS(conv_output(InputShape{1, 3, 3}, conv(2, 2, 2, 0)), std::invalid_argument);
-  CHECK_THROWS_AS(conv_output(InputShape{1, 3, 3}, ConvSpec{2, 2, 2, 1, 0}), std::invalid_argument);
-  CHECK_THROWS_AS(eq4(InputShape{1, 1, 3}, conv(2, 1, 4)), std::invalid_argument);
-  CHECK_THROWS_AS(eq4(InputShape{1, 1, 3}, conv(2, 1, 2, 0)), std::invalid_argument);
-  CHECK_THROWS_AS(in_KN(InputShape{1, 3, 3}, conv(2, 2, 2), {1, 1, 1}), std::invalid_argument);
-  CHECK_THROWS_AS(receptive_field(InputShape{1, 3, 3}, conv(2, 2, 2), 2, 0), std::invalid_argument);
-  CHECK_THROWS_AS(theorem5_lower(InputShape{1, 1, 4}, {}), std::invalid_argument);
-  CHECK_THROWS_AS(theorem5_upper(InputShape{1, 1, 4}, {conv(2, 1, 2), conv(2, 1, 4)}), std::invalid_argument);
+  CHECK_THROWS_AS(conv_output(Shape{1, 3, 3}, conv(2, 4, 2)), std::invalid_argument);
+  CHECK_THROWS_AS(conv_output(Shape{1, 3, 3}, conv(2, 2, 4)), std::invalid_argument);
+  CHECK_THROWS_AS(conv_output(Shape{1, 3, 3}, conv(2, 2, 2, 0)), std::invalid_argument);
+  CHECK_THROWS_AS(conv_output(Shape{1, 3, 3}, ConvSpec{2, 2, 2, 1, 0}), std::invalid_argument);
+  CHECK_THROWS_AS(eq4(Shape{1, 1, 3}, conv(2, 1, 4)), std::invalid_argument);
+  CHECK_THROWS_AS(eq4(Shape{1, 1, 3}, conv(2, 1, 2, 0)), std::invalid_argument);
+  CHECK_THROWS_AS(in_KN(Shape{1, 3, 3}, conv(2, 2, 2), {1, 1, 1}), std::invalid_argument);
+  CHECK_THROWS_AS(receptive_field(Shape{1, 3, 3}, conv(2, 2, 2), 2, 0), std::invalid_argument);
+  CHECK_THROWS_AS(theorem5_lower(Shape{1, 1, 4}, {}), std::invalid_argument);
+  CHECK_THROWS_AS(theorem5_upper(Shape{1, 1, 4}, {conv(2, 1, 2), conv(2, 1, 4)}), std::invalid_argument);
   CHECK_THROWS_AS(serra_upper(3, {}), std::invalid_argument);
   CHECK_THROWS_AS(montufar_lower(3, {}), std::invalid_argument);
 }
@@ -119,15 +119,15 @@ TEST_CASE("Lemma 2 and Theorem 1", "[formulas]") {
 }
 
 TEST_CASE("receptive fields are sorted CHW indices", "[formulas]") {
-  CHECK(receptive_field(InputShape{1, 3, 3}, conv(2, 2, 2), 1, 1) == std::vector<std::size_t>{4, 5, 7, 8});
-  CHECK(receptive_field(InputShape{2, 3, 3}, conv(2, 2, 2), 0, 1) ==
+  CHECK(receptive_field(Shape{1, 3, 3}, conv(2, 2, 2), 1, 1) == std::vector<std::size_t>{4, 5, 7, 8});
+  CHECK(receptive_field(Shape{2, 3, 3}, conv(2, 2, 2), 0, 1) ==
         std::vector<std::size_t>{1, 2, 4, 5, 10, 11, 13, 14});
-  CHECK(receptive_field(InputShape{1, 4, 4}, conv(3, 2, 2, 2), 1, 0) == std::vector<std::size_t>{8, 9, 12, 13});
-  CHECK(receptive_field(InputShape{1, 8, 1}, conv(3, 3, 1), 5, 0) == std::vector<std::size_t>{5, 6, 7});
+  CHECK(receptive_field(Shape{1, 4, 4}, conv(3, 2, 2, 2), 1, 0) == std::vector<std::size_t>{8, 9, 12, 13});
+  CHECK(receptive_field(Shape{1, 8, 1}, conv(3, 3, 1), 5, 0) == std::vector<std::size_t>{5, 6, 7});
 }
 
 TEST_CASE("K_N membership by max-flow", "[formulas]") {
-  const InputShape in{1, 3, 3};
+  const Shape in{1, 3, 3};
   const ConvSpec c = conv(4, 2, 2);
   CHECK(in_KN(in, c, {0, 0, 0, 0}));
   CHECK(in_KN(in, c, {4, 0, 0, 0}));
@@ -138,37 +138,37 @@ TEST_CASE("K_N membership by max-flow", "[formulas]") {
   CHECK_FALSE(in_KN(in, c, {4, 3, 2, 1}));    // 10 > 9
   CHECK_FALSE(in_KN(in, c, {5, 0, 0, 0}));    // more than |S_00| = 4
   // 1-D, input 3, kernel 2: fields {0,1}, {1,2}
-  CHECK(in_KN(InputShape{1, 1, 3}, conv(3, 1, 2), {2, 1}));
-  CHECK_FALSE(in_KN(InputShape{1, 1, 3}, conv(3, 1, 2), {2, 2}));
+  CHECK(in_KN(Shape{1, 1, 3}, conv(3, 1, 2), {2, 1}));
+  CHECK_FALSE(in_KN(Shape{1, 1, 3}, conv(3, 1, 2), {2, 2}));
   // two channels double every field
-  CHECK(in_KN(InputShape{2, 3, 3}, conv(8, 2, 2), {8, 4, 4, 2}));
-  CHECK_FALSE(in_KN(InputShape{2, 3, 3}, conv(8, 2, 2), {8, 4, 4, 3}));
+  CHECK(in_KN(Shape{2, 3, 3}, conv(8, 2, 2), {8, 4, 4, 2}));
+  CHECK_FALSE(in_KN(Shape{2, 3, 3}, conv(8, 2, 2), {8, 4, 4, 3}));
 }
 
 TEST_CASE("eq. (4) reproduces the reference numbers", "[formulas]") {
-  CHECK(eq4(InputShape{1, 3, 3}, conv(2, 2, 2)) == 256);
-  CHECK(eq4(InputShape{1, 3, 3}, conv(3, 2, 2)) == 4013);
-  CHECK(eq4(InputShape{1, 3, 4}, conv(2, 2, 2)) == 4096);
-  CHECK(eq4(InputShape{1, 4, 4}, conv(3, 2, 2, 2)) == 4096);
-  CHECK(eq4(InputShape{2, 3, 3}, conv(2, 2, 2)) == 256);
-  CHECK(eq4(InputShape{1, 8, 1}, conv(3, 3, 1)) == 82237);
-  CHECK(eq4(InputShape{1, 1, 8}, conv(3, 1, 3)) == 82237);  // transposed: same count
-  CHECK(eq4(InputShape{1, 1, 7}, conv(3, 1, 3)) == 13812);
+  CHECK(eq4(Shape{1, 3, 3}, conv(2, 2, 2)) == 256);
+  CHECK(eq4(Shape{1, 3, 3}, conv(3, 2, 2)) == 4013);
+  CHECK(eq4(Shape{1, 3, 4}, conv(2, 2, 2)) == 4096);
+  CHECK(eq4(Shape{1, 4, 4}, conv(3, 2, 2, 2)) == 4096);
+  CHECK(eq4(Shape{2, 3, 3}, conv(2, 2, 2)) == 256);
+  CHECK(eq4(Shape{1, 8, 1}, conv(3, 3, 1)) == 82237);
+  CHECK(eq4(Shape{1, 1, 8}, conv(3, 1, 3)) == 82237);  // transposed: same count
+  CHECK(eq4(Shape{1, 1, 7}, conv(3, 1, 3)) == 13812);
   // Table 1 / Example 1: (1 + d1)(1 + d1^2)
   const std::vector<unsigned> table1{4, 15, 40, 85, 156, 259, 400, 585};
   for (std::size_t d1 = 1; d1 <= 8; ++d1) {
-    CHECK(eq4(InputShape{1, 1, 3}, conv(d1, 1, 2)) == table1[d1 - 1]);
-    CHECK(eq4(InputShape{1, 1, 3}, conv(d1, 1, 2)) == Integer((1 + d1) * (1 + d1 * d1)));
+    CHECK(eq4(Shape{1, 1, 3}, conv(d1, 1, 2)) == table1[d1 - 1]);
+    CHECK(eq4(Shape{1, 1, 3}, conv(d1, 1, 2)) == Integer((1 + d1) * (1 + d1 * d1)));
   }
   // one position: a single fully connected layer over its field
-  CHECK(eq4(InputShape{2, 2, 2}, conv(11, 2, 2)) == theorem1(8, 11));
+  CHECK(eq4(Shape{2, 2, 2}, conv(11, 2, 2)) == theorem1(8, 11));
   // disjoint fields (stride = kernel): product of Theorem 1 per position
-  CHECK(eq4(InputShape{1, 2, 6}, conv(5, 2, 2, 2)) == theorem1(4, 5) * theorem1(4, 5) * theorem1(4, 5));
+  CHECK(eq4(Shape{1, 2, 6}, conv(5, 2, 2, 2)) == theorem1(4, 5) * theorem1(4, 5) * theorem1(4, 5));
 }
 
 TEST_CASE("eq. (4) agrees with the 2^positions subset definition of K_N", "[formulas]") {
   struct Case {
-    InputShape in;
+    Shape in;
     ConvSpec c;
   };
   const std::vector<Case> cases{
@@ -185,7 +185,7 @@ TEST_CASE("eq. (4) agrees with the 2^positions subset definition of K_N", "[form
 }
 
 TEST_CASE("Theorem 5 bounds reproduce Table 2", "[formulas]") {
-  const InputShape in{1, 1, 4};
+  const Shape in{1, 1, 4};
   CHECK(eq4(in, conv(2, 1, 2)) == 55);  // N'' of Example 4
   const std::vector<unsigned> lower{32, 120, 320, 680, 1248, 2072, 3200, 4680};
   const std::vector<unsigned> upper{220, 880, 3135, 8965, 21230, 43670, 80905, 138435};
@@ -198,11 +198,11 @@ TEST_CASE("Theorem 5 bounds reproduce Table 2", "[formulas]") {
     CHECK(theorem5_lower(in, layers) <= theorem5_upper(in, layers));
   }
   // one layer: both bounds are eq. (4)
-  CHECK(theorem5_lower(InputShape{1, 3, 3}, {conv(3, 2, 2)}) == 4013);
-  CHECK(theorem5_upper(InputShape{1, 3, 3}, {conv(3, 2, 2)}) == 4013);
+  CHECK(theorem5_lower(Shape{1, 3, 3}, {conv(3, 2, 2)}) == 4013);
+  CHECK(theorem5_upper(Shape{1, 3, 3}, {conv(3, 2, 2)}) == 4013);
   // floor(d_l / d0) with two input channels: floor(5/2)^(n_1 positions · d0) = 2^(2·2)
   const std::vector<ConvSpec> two{conv(5, 1, 2), conv(2, 1, 2)};
-  CHECK(theorem5_lower(InputShape{2, 1, 3}, two) == eq4(InputShape{2, 1, 2}, conv(2, 1, 2)) * 16);
+  CHECK(theorem5_lower(Shape{2, 1, 3}, two) == eq4(Shape{2, 1, 2}, conv(2, 1, 2)) * 16);
 }
 
 TEST_CASE("Theorem 4 merges two linear conv layers", "[formulas]") {
@@ -217,9 +217,9 @@ TEST_CASE("Theorem 4 merges two linear conv layers", "[formulas]") {
   CHECK(s.stride_h == 4);
   CHECK(s.stride_w == 3);
   // the merged layer has the shape of the two layers in sequence
-  const InputShape in{1, 13, 11};
-  const InputShape chained = conv_output(conv_output(in, ConvSpec{4, 2, 3, 2, 1}), ConvSpec{3, 3, 2, 2, 3});
-  const InputShape merged = conv_output(in, s);
+  const Shape in{1, 13, 11};
+  const Shape chained = conv_output(conv_output(in, ConvSpec{4, 2, 3, 2, 1}), ConvSpec{3, 3, 2, 2, 3});
+  const Shape merged = conv_output(in, s);
   CHECK(chained.height == merged.height);
   CHECK(chained.width == merged.width);
 }
@@ -248,8 +248,8 @@ TEST_CASE("fully connected bounds: Montúfar and Serra", "[formulas]") {
 TEST_CASE("parameter counts", "[formulas]") {
   // Example 4: 2·(1·2·1 + 1) + d2·(1·2·2 + 1)
   for (std::size_t d2 = 1; d2 <= 8; ++d2)
-    CHECK(cnn_parameters(InputShape{1, 1, 4}, {conv(2, 1, 2), conv(d2, 1, 2)}) == Integer(6 + 5 * d2));
-  CHECK(cnn_parameters(InputShape{3, 32, 32}, {conv(16, 5, 5), conv(32, 3, 3, 2)}) ==
+    CHECK(cnn_parameters(Shape{1, 1, 4}, {conv(2, 1, 2), conv(d2, 1, 2)}) == Integer(6 + 5 * d2));
+  CHECK(cnn_parameters(Shape{3, 32, 32}, {conv(16, 5, 5), conv(32, 3, 3, 2)}) ==
         16 * (75 + 1) + 32 * (144 + 1));
   CHECK(fc_parameters(4, {3, 5}) == 35);
   CHECK(fc_parameters(784, {100, 10}) == 100 * 785 + 10 * 101);

@@ -160,7 +160,7 @@ TEST_CASE("1x3x3, two 2x2 filters: (i) fails for every weight choice, 255 < 256"
   CHECK(report.condition_ii == true);  // every t with t_p ≤ 2 is in K_N: (ii) is vacuous
   REQUIRE(report.violation_i);
   const Prop2Violation& v = *report.violation_i;
-  CHECK(v.condition == "i");
+  CHECK(v.condition == Prop2Condition::i);
   CHECK(v.neurons == range(8));
   CHECK(v.counts == std::vector<std::size_t>{2, 2, 2, 2});
   CHECK(v.rank == 7);
@@ -232,7 +232,7 @@ TEST_CASE("1x3x3, two 2x2 filters: (i) fails for every weight choice, 255 < 256"
 }
 
 TEST_CASE("a tampered dependency fails verification", "[prop2]") {
-  const InputShape input{1, 3, 3};
+  const Shape input{1, 3, 3};
   const ConvSpec conv{2, 2, 2, 1, 1};
   const std::optional<PolynomialDependency> dependency = structural_dependency(input, conv, range(8));
   REQUIRE(dependency);
@@ -334,7 +334,7 @@ TEST_CASE("1-D with zero biases: (i) holds, (ii) fails, not generic", "[prop2]")
   CHECK(verdict.prop2.condition_i == true);
   CHECK(verdict.prop2.condition_ii == false);
   REQUIRE(verdict.prop2.violation_ii);
-  CHECK(verdict.prop2.violation_ii->condition == "ii");
+  CHECK(verdict.prop2.violation_ii->condition == Prop2Condition::ii);
   CHECK(verdict.prop2.violation_ii->neurons.size() == 5);
   CHECK(verdict.prop2.violation_ii->smallest_proven);
   CHECK(verdict.verdict == Eq4Outcome::fails_nongeneric);
@@ -344,7 +344,7 @@ TEST_CASE("1-D with zero biases: (i) holds, (ii) fails, not generic", "[prop2]")
 
 TEST_CASE("two input channels: eq. (4) holds at random weights", "[prop2]") {
   const auto filters = GENERATE(std::size_t{2}, std::size_t{3});
-  const InputShape input{2, 3, 3};
+  const Shape input{2, 3, 3};
   const ConvSpec conv{filters, 2, 2, 1, 1};
   const Network net = random_conv_layer(input, conv, 11, 1000000);
   const Integer exact = zaslavsky_count(net);
@@ -360,7 +360,7 @@ TEST_CASE("two input channels: eq. (4) holds at random weights", "[prop2]") {
 TEST_CASE("two input channels, three 2x2 filters on 4x4: a degree-2 dependency with t in K_N", "[prop2]") {
   // The syzygy of three filters over two channels (c_f = ± the 2×2 minors of the other two filters): 27 neurons,
   // t = 3 at each of the 9 positions, Σ t = 27 ≤ 32 inputs; eq. (4) over-counts here for every weight choice too.
-  const InputShape input{2, 4, 4};
+  const Shape input{2, 4, 4};
   const ConvSpec conv{3, 2, 2, 1, 1};
   const std::optional<PolynomialDependency> dependency = structural_dependency(input, conv, range(27));
   REQUIRE(dependency);
@@ -373,7 +373,7 @@ TEST_CASE("two input channels, three 2x2 filters on 4x4: a degree-2 dependency w
   low.max_degree = 1;
   CHECK_FALSE(structural_dependency(input, conv, range(27), low));
   Prop2Violation set;
-  set.condition = "i";
+  set.condition = Prop2Condition::i;
   set.neurons = range(27);
   CHECK(violates_at(random_conv_layer(input, conv, 4, 1000000), set));
 }
