@@ -16,6 +16,7 @@ if [ "${CI:-}" = "true" ] || [ "${CHAMBER_SANITIZE:-0}" = "1" ]; then
   chamber_build_sanitize
   export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1:exitcode=99}
   export CHAMBER_TIME_SCALE=${CHAMBER_TIME_SCALE:-10}
+  export CHAMBER_SANITIZER_TREE=1
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=99}
   cd build-sanitize && ctest --output-on-failure -j "$jobs" -E "exact-lp|^python:|^cli:shipped_data$|reader architecture" "$@"
 fi

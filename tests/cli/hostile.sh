@@ -111,7 +111,11 @@ expect 2 "exponent" "$chamber" cnn "$corpus/network/hostile_tiny_weight.json" --
 expect 2 "hostile_double_overflow.json: not valid JSON" "$chamber" cnn "$corpus/network/hostile_double_overflow.json"
 expect 2 "cap" "$chamber" formula --input 1x1000000x1000000 --conv 1000000:2x2:1
 expect 2 "--input: .*exceeds the cap of 4096" "$chamber" formula --input 1x1000x1000 --conv 1000:2x2:1
-expect 0 "not evaluated" "$chamber" formula --input 1x64x64 --conv 200:2x2:1
+# eq. (4)'s work cap (50 M max-flow edge visits) takes 1.7 s in Release and minutes at -O0 under ASan: left to the
+# Release tree (bench/fuzz.sh fuzzes the architecture reader under the sanitizers).
+if [ "${CHAMBER_SANITIZER_TREE:-0}" != 1 ]; then
+  expect 0 "not evaluated" "$chamber" formula --input 1x64x64 --conv 200:2x2:1
+fi
 
 echo "== user errors are exit 2, never internal errors"
 long=$(printf '%*s' 300 '' | tr ' ' 'a')
