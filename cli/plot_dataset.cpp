@@ -2,9 +2,9 @@
 // on a log scale, from a dataset's rows.jsonl.
 #include "arrangement/errors.hpp"
 #include "arrangement/input_limits.hpp"
-#include "dataset/spec.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "dataset/store.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -47,19 +47,15 @@ std::string escape(const std::string& text) {
 
 int run_plot(const PlotOptions& options) {
   const std::filesystem::path rows_path = std::filesystem::path(options.dataset) / "rows.jsonl";
-  std::ifstream in(rows_path);
-  if (!in) throw InputError(rows_path.string() + ": cannot open (not a dataset directory?)");
+  if (std::error_code error; !std::filesystem::is_regular_file(rows_path, error))
+    throw InputError(rows_path.string() + ": cannot open (not a dataset directory?)");
   // Architectures in order of first appearance, each with its rows.
   std::vector<std::string> architectures;
   std::map<std::string, std::vector<nlohmann::ordered_json>> rows;
-  std::string line;
-  for (std::size_t number = 1; std::getline(in, line); ++number) {
-    const std::string where = rows_path.string() + ":" + std::to_string(number);
-    parse_json_text(line, where);  // the depth cap and a clear message for a line that is not JSON
-    const nlohmann::ordered_json row = nlohmann::ordered_json::parse(line);
-    if (!row.is_object() || !row.contains("architecture"))
-      throw InputError(where + ": not a network dataset row (no architecture)");
-    if (const std::string why = dataset::dataset_row_problem(row); !why.empty()) throw InputError(where + ": " + why);
+  for (const auto& [index, row] : dataset::read_rows(rows_path, false)) {
+    if (!row.contains("architecture"))
+      throw InputError(rows_path.string() + ": row " + std::to_string(index) +
+                       ": not a network dataset row (no architecture)");
     const std::string architecture = row["architecture"].get<std::string>();
     if (!rows.count(architecture)) architectures.push_back(architecture);
     rows[architecture].push_back(row);
