@@ -1,5 +1,7 @@
 #include "cli/common.hpp"
 
+#include "arrangement/run_limits.hpp"
+
 #include <algorithm>
 #include <iostream>
 #include <sstream>
@@ -40,17 +42,10 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool limits) 
   }
 }
 
-unsigned thread_count(const CommonOptions& options) {
-  if (options.threads > 0) return options.threads;
-  return std::max(1u, std::thread::hardware_concurrency());
-}
+unsigned thread_count(const CommonOptions& options) { return resolve_threads(options.threads); }
 
 RunControl make_run_control(const CommonOptions& options) {
-  RunControl control;
-  if (options.time_limit)
-    control.deadline = RunControl::Clock::now() + std::chrono::duration_cast<RunControl::Clock::duration>(
-                                                      std::chrono::duration<double>(*options.time_limit));
-  control.max_regions = options.max_regions;
+  RunControl control = run_limits(options.time_limit, options.max_regions);
   if (!options.quiet) control.progress = [](const std::string& line) { std::cerr << "chamber: " << line << std::endl; };
   return control;
 }

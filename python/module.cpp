@@ -9,6 +9,7 @@
 #include "arrangement/input_limits.hpp"
 #include "arrangement/output_file.hpp"
 #include "arrangement/report_json.hpp"
+#include "arrangement/run_limits.hpp"
 #include "cnn/analysis.hpp"
 #include "cnn/architecture.hpp"
 #include "cnn/network.hpp"
@@ -68,22 +69,6 @@ auto interruptible(Work work) -> decltype(work()) {
   return done.get();
 }
 
-RunControl run_control(std::optional<double> time_limit, std::optional<std::uint64_t> max_regions) {
-  RunControl control;
-  if (time_limit) {
-    if (!(*time_limit > 0)) throw InputError("time_limit: must be a number greater than 0");
-    control.deadline = RunControl::Clock::now() + std::chrono::duration_cast<RunControl::Clock::duration>(
-                                                      std::chrono::duration<double>(*time_limit));
-  }
-  if (max_regions && *max_regions == 0) throw InputError("max_regions: must be greater than 0");
-  control.max_regions = max_regions;
-  return control;
-}
-
-unsigned threads_or_all(unsigned threads) {
-  return threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
-}
-
 std::optional<Box> box_of(const std::optional<std::string>& box) {
   if (!box) return std::nullopt;
   return parse_box(*box, "box");
@@ -140,8 +125,8 @@ PYBIND11_MODULE(_chamber, m) {
          unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
          const std::string& name) {
         const CountOptions options{parse_count_method(method, "method"), parse_chi_method(chi, "chi"), bounded,
-                                   SearchOptions{exact_lp, threads_or_all(threads)}};
-        const RunControl control = run_control(time_limit, max_regions);
+                                   SearchOptions{exact_lp, resolve_threads(threads)}};
+        const RunControl control = run_limits(time_limit, max_regions);
         CountReport report = interruptible([&] { return count_arrangement(*file, options, control); });
         report.file = name;
         if (!report.disagreement.empty()) throw InternalError(report.disagreement);
@@ -154,8 +139,8 @@ PYBIND11_MODULE(_chamber, m) {
       "enumerate",
       [](ArrHandle file, bool bounded, const std::string& certificate, bool exact_lp, unsigned threads,
          std::optional<double> time_limit, std::optional<std::uint64_t> max_regions, const std::string& name) {
-        const EnumerateOptions options{bounded, certificate, SearchOptions{exact_lp, threads_or_all(threads)}};
-        const RunControl control = run_control(time_limit, max_regions);
+        const EnumerateOptions options{bounded, certificate, SearchOptions{exact_lp, resolve_threads(threads)}};
+        const RunControl control = run_limits(time_limit, max_regions);
         // (signs, witness as "p/q" strings, bounded or None) per region
         using Row = std::tuple<std::string, std::vector<std::string>, std::optional<bool>>;
         auto rows = std::make_shared<std::vector<Row>>();
@@ -175,7 +160,7 @@ PYBIND11_MODULE(_chamber, m) {
   m.def(
       "info",
       [](ArrHandle file, std::size_t examples, std::optional<double> time_limit, const std::string& name) {
-        const RunControl control = run_control(time_limit, std::nullopt);
+        const RunControl control = run_limits(time_limit, std::nullopt);
         DegeneracyReport report = interruptible([&] { return arrangement_info(*file, examples, control); });
         nlohmann::json out = to_json(report);
         out["file"] = name;
@@ -209,8 +194,8 @@ PYBIND11_MODULE(_chamber, m) {
         options.prop2_budget = prop2_budget;
         options.certificate = certificate;
         if (samples) options.sampling = SamplingRequest{*samples, sigma, seed};
-        options.search = SearchOptions{exact_lp, threads_or_all(threads)};
-        const RunControl control = run_control(time_limit, max_regions);
+        options.search = SearchOptions{exact_lp, resolve_threads(threads)};
+        const RunControl control = run_limits(time_limit, max_regions);
         using Row = std::pair<std::string, std::vector<std::string>>;  // (pattern, witness)
         auto rows = std::make_shared<std::vector<Row>>();
         NetworkAnalysis result = interruptible([&] {
@@ -241,7 +226,7 @@ PYBIND11_MODULE(_chamber, m) {
                              " coordinates, the network's input has " + std::to_string(n));
         const Plane plane = plane_through(points[0], points[1], points[2]);
         const Box window = parse_box(window_text, "window");
-        const RunControl control = run_control(time_limit, max_regions);
+        const RunControl control = run_limits(time_limit, max_regions);
         const auto start = std::chrono::steady_clock::now();
         const Slice slice = interruptible([&] { return compute_slice(*network, plane, window, control); });
         const std::vector<std::string> colours = region_colours(slice.polygons.size());
