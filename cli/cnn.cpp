@@ -27,6 +27,7 @@ struct CnnOptions {
   std::optional<std::uint64_t> samples;
   double sigma = 3;
   std::uint64_t seed = 1;
+  std::string engine = "auto";
   CommonOptions common;
 };
 
@@ -41,6 +42,7 @@ int run_cnn(const CnnOptions& options) {
   if (options.samples) analysis.sampling = SamplingRequest{*options.samples, options.sigma, options.seed};
   analysis.certificate = options.certificate;
   analysis.search = SearchOptions{options.common.exact_lp, thread_count(options.common)};
+  analysis.engine = parse_network_engine(options.engine, "--engine");
 
   if (!options.arrangement.empty()) {
     LayerArrangement first = first_layer_arrangement(network);
@@ -118,6 +120,10 @@ Command add_cnn_command(CLI::App& app) {
   command->add_option("--box", options->box, "Count only regions meeting the open box LO < x_i < HI (LO,HI)");
   command->add_option("--points", options->points,
                       "Also report which regions these inputs fall into (CSV: one point per line, exact numbers)");
+  command->add_option("--engine", options->engine,
+                      "auto: the exact 2-D engine without LPs on 2-D inputs, else the LP engine; lp: always the LP "
+                      "engine; plane: the 2-D engine")
+      ->capture_default_str();
   command->add_flag("--no-verdict", options->no_verdict, "Skip the Prop. 2 search and the eq. (4) verdict");
   command->add_option("--prop2-budget", options->prop2_budget,
                       "Subsets the Prop. 2 searches may test per condition before reporting 'undecided'")

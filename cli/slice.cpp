@@ -71,7 +71,7 @@ int run_slice(const SliceOptions& options) {
     plane = plane_through(points[0], points[1], points[2]);
   }
   const Box window = parse_box(options.box, "--box");
-  const Slice slice = compute_slice(network, plane, window, make_run_control(options.common));
+  const Slice slice = compute_slice(network, plane, window, make_run_control(options.common), thread_count(options.common));
   const std::vector<std::string> colours = region_colours(slice.polygons.size());
   if (!options.svg.empty()) {
     OutputFile out(options.svg);

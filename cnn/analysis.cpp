@@ -25,7 +25,8 @@ NetworkAnalysis analyse_network(const Network& network, const NetworkAnalysisOpt
   const bool certify = !options.certificate.empty();
 
   LinearRegionEnumerator enumerator(
-      network, LinearRegionOptions{control, options.search.exact_lp, options.box, certify, options.search.threads});
+      network, LinearRegionOptions{control, options.search.exact_lp, options.box, certify, options.search.threads,
+                                   options.engine});
   std::optional<NetworkCertificateBuilder> builder;
   if (certify) builder.emplace(network, options.box, options.search.exact_lp);
   const bool one_dimensional = network.input_dimension() == 1;
@@ -81,6 +82,7 @@ nlohmann::json NetworkAnalysis::to_json() const {
   out["layers"] = layers_json(architecture);
   out["cells_per_layer"] = stats.cells_per_layer;
   out["box"] = box ? nlohmann::json::array({to_string(box->lo), to_string(box->hi)}) : nlohmann::json();
+  out["engine"] = chamber::to_string(stats.engine);
   out["lp_solves"] = stats.lp_solves;
   out["lp_paths"] = lp_paths_json(stats.lp_paths);
   for (const ClosedForm& f : closed_forms) out[f.key] = closed_form_json(f);

@@ -37,6 +37,7 @@ struct NetworkAnalysisOptions {
   std::string points_file;            // their file, for the report
   std::string certificate;            // write the certificate here (empty: none)
   SearchOptions search;
+  NetworkEngine engine = NetworkEngine::automatic;  // the 2-D engine without LPs on 2-D inputs, else the LP engine
 };
 
 /*! what the certificate took (NetworkCertificateBuilder's counts). */

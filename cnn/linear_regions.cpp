@@ -4,6 +4,7 @@
 
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
+#include "cnn/plane_regions.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -23,6 +24,22 @@ Box parse_box(const std::string& text, const std::string& what) {
   if (!lo || !hi) throw InputError(what + ": expected LO,HI (two exact numbers), found " + quote_prefix(text));
   if (!(*lo < *hi)) throw InputError(what + ": LO must be smaller than HI, found " + quote_prefix(text));
   return Box{*lo, *hi};
+}
+
+NetworkEngine parse_network_engine(const std::string& text, const std::string& what) {
+  if (text == "auto") return NetworkEngine::automatic;
+  if (text == "lp") return NetworkEngine::lp;
+  if (text == "plane") return NetworkEngine::plane;
+  throw InputError(what + ": expected auto, lp or plane, found " + quote_prefix(text));
+}
+
+const char* to_string(NetworkEngine engine) {
+  switch (engine) {
+    case NetworkEngine::automatic: return "auto";
+    case NetworkEngine::lp: return "lp";
+    case NetworkEngine::plane: return "plane";
+  }
+  return "auto";
 }
 
 std::size_t IntegerNetwork::layer_of(std::size_t neuron) const {
@@ -157,6 +174,19 @@ LinearRegionEnumerator::LinearRegionEnumerator(IntegerNetwork network, LinearReg
 
 void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
   const std::size_t n = network_.input_dimension;
+  if (options_.engine == NetworkEngine::plane && n != 2)
+    throw InputError("the plane engine needs a 2-D input, this network's input has " + std::to_string(n) +
+                     " coordinates");
+  if (options_.engine != NetworkEngine::lp && n == 2 && network_.layers() > 0) {
+    PlaneRegionEnumerator plane(network_,
+                                PlaneRegionOptions{options_.control, options_.box, options_.keep_proofs, options_.threads});
+    plane.run([&](PlaneRegion&& region) { sink(region.region); });
+    stats_.engine = NetworkEngine::plane;
+    stats_.regions = plane.stats().regions;
+    stats_.cells_per_layer = plane.stats().cells_per_layer;
+    return;
+  }
+  stats_.engine = NetworkEngine::lp;
   Cell start;
   RationalVector centre(n, 0);
   if (options_.box) {

@@ -87,6 +87,14 @@ struct LinearRegion {
   std::vector<NonFacetProof> proofs;  // only with LinearRegionOptions::keep_proofs
 };
 
+/*! how the regions are found: `automatic` takes the exact 2-D engine without LPs (plane_regions.hpp) when the input
+ * is 2-D and the LP engine otherwise; `lp` always the LP engine (cross-checks); `plane` the 2-D engine or an error. */
+enum class NetworkEngine { automatic, lp, plane };
+
+/*! parses "auto", "lp" or "plane". \throws InputError naming `what`. */
+NetworkEngine parse_network_engine(const std::string& text, const std::string& what);
+const char* to_string(NetworkEngine engine);
+
 struct LinearRegionOptions {
   RunControl control;
   bool exact_lp = false;
@@ -95,6 +103,7 @@ struct LinearRegionOptions {
   bool keep_proofs = false;
   /*! threads for the enumeration inside each cell (large cells split; results are the same for any number). */
   unsigned threads = 1;
+  NetworkEngine engine = NetworkEngine::automatic;
 };
 
 struct LinearRegionStats {
@@ -102,6 +111,7 @@ struct LinearRegionStats {
   std::uint64_t lp_solves = 0;
   LpCounters lp_paths;
   std::vector<std::uint64_t> cells_per_layer;  // cells after each layer (the last one = regions)
+  NetworkEngine engine = NetworkEngine::lp;    // the engine that ran (never automatic)
 };
 
 /*! for a network on a 1-D input, whose regions are open intervals: returns the breakpoints between consecutive

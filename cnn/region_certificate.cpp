@@ -196,13 +196,13 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
   std::vector<std::size_t> need_proof;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (groups[g].box) continue;
-    std::optional<std::string> tau = neighbour(g);
-    if (tau && index_.count(*tau)) {
-      ++out.stats.neighbour_links;
-    } else if (auto found = enumeration_proof.find(g); found != enumeration_proof.end()) {
+    // The enumeration's proof first: it costs nothing, where the neighbour recomputes every layer's forms.
+    if (auto found = enumeration_proof.find(g); found != enumeration_proof.end()) {
       const NonFacetProof& proof = *found->second;
       record(g, proof.constraints, proof.sides, proof.multipliers);
       ++out.stats.enumeration_proofs;
+    } else if (std::optional<std::string> tau = neighbour(g); tau && index_.count(*tau)) {
+      ++out.stats.neighbour_links;
     } else {
       need_proof.push_back(g);
     }

@@ -2,6 +2,7 @@
 
 #include "arrangement/errors.hpp"
 #include "arrangement/report_json.hpp"
+#include "cnn/plane_regions.hpp"
 #include "cnn/random_network.hpp"
 
 #include <cmath>
@@ -30,31 +31,6 @@ bool independent(const RationalVector& d1, const RationalVector& d2) {
     for (std::size_t j = i + 1; j < d1.size(); ++j)
       if (d1[i] * d2[j] - d1[j] * d2[i] != 0) return true;
   return false;
-}
-
-using Vertex = std::pair<Rational, Rational>;
-
-/*! clips a convex polygon to the closed half-plane c + a u + b v ≥ 0 (exact Sutherland–Hodgman). */
-std::vector<Vertex> clip(const std::vector<Vertex>& polygon, const Rational& c, const Rational& a, const Rational& b) {
-  std::vector<Vertex> out;
-  const std::size_t k = polygon.size();
-  for (std::size_t i = 0; i < k; ++i) {
-    const Vertex& p = polygon[i];
-    const Vertex& q = polygon[(i + 1) % k];
-    const Rational fp = c + a * p.first + b * p.second;
-    const Rational fq = c + a * q.first + b * q.second;
-    if (sgn(fp) >= 0) out.push_back(p);
-    if ((sgn(fp) > 0 && sgn(fq) < 0) || (sgn(fp) < 0 && sgn(fq) > 0)) {
-      const Rational t = fp / (fp - fq);
-      out.emplace_back(p.first + t * (q.first - p.first), p.second + t * (q.second - p.second));
-    }
-  }
-  // Drop repeated vertices (a clip through a vertex).
-  std::vector<Vertex> unique;
-  for (const Vertex& v : out)
-    if (unique.empty() || unique.back() != v) unique.push_back(v);
-  while (unique.size() > 1 && unique.front() == unique.back()) unique.pop_back();
-  return unique;
 }
 
 }  // namespace
@@ -93,24 +69,17 @@ IntegerNetwork slice_network(const Network& network, const Plane& plane) {
   return integer_network(2, std::move(layers));
 }
 
-Slice compute_slice(const Network& network, const Plane& plane, const Box& window, const RunControl& control) {
+Slice compute_slice(const Network& network, const Plane& plane, const Box& window, const RunControl& control,
+                    unsigned threads) {
   Slice slice{plane, window, {}, 0};
-  IntegerNetwork restricted = slice_network(network, plane);
-  LinearRegionEnumerator enumerator(restricted, LinearRegionOptions{control, false, window, false, 1});
-  const std::vector<Vertex> square{{window.lo, window.lo}, {window.hi, window.lo}, {window.hi, window.hi},
-                                   {window.lo, window.hi}};
-  enumerator.run([&](const LinearRegion& region) {
-    std::vector<Vertex> polygon = square;
-    const std::vector<IntegerVector> forms = all_forms(restricted, region.pattern);
-    for (std::size_t k = 0; k < forms.size() && polygon.size() >= 3; ++k) {
-      if (is_constant(forms[k])) continue;
-      const int side = region.pattern[k] == '+' ? 1 : -1;
-      polygon = clip(polygon, Rational(side * forms[k][0]), Rational(side * forms[k][1]), Rational(side * forms[k][2]));
-    }
-    if (polygon.size() < 3) throw InternalError("region " + region.pattern + " of the slice has an empty polygon");
-    slice.polygons.push_back(SlicePolygon{region.pattern, std::move(polygon), region.witness.to_rationals()});
+  // The exact 2-D engine: no LP, and each region comes with its polygon (the region itself, inside the window).
+  PlaneRegionEnumerator enumerator(slice_network(network, plane), PlaneRegionOptions{control, window, false, threads});
+  enumerator.run([&](PlaneRegion&& region) {
+    if (region.polygon.size() < 3)
+      throw InternalError("region " + region.region.pattern + " of the slice has an empty polygon");
+    slice.polygons.push_back(
+        SlicePolygon{std::move(region.region.pattern), std::move(region.polygon), region.region.witness.to_rationals()});
   });
-  slice.lp_solves = enumerator.stats().lp_solves;
   return slice;
 }
 

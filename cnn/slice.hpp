@@ -2,8 +2,8 @@
 //
 // The plane x(u, v) = P0 + u (P1 − P0) + v (P2 − P0) turns the network into one on (u, v) ∈ Q^2: the first
 // layer's rows (b, a) become (b + a·P0, a·(P1 − P0), a·(P2 − P0)), the later layers are unchanged. Its linear
-// regions inside a square window are enumerated exactly (LinearRegionEnumerator), and each region's polygon is
-// the window clipped by the half-planes of its pattern, with exact rational vertices.
+// regions inside a square window are enumerated exactly by the 2-D engine (plane_regions.hpp: polygons split
+// layer by layer, no LP), each with its polygon's exact rational vertices.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -46,8 +46,10 @@ struct Slice {
   std::uint64_t lp_solves = 0;
 };
 
-/*! the linear regions of `network` on `plane` inside the window, with their polygons. */
-Slice compute_slice(const Network& network, const Plane& plane, const Box& window, const RunControl& control);
+/*! the linear regions of `network` on `plane` inside the window, with their polygons, found exactly without LPs
+ * (plane_regions.hpp) on `threads` threads (the same slice for any number). */
+Slice compute_slice(const Network& network, const Plane& plane, const Box& window, const RunControl& control,
+                    unsigned threads = 1);
 
 /*! returns a distinct "#rrggbb" fill colour for each of `count` regions (deterministic). */
 std::vector<std::string> region_colours(std::size_t count);

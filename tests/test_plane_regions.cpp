@@ -39,7 +39,7 @@ PlaneRun plane_run(const IntegerNetwork& network, std::optional<Box> box = std::
 }
 
 std::set<std::string> lp_patterns(const IntegerNetwork& network, std::optional<Box> box) {
-  LinearRegionEnumerator enumerator(network, LinearRegionOptions{RunControl{}, false, box, false, 1});
+  LinearRegionEnumerator enumerator(network, LinearRegionOptions{RunControl{}, false, box, false, 1, NetworkEngine::lp});
   std::set<std::string> patterns;
   enumerator.run([&](const LinearRegion& region) { patterns.insert(region.pattern); });
   return patterns;
@@ -441,7 +441,7 @@ TEST_CASE("timing: a 2-16-16-16 network, plane engine against the LP engine", "[
     certify(regions, "plane");
   }
   const Clock::time_point start = Clock::now();
-  LinearRegionEnumerator enumerator(integer, LinearRegionOptions{RunControl{}, false, std::nullopt, true, 1});
+  LinearRegionEnumerator enumerator(integer, LinearRegionOptions{RunControl{}, false, std::nullopt, true, 1, NetworkEngine::lp});
   std::vector<LinearRegion> regions;
   enumerator.run([&](const LinearRegion& region) { regions.push_back(region); });
   std::cout << "LP engine: " << regions.size() << " regions in " << seconds(start) << " s with "
