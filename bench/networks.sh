@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The paper's tables reproduced with exact counts, plus timings of certified network runs.
 # usage: bench/networks.sh [--quick]    (--quick: Table 2 with 3 seeds and d2 <= 4)
-# Environment: CHAMBER (default build/bin/chamber). Prints markdown tables; exit 1 if any check fails
-# (a count outside a bound that must hold, a certificate rejected).
+# Environment: CHAMBER (default build/bin/chamber); BASELINE (optional: another chamber binary, e.g. a build of an
+# earlier commit, run on the trained models beside CHAMBER). Prints markdown tables; exit 1 if any check fails
+# (a count outside a bound that must hold, a certificate rejected, two engines disagreeing).
 set -uo pipefail
 script_dir="$(cd "$(dirname "$0")" && pwd)"
 chamber="${CHAMBER:-$script_dir/../build/bin/chamber}"
@@ -48,8 +49,8 @@ echo
 
 echo "### Certified runs (cnn --certificate, then check)"
 echo
-echo "| network | regions | cnn + certificate s | check s | lp solves | verdict |"
-echo "|---|---|---|---|---|---|"
+echo "| network | regions | cnn + certificate s | check s | lp solves | lp/region | regions/s | verdict |"
+echo "|---|---|---|---|---|---|---|---|"
 run_certified() {
   local name=$1; shift
   "$chamber" random "$@" -o "$work/$name.json" > /dev/null
@@ -61,8 +62,11 @@ run_certified() {
   end=$(date +%s.%N)
   local verdict
   verdict=$(grep -Eo '"verdict": "[a-z-]+"' "$work/$name.out" | cut -d'"' -f4)
-  printf '| %s | %s | %.2f | %.2f | %s | %s |\n' "$name" "$(field regions "$work/$name.out")" \
-    "$(awk "BEGIN{print $mid - $start}")" "$(awk "BEGIN{print $end - $mid}")" "$(field lp_solves "$work/$name.out")" "${verdict:--}"
+  local regions lps
+  regions=$(field regions "$work/$name.out"); lps=$(field lp_solves "$work/$name.out")
+  printf '| %s | %s | %.2f | %.2f | %s | %.2f | %.0f | %s |\n' "$name" "$regions" \
+    "$(awk "BEGIN{print $mid - $start}")" "$(awk "BEGIN{print $end - $mid}")" "$lps" \
+    "$(awk "BEGIN{print $lps / $regions}")" "$(awk "BEGIN{print $regions / ($mid - $start)}")" "${verdict:--}"
 }
 run_certified "conv 1x3x3 2:2x2:1 (refutation)" --input 1x3x3 --conv 2:2x2:1 --seed 1 --weights "$big"
 run_certified "conv 1x1x7 3:1x3:1" --input 1x1x7 --conv 3:1x3:1 --seed 1 --weights "$big"
@@ -70,4 +74,46 @@ run_certified "conv 2x2x3 3:2x2:1" --input 2x2x3 --conv 3:2x2:1 --seed 1 --weigh
 run_certified "fc 3-8-8" --input 1x1x3 --linear 8 --linear 8 --seed 1 --weights he:16
 run_certified "conv->fc 1x3x3 2:2x2:1, 6" --input 1x3x3 --conv 2:2x2:1 --linear 6 --seed 1 --weights he:16
 run_certified "conv->conv 1x4x4 2:2x2:2, 3:2x2:1" --input 1x4x4 --conv 2:2x2:2 --conv 3:2x2:1 --seed 1 --weights he:16
+echo
+
+# Trained models (examples/train_models.py): the moons MLP certified on all of R^2, and the digits CNN on the plane
+# through three digit images. Each engine's count must agree.
+examples="$script_dir/../examples"
+digits_plane=$(grep -v '^#' "$examples/digits_points.txt" | paste -sd';')
+echo "### Trained models, engine by engine"
+echo
+echo "| binary | task | engine | regions | lp solves (+ certificate) | lp/region | seconds | regions/s | check |"
+echo "|---|---|---|---|---|---|---|---|---|"
+trained_row() {  # binary-label binary task engine-args...
+  local label=$1 bin=$2 task=$3; shift 3
+  local out="$work/trained.out" cert="$work/trained.cert" start end check="-"
+  start=$(date +%s.%N)
+  if [ "$task" = "moons certified" ]; then
+    "$bin" cnn "$examples/moons_mlp.json" --json --quiet --certificate "$cert" "$@" > "$out" || status=1
+  else
+    "$bin" slice "$examples/digits_cnn.json" --through "$digits_plane" --json --quiet "$@" > "$out" || status=1
+  fi
+  end=$(date +%s.%N)
+  if [ "$task" = "moons certified" ]; then
+    "$bin" check "$cert" --network "$examples/moons_mlp.json" > /dev/null && check=valid || { check=INVALID; status=1; }
+  fi
+  local regions lps cert_lps engine
+  regions=$(field regions "$out"); lps=$(field lp_solves "$out"); cert_lps=$(field certificate_lp_solves "$out")
+  engine=$(grep -Eo '"engine": "[a-z]+"' "$out" | cut -d'"' -f4)
+  printf '| %s | %s | %s | %s | %s%s | %.2f | %.2f | %.0f | %s |\n' "$label" "$task" "${engine:-lp}" "$regions" "$lps" \
+    "${cert_lps:+ + $cert_lps}" "$(awk "BEGIN{print ($lps + ${cert_lps:-0}) / $regions}")" \
+    "$(awk "BEGIN{print $end - $start}")" "$(awk "BEGIN{print $regions / ($end - $start)}")" "$check"
+  echo "$task $regions" >> "$work/trained.counts"
+}
+trained_row chamber "$chamber" "moons certified"
+trained_row chamber "$chamber" "moons certified" --engine lp
+trained_row chamber "$chamber" "digits slice"
+if [ -n "${BASELINE:-}" ]; then
+  trained_row baseline "$BASELINE" "moons certified"
+  trained_row baseline "$BASELINE" "digits slice"
+fi
+# Every engine and binary must give the same count per task.
+if [ "$(sort -u "$work/trained.counts" | cut -d' ' -f1-2 | uniq -d | wc -l)" -ne 0 ]; then
+  echo "engines disagree:" >&2; sort -u "$work/trained.counts" >&2; status=1
+fi
 exit $status

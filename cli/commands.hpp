@@ -22,6 +22,7 @@ Command add_formula_command(CLI::App& app);
 Command add_random_command(CLI::App& app);
 Command add_sample_command(CLI::App& app);
 Command add_slice_command(CLI::App& app);
+Command add_line_command(CLI::App& app);
 Command add_dataset_command(CLI::App& app);
 Command add_plot_dataset_command(CLI::App& app);
 

@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
                                      cli::add_cnn_command(app),   cli::add_formula_command(app),
                                      cli::add_random_command(app), cli::add_sample_command(app),
                                      cli::add_slice_command(app), cli::add_dataset_command(app),
-                                     cli::add_plot_dataset_command(app)};
+                                     cli::add_plot_dataset_command(app), cli::add_line_command(app)};
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const cli::Command& command : commands) known = known || command.app->get_name() == argv[1];

@@ -30,6 +30,23 @@ RationalVector parse_coordinates(const std::string& text, const std::string& whe
   }
 }
 
+std::vector<RationalVector> parse_point_list(const std::string& text, std::size_t dimension, const std::string& option) {
+  std::vector<RationalVector> points;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(';', start);
+    const std::string point = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string where = option + ": point " + std::to_string(points.size() + 1);
+    RationalVector x = parse_coordinates(point, where);
+    if (x.size() != dimension)
+      throw InputError(where + " has " + std::to_string(x.size()) + " coordinates, the network's input has " +
+                       std::to_string(dimension));
+    points.push_back(std::move(x));
+    if (end == std::string::npos) return points;
+    start = end + 1;
+  }
+}
+
 std::vector<InputPoint> read_points_file(const std::string& path, std::size_t dimension) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open file");

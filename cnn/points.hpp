@@ -23,6 +23,11 @@ struct InputPoint {
  * each allowed). \throws InputError "WHERE: column K: expected an exact number ..." naming the field. */
 RationalVector parse_coordinates(const std::string& text, const std::string& where);
 
+/*! parses an inline list of points "x,y,...;x,y,...;..." (points separated by ';', coordinates by commas, as
+ * parse_coordinates), each of `dimension` coordinates. Never consults the file system.
+ * \throws InputError "OPTION: point K: ..." naming the option and the point (bad number, wrong dimension). */
+std::vector<RationalVector> parse_point_list(const std::string& text, std::size_t dimension, const std::string& option);
+
 /*! reads a points file: one point per line, `dimension` exact numbers separated by commas (integers, "p/q",
  * decimals with an optional exponent); blank lines and lines starting with '#' are skipped.
  * \throws InputError naming the file, line and column of anything else (and of an empty file). */

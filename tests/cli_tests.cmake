@@ -173,3 +173,41 @@ set_tests_properties(cli:faults PROPERTIES RUN_SERIAL TRUE)
 # issue 12 with their exit codes and messages (tests/cli/hostile.sh).
 add_test(NAME cli:hostile COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/hostile.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
          ${CMAKE_CURRENT_BINARY_DIR}/hostile)
+
+# Regions along a segment: chamber line (no LP).
+set(LINE_NET ${PROJECT_SOURCE_DIR}/examples/cnn_3x3x1_f2x2_s1_c2.json)
+# A literal ";" is written "\;" (quoted) so that CMake keeps the list of points one argument.
+set(LINE_THROUGH "0,0,0,0,0,0,0,0,0\;1,2,3,4,5,6,7,8,9")
+chamber_cli_test(line_text 0 "breakpoints \\[.*regions crossed: [0-9]+ \\([0-9]+ distinct\\), transitions: [0-9]+"
+                 ${CHAMBER_BIN} line ${LINE_NET} --through "${LINE_THROUGH}")
+chamber_cli_test(line_json 0 "\"total_transitions\": [0-9]+" ${CHAMBER_BIN} line ${LINE_NET} --through "${LINE_THROUGH}" --json)
+chamber_cli_test(line_json_breakpoint 0 "\"t\": \"[0-9]+/[0-9]+\"" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "-1,-1,-1,-1,-1,-1,-1,-1,-1\;1,2,3,4,5,6,7,8,9" --json)
+chamber_cli_test(line_points_pairs 0 "2 segments, total transitions: [0-9]+" sh -c
+  "printf '# two segments\\n0,0,0,0,0,0,0,0,0\\n1,2,3,4,5,6,7,8,9\\n-1,-1,-1,-1,-1,-1,-1,-1,-1\\n1,1,1,1,1,1,1,1,1\\n' > ${CMAKE_CURRENT_BINARY_DIR}/line_pairs.csv && ${CHAMBER_BIN} line ${LINE_NET} --points ${CMAKE_CURRENT_BINARY_DIR}/line_pairs.csv")
+chamber_cli_test(line_points_odd 2 "good.csv: --points needs an even number of points" ${CHAMBER_BIN} line ${LINE_NET}
+                 --points ${POINTS_DIR}/good.csv)
+chamber_cli_test(line_points_missing 2 "missing.csv: cannot open" ${CHAMBER_BIN} line ${LINE_NET}
+                 --points ${POINTS_DIR}/missing.csv)
+chamber_cli_test(line_same_point 2 "P0 and P1 are equal" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "1,2,3,4,5,6,7,8,9\;1,2,3,4,5,6,7,8,9")
+chamber_cli_test(line_dimension 2 "--through: point 2 has 3 coordinates" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "1,2,3,4,5,6,7,8,9\;1,2,3")
+chamber_cli_test(line_bad_number 2 "--through: point 1: column 2" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "1,x,3,4,5,6,7,8,9\;1,2,3,4,5,6,7,8,9")
+chamber_cli_test(line_three_points 2 "--through: expected 2 points" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "${LINE_THROUGH}\;1,1,1,1,1,1,1,1,1")
+chamber_cli_test(line_no_segment 2 "exactly one of --through" ${CHAMBER_BIN} line ${LINE_NET})
+chamber_cli_test(line_both 2 "exactly one of --through" ${CHAMBER_BIN} line ${LINE_NET} --through "${LINE_THROUGH}"
+                 --points ${POINTS_DIR}/good.csv)
+# 10,000-character --through lists: too many coordinates, too many points, and two points with 4,990-digit
+# coordinates (refused or computed, exit 0 or 2, never 3).
+string(REPEAT "1," 5000 LINE_LONG_COORDINATES)
+chamber_cli_test(line_long_coordinates 2 "--through: point 1: more than 4096 coordinates" ${CHAMBER_BIN} line ${LINE_NET}
+                 --through "${LINE_LONG_COORDINATES}")
+string(REPEAT "0,0,0,0,0,0,0,0,1\;" 555 LINE_LONG_POINTS)
+chamber_cli_test(line_long_points 2 "--through: expected 2 points P0\;P1, found 556" ${CHAMBER_BIN} line ${LINE_NET}
+                 --through "${LINE_LONG_POINTS}0,0,0,0,0,0,0,0,0")
+string(REPEAT "3" 4990 LINE_DIGITS)
+chamber_cli_test(line_long_numbers 0 "exit=(0|2)$" sh -c
+  "${CHAMBER_BIN} line ${LINE_NET} --through '0.${LINE_DIGITS},0,0,0,0,0,0,0,0\;1,2,3,4,5,6,7,8,-0.${LINE_DIGITS}' >/dev/null\; echo exit=$?")
