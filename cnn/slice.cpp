@@ -158,6 +158,7 @@ nlohmann::json slice_json(const Slice& slice, const Plane& plane, const Box& win
   out["plane"] = {{"p0", json_rationals(plane.p0)}, {"d1", json_rationals(plane.d1)}, {"d2", json_rationals(plane.d2)}};
   out["window"] = {to_string(window.lo), to_string(window.hi)};
   out["regions"] = slice.polygons.size();
+  out["engine"] = "plane";  // the 2-D engine (plane_regions.hpp): no LP
   out["lp_solves"] = slice.lp_solves;
   out["polygons"] = polygons;
   return out;
