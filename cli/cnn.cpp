@@ -121,8 +121,9 @@ Command add_cnn_command(CLI::App& app) {
   command->add_option("--points", options->points,
                       "Also report which regions these inputs fall into (CSV: one point per line, exact numbers)");
   command->add_option("--engine", options->engine,
-                      "auto: the exact 2-D engine without LPs on 2-D inputs, else the LP engine; lp: always the LP "
-                      "engine; plane: the 2-D engine")
+                      "auto: the exact 2-D engine on 2-D inputs, else the cone engine (double description, the LP "
+                      "engine for cells too large for it); lp: always the LP engine; cone: the cone engine; plane: "
+                      "the 2-D engine (no LPs in the plane and cone engines)")
       ->capture_default_str();
   command->add_flag("--no-verdict", options->no_verdict, "Skip the Prop. 2 search and the eq. (4) verdict");
   command->add_option("--prop2-budget", options->prop2_budget,

@@ -1,4 +1,4 @@
-// chamber random --input CxHxW --conv … --linear … --seed N [--weights int:LO:HI|he:BITS] -o NET.json
+// chamber random --input CxHxW --conv … --linear … [--readout U] --seed N [--weights int:LO:HI|he:BITS] -o NET.json
 #include "arrangement/errors.hpp"
 #include "cli/architecture.hpp"
 #include "cli/commands.hpp"
@@ -16,6 +16,7 @@ struct RandomOptions {
   ArchitectureText architecture;
   std::uint64_t seed = 1;
   std::string weights = "int:-9:9";
+  std::size_t readout = 0;  // 0: no read-out layer
   std::string output;
   CommonOptions common;
 };
@@ -23,7 +24,7 @@ struct RandomOptions {
 int run_random(const RandomOptions& options) {
   const Architecture architecture = parse_architecture(options.architecture);
   const WeightDistribution distribution = parse_weight_distribution(options.weights);
-  Network network = random_network(architecture.input, architecture.layers, options.seed, distribution);
+  Network network = random_network(architecture.input, architecture.layers, options.seed, distribution, options.readout);
   write_network_file(network, options.output);
   if (options.common.json) {
     nlohmann::json out{{"network", options.output},
@@ -32,10 +33,13 @@ int run_random(const RandomOptions& options) {
                        {"input_dimension", network.input_dimension()},
                        {"hidden_neurons", network.hidden_neurons()},
                        {"layers", layers_json(architecture)}};
+    if (network.readout) out["readout"] = network.readout->out_features;
     std::cout << out.dump(2) << std::endl;
   } else {
     std::cout << "wrote " << options.output << ": " << describe_layers(network) << " (" << network.hidden_neurons()
-              << " hidden neurons, weights " << to_string(distribution) << ", seed " << options.seed << ")\n";
+              << " hidden neurons"
+              << (network.readout ? ", a read-out of " + std::to_string(network.readout->out_features) + " outputs" : "")
+              << ", weights " << to_string(distribution) << ", seed " << options.seed << ")\n";
   }
   return 0;
 }
@@ -50,6 +54,10 @@ Command add_random_command(CLI::App& app) {
   command->add_option("--weights", options->weights,
                       "int:LO:HI (uniform integers) or he:BITS (He Gaussian rounded to BITS binary digits)")
       ->capture_default_str();
+  command->add_option("--readout", options->readout,
+                      "Add a read-out layer of U outputs (a linear layer without ReLU; drawn after the hidden layers, "
+                      "which stay those of the same seed without it)")
+      ->check(CLI::Range(std::size_t{1}, max_network_tensor_entries));
   command->add_option("-o,--output", options->output, "Network file to write (JSON)")->required();
   add_common_options(*command, options->common, false);
   return {command, [options] { return run_random(*options); }};

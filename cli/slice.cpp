@@ -1,9 +1,11 @@
-// chamber slice NET.json (--through P0;P1;P2 | --random-plane SEED) [--box LO,HI] --svg OUT.svg: the exact linear
-// regions of a network on a 2-D plane of its input space, as a picture and as exact polygons.
+// chamber slice NET.json (--through P0;P1;P2 | --random-plane SEED) [--box LO,HI] [--colour region|class] --svg OUT.svg:
+// the exact linear regions of a network on a 2-D plane of its input space, as a picture and as exact polygons; with
+// --colour class, each region split by the predicted class of the read-out, and the exact decision boundary.
 #include "arrangement/errors.hpp"
 #include "arrangement/input_limits.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cnn/decision.hpp"
 #include "cnn/points.hpp"
 #include "cnn/slice.hpp"
 
@@ -20,6 +22,7 @@ struct SliceOptions {
   std::optional<std::uint64_t> random_plane;
   std::string box = "-1,2";
   std::string svg;
+  std::string colour = "region";
   CommonOptions common;
 };
 
@@ -41,6 +44,9 @@ std::vector<RationalVector> three_points(const SliceOptions& options, std::size_
 int run_slice(const SliceOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Network network = read_network_file(options.network);
+  const bool by_class = options.colour == "class";
+  if (by_class && !network.readout)
+    throw InputError(options.network + ": --colour class needs a readout layer (the network file has none)");
   const std::size_t n = network.input_dimension();
   if (!options.through.empty() + !options.through_file.empty() + options.random_plane.has_value() != 1)
     throw InputError("give exactly one of --through P0;P1;P2, --through-file FILE and --random-plane SEED");
@@ -54,14 +60,20 @@ int run_slice(const SliceOptions& options) {
   const Box window = parse_box(options.box, "--box");
   const Slice slice = compute_slice(network, plane, window, make_run_control(options.common), thread_count(options.common));
   const std::vector<std::string> colours = region_colours(slice.polygons.size());
+  std::optional<DecisionSlice> decision;
+  if (by_class) decision = decide_slice(network, slice);
   if (!options.svg.empty()) {
     OutputFile out(options.svg);
-    write_slice_svg(out.stream(), slice, colours);
+    if (decision)
+      write_decision_svg(out.stream(), slice, *decision);
+    else
+      write_slice_svg(out.stream(), slice, colours);
     out.commit();
   }
 
   if (options.common.json) {
     nlohmann::json out = slice_json(slice, plane, window, colours);
+    if (decision) add_decision_json(out, *decision);
     out["network"] = options.network;
     out["svg"] = options.svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.svg);
     out["seconds"] = seconds_since(start);
@@ -70,6 +82,11 @@ int run_slice(const SliceOptions& options) {
   }
   std::cout << options.network << ": " << slice.polygons.size() << " linear regions on the plane x = P0 + u (P1 - P0) + v (P2 - P0), "
             << options.box << " for u and v\n";
+  if (decision) {
+    std::cout << "classes: " << decision->classes << ", class pieces:";
+    for (std::size_t c = 0; c < decision->classes; ++c) std::cout << ' ' << c << ':' << decision->class_counts[c];
+    std::cout << ", decision boundary: " << decision->boundary.size() << " segments\n";
+  }
   if (!options.svg.empty()) std::cout << "picture: " << options.svg << '\n';
   return 0;
 }
@@ -90,6 +107,11 @@ Command add_slice_command(CLI::App& app) {
                                              "P2 = (0,1))")
       ->capture_default_str();
   command->add_option("--svg", options->svg, "Write the picture here");
+  command->add_option("--colour", options->colour,
+                      "region: each region its own colour; class: each region split by the predicted class of the "
+                      "read-out, with the exact decision boundary (needs a read-out layer)")
+      ->check(CLI::IsMember({"region", "class"}))
+      ->capture_default_str();
   add_common_options(*command, options->common, true);
   return {command, [options] { return run_slice(*options); }};
 }

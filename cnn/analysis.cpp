@@ -85,6 +85,10 @@ nlohmann::json NetworkAnalysis::to_json() const {
   out["engine"] = chamber::to_string(stats.engine);
   out["lp_solves"] = stats.lp_solves;
   out["lp_paths"] = lp_paths_json(stats.lp_paths);
+  if (stats.engine == NetworkEngine::cone)
+    out["cone_engine"] = {{"max_rays", stats.max_rays},
+                          {"fallback_cells", stats.fallback_cells},
+                          {"vertex_lps", stats.vertex_lps}};
   for (const ClosedForm& f : closed_forms) out[f.key] = closed_form_json(f);
   if (verdict) {
     const nlohmann::json judged = chamber::to_json(*verdict);

@@ -2,8 +2,9 @@
 """Export a PyTorch ReLU network to chamber's network JSON (docs/network-format.md), every weight exact.
 
 Supported: a torch.nn.Sequential of Conv2d (padding 0, dilation 1, groups 1), Linear, ReLU and Flatten, where every
-Conv2d and Linear is followed by ReLU except an optional last Linear (a read-out layer: it does not change the
-linear regions, so it is left out). Anything else is refused with the layer's index, its name and why.
+Conv2d and Linear is followed by ReLU except an optional last Linear: the read-out layer, written as the network's
+"readout" (it changes no linear region; `chamber slice --colour class` reads it for the predicted classes). Anything
+else is refused with the layer's index, its name and why.
 
 Each float32/float64 weight is written exactly: an integer when it is one, else the fraction "p/q" of its binary
 value (a float *is* a dyadic rational; nothing is rounded).
@@ -89,6 +90,7 @@ def to_chamber(model, input_shape):
     c, h, w = (int(s) for s in input_shape)
     modules = _flatten_modules(model)
     layers = []
+    readout = None
     flat = False  # after Flatten or a Linear layer
     i = 0
     while i < len(modules):
@@ -121,16 +123,17 @@ def to_chamber(model, input_shape):
                 raise ExportError("%s: expects %d input features, the previous output has %d (%dx%dx%d)"
                                   % (where, module.in_features, features, c, h, w))
             followed_by_relu = i + 1 < len(modules) and isinstance(modules[i + 1], nn.ReLU)
-            if not followed_by_relu:
-                if i + 1 == len(modules):
-                    break  # the read-out layer: does not change the linear regions
+            if not followed_by_relu and i + 1 < len(modules):
                 if not isinstance(modules[i + 1], _SUPPORTED):
                     raise ExportError(_unsupported(i + 1, modules[i + 1]))
                 raise ExportError("%s: must be followed by ReLU (only the last Linear may go without)" % where)
             weight = module.weight.detach().cpu()
             bias = module.bias.detach().cpu() if module.bias is not None else torch.zeros(module.out_features)
-            layers.append({"type": "linear", "out_features": module.out_features, "weight": exact_array(weight),
-                           "bias": exact_array(bias)})
+            linear = {"out_features": module.out_features, "weight": exact_array(weight), "bias": exact_array(bias)}
+            if not followed_by_relu:  # the last Linear: the read-out layer (changes no linear region)
+                readout = linear
+                break
+            layers.append(dict({"type": "linear"}, **linear))
             c, h, w = 1, 1, module.out_features
             flat = True
         elif isinstance(module, nn.Flatten):
@@ -152,7 +155,11 @@ def to_chamber(model, input_shape):
         i += 2
     if not layers:
         raise ExportError("no hidden layer: the model has no Conv2d or Linear followed by ReLU")
-    return {"format": "chamber-network", "version": 1, "input_shape": [int(s) for s in input_shape], "layers": layers}
+    document = {"format": "chamber-network", "version": 1, "input_shape": [int(s) for s in input_shape],
+                "layers": layers}
+    if readout is not None:
+        document["readout"] = readout
+    return document
 
 
 def _parse_sizes(text, parts, what):

@@ -11,10 +11,12 @@ namespace chamber {
 
 namespace {
 
-Rational dot(const RationalVector& a, const RationalVector& b) {
-  Rational total = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
-  return total;
+/*! returns x(t) = p0 + t (p1 − p0). */
+RationalVector point_on(const RationalVector& p0, const RationalVector& p1, const Rational& t) {
+  RationalVector x;
+  x.reserve(p0.size());
+  for (std::size_t j = 0; j < p0.size(); ++j) x.push_back(p0[j] + t * (p1[j] - p0[j]));
+  return x;
 }
 
 char sign_char(int s) { return s > 0 ? '+' : s < 0 ? '-' : '0'; }
@@ -77,6 +79,7 @@ LineSegment compute_line(const Network& network, const RationalVector& p0, const
     control.check_time("chamber line");
     std::vector<Interval> next;
     for (Interval& interval : intervals) {
+      control.check_time("chamber line");
       std::vector<IntegerVector> forms = layer_forms(restricted, l, interval.pattern, interval.previous);
       std::vector<IntegerVector> input_forms = layer_forms(full, l, interval.pattern, interval.previous_input);
       std::vector<Rational> cuts{interval.lo};
@@ -130,7 +133,8 @@ LineSegment compute_line(const Network& network, const RationalVector& p0, const
   segment.breakpoints_per_layer.resize(restricted.layers());
   std::set<std::string> distinct;
   for (const Interval& interval : merged) {
-    segment.pieces.push_back(LinePiece{interval.lo, interval.hi, interval.pattern});
+    segment.pieces.push_back(
+        LinePiece{interval.lo, interval.hi, interval.pattern, point_on(p0, p1, (interval.lo + interval.hi) / 2)});
     distinct.insert(interval.pattern);
   }
   segment.distinct_regions = distinct.size();
@@ -140,14 +144,15 @@ LineSegment compute_line(const Network& network, const RationalVector& p0, const
     const Interval& right = merged[i];
     LineBreakpoint point;
     point.t = left.hi;
-    for (std::size_t j = 0; j < p0.size(); ++j) point.x.push_back(p0[j] + point.t * (p1[j] - p0[j]));
+    point.x = point_on(p0, p1, point.t);
     for (std::size_t k = 0; k < left.forms.size(); ++k) {
       if (sgn(left.forms[k][1]) == 0 && sgn(right.forms[k][1]) == 0) continue;
       if (sgn(value_at(left.forms[k], point.t)) != 0) continue;
       point.neurons.push_back(k);
       point.layers.push_back(restricted.layer_of(k));
     }
-    if (point.neurons.empty()) throw InternalError("breakpoint " + to_string(point.t) + " of the segment has no neuron");
+    if (point.neurons.empty())
+      throw InternalError("breakpoint " + to_string(point.t) + " of the segment has no neuron");
     std::vector<std::size_t> layers = point.layers;
     layers.erase(std::unique(layers.begin(), layers.end()), layers.end());
     for (std::size_t l : layers) segment.breakpoints_per_layer[l].push_back(point.t);
@@ -173,13 +178,17 @@ nlohmann::json line_json(const LineSegment& segment) {
   for (const LineBreakpoint& point : segment.breakpoints)
     breakpoints.push_back({{"t", to_string(point.t)},
                            {"x", json_rationals(point.x)},
+                           {"layer", point.layers.front()},
                            {"neurons", point.neurons},
                            {"layers", point.layers}});
   nlohmann::json per_layer = nlohmann::json::array();
   for (const std::vector<Rational>& ts : segment.breakpoints_per_layer) per_layer.push_back(json_rationals(ts));
   nlohmann::json pieces = nlohmann::json::array();
   for (const LinePiece& piece : segment.pieces)
-    pieces.push_back({{"from", to_string(piece.from)}, {"to", to_string(piece.to)}, {"pattern", piece.pattern}});
+    pieces.push_back({{"from", to_string(piece.from)},
+                      {"to", to_string(piece.to)},
+                      {"pattern", piece.pattern},
+                      {"midpoint", json_rationals(piece.midpoint)}});
   nlohmann::json on = nlohmann::json::array();
   for (const OnHyperplane& h : segment.on_hyperplane)
     on.push_back({{"neuron", h.neuron}, {"from", to_string(h.from)}, {"to", to_string(h.to)}});
@@ -196,11 +205,24 @@ nlohmann::json line_json(const LineSegment& segment) {
   return out;
 }
 
+nlohmann::json lines_json(const std::vector<LineSegment>& segments) {
+  nlohmann::json out;
+  out["segments"] = nlohmann::json::array();
+  std::size_t total = 0;
+  for (const LineSegment& segment : segments) {
+    out["segments"].push_back(line_json(segment));
+    total += segment.transitions();
+  }
+  out["total_transitions"] = total;
+  return out;
+}
+
 std::string line_text(const LineSegment& segment) {
   std::ostringstream out;
   out << point_text(segment.p0) << " -> " << point_text(segment.p1) << ": breakpoints [";
   for (std::size_t i = 0; i < segment.breakpoints.size(); ++i)
-    out << (i ? ", " : "") << to_string(segment.breakpoints[i].t);
+    out << (i ? ", " : "") << to_string(segment.breakpoints[i].t) << " (layer " << segment.breakpoints[i].layers.front()
+        << ')';
   out << "]; pieces";
   for (std::size_t i = 0; i < segment.pieces.size(); ++i)
     out << (i ? ", " : " ") << to_string(segment.pieces[i].from) << ".." << to_string(segment.pieces[i].to) << ' '
@@ -208,10 +230,11 @@ std::string line_text(const LineSegment& segment) {
   out << "; regions crossed: " << segment.pieces.size() << " (" << segment.distinct_regions
       << " distinct), transitions: " << segment.transitions();
   if (!segment.on_hyperplane.empty()) {
-    out << "; on hyperplane:";
+    out << "; the segment lies inside the hyperplane of";
     for (std::size_t i = 0; i < segment.on_hyperplane.size(); ++i)
-      out << (i ? ", " : " ") << "neuron " << segment.on_hyperplane[i].neuron << " on "
+      out << (i ? ", " : " ") << "neuron " << segment.on_hyperplane[i].neuron << " for t in "
           << to_string(segment.on_hyperplane[i].from) << ".." << to_string(segment.on_hyperplane[i].to);
+    out << " (pattern '0' there)";
   }
   return out.str();
 }

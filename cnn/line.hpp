@@ -4,6 +4,13 @@
 // it like slice_network restricts it to a plane (first-layer rows (b, a) become (b + a·P0, a·(P1 − P0)), later
 // layers unchanged). Layer by layer, every pre-activation is affine in t on each current interval (earlier layers'
 // patterns are fixed there), so its root, when strictly inside, splits the interval. Every decision is exact.
+//
+// Conventions. A breakpoint lists every neuron whose pre-activation vanishes there (several at once when the segment
+// passes through an intersection of hyperplanes, possibly of different layers); a neuron ≡ 0 on both sides is not
+// listed. A neuron that is not constant in input space but vanishes identically on a piece (the segment lies inside
+// its hyperplane there) gets the pattern character '0' on that piece and is listed in `on_hyperplane`. Pieces are
+// counted with multiplicity, but an activation region is convex (linear inequalities once its pattern is fixed), so a
+// segment never re-enters one: distinct_regions == regions always (the tests assert it).
 #pragma once
 
 #include "arrangement/run_control.hpp"
@@ -23,13 +30,14 @@ struct LineBreakpoint {
   Rational t;
   RationalVector x;                  // x(t)
   std::vector<std::size_t> neurons;  // every neuron whose pre-activation vanishes at t (and is not ≡ 0 on both sides)
-  std::vector<std::size_t> layers;   // layers[i] = layer of neurons[i]
+  std::vector<std::size_t> layers;   // layers[i] = layer of neurons[i] (ascending; layers.front() made the cut)
 };
 
 /*! a maximal open sub-interval (from, to) of [0, 1] on which the activation pattern is constant. */
 struct LinePiece {
   Rational from, to;
-  std::string pattern;  // as LinearRegion::pattern
+  std::string pattern;     // as LinearRegion::pattern
+  RationalVector midpoint;  // x((from + to) / 2), where the pattern equals activation_pattern (network.hpp)
 };
 
 /*! a neuron that is not constant in input space but vanishes identically along (from, to): the segment lies in its
@@ -61,8 +69,13 @@ IntegerNetwork line_network(const Network& network, const RationalVector& p0, co
 LineSegment compute_line(const Network& network, const RationalVector& p0, const RationalVector& p1,
                          const RunControl& control = RunControl{});
 
-/*! returns the JSON of one segment (rationals as strings "p/q"). */
+/*! returns the JSON of one segment (rationals as strings "p/q"): p0, p1, breakpoints ({t, x, layer, layers,
+ * neurons}), breakpoints_per_layer, pieces ({from, to, pattern, midpoint}), regions, distinct_regions, transitions,
+ * on_hyperplane ({neuron, from, to}). */
 nlohmann::json line_json(const LineSegment& segment);
+
+/*! returns {"segments": [line_json of each], "total_transitions": N}, the body of `chamber line --json`. */
+nlohmann::json lines_json(const std::vector<LineSegment>& segments);
 
 /*! returns one text line: breakpoints, pieces and regions crossed. */
 std::string line_text(const LineSegment& segment);

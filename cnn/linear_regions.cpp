@@ -4,7 +4,10 @@
 
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
+#include "cnn/cone_regions.hpp"
 #include "cnn/plane_regions.hpp"
+
+#include <mutex>
 
 #include <algorithm>
 #include <utility>
@@ -29,14 +32,16 @@ Box parse_box(const std::string& text, const std::string& what) {
 NetworkEngine parse_network_engine(const std::string& text, const std::string& what) {
   if (text == "auto") return NetworkEngine::automatic;
   if (text == "lp") return NetworkEngine::lp;
+  if (text == "cone") return NetworkEngine::cone;
   if (text == "plane") return NetworkEngine::plane;
-  throw InputError(what + ": expected auto, lp or plane, found " + quote_prefix(text));
+  throw InputError(what + ": expected auto, lp, cone or plane, found " + quote_prefix(text));
 }
 
 const char* to_string(NetworkEngine engine) {
   switch (engine) {
     case NetworkEngine::automatic: return "auto";
     case NetworkEngine::lp: return "lp";
+    case NetworkEngine::cone: return "cone";
     case NetworkEngine::plane: return "plane";
   }
   return "auto";
@@ -186,6 +191,13 @@ void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
     stats_.cells_per_layer = plane.stats().cells_per_layer;
     return;
   }
+  const bool huge_box = options_.box && (n >= 63 || (std::size_t{1} << n) > options_.max_rays);
+  // Not yet the automatic choice: the shipped datasets' certificates are in the LP engine's region order.
+  (void)huge_box;
+  if (options_.engine == NetworkEngine::cone) {
+    run_cones(sink);
+    return;
+  }
   stats_.engine = NetworkEngine::lp;
   Cell start;
   RationalVector centre(n, 0);
@@ -201,6 +213,29 @@ void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
     return;
   }
   refine(0, std::move(start), sink);
+}
+
+void LinearRegionEnumerator::run_cones(const LinearRegionSink& sink) {
+  stats_.engine = NetworkEngine::cone;
+  std::mutex fallback_mutex;  // the LP engine's counters are shared by all threads
+  ConeRegionOptions cone{options_.control, options_.box, options_.keep_proofs, options_.threads, options_.max_rays,
+                         [&](FallbackCell&& fallback, const LinearRegionReceiver& receiver) {
+                           std::lock_guard<std::mutex> lock(fallback_mutex);
+                           Cell cell{std::move(fallback.constraints), std::move(fallback.references),
+                                     std::move(fallback.proofs), std::move(fallback.witness),
+                                     std::move(fallback.pattern), std::move(fallback.previous_forms)};
+                           refine(fallback.layer, std::move(cell),
+                                  [&](const LinearRegion& region) { receiver(LinearRegion(region)); });
+                         }};
+  ConeRegionEnumerator enumerator(network_, std::move(cone));
+  enumerator.run([&](LinearRegion&& region) { sink(region); });
+  const ConeRegionStats& cones = enumerator.stats();
+  stats_.regions = cones.regions;
+  for (std::size_t l = 0; l < stats_.cells_per_layer.size(); ++l) stats_.cells_per_layer[l] += cones.cells_per_layer[l];
+  stats_.fallback_cells = cones.fallback_cells;
+  stats_.vertex_lps = cones.vertex_lps;
+  stats_.max_rays = cones.max_rays;
+  stats_.lp_solves += cones.vertex_lps;
 }
 
 void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRegionSink& sink) {

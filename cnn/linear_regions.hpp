@@ -88,10 +88,12 @@ struct LinearRegion {
 };
 
 /*! how the regions are found: `automatic` takes the exact 2-D engine without LPs (plane_regions.hpp) when the input
- * is 2-D and the LP engine otherwise; `lp` always the LP engine (cross-checks); `plane` the 2-D engine or an error. */
-enum class NetworkEngine { automatic, lp, plane };
+ * is 2-D, else the cone engine (cone_regions.hpp: double description, no LPs, the LP engine for any cell too large
+ * for it), and the LP engine alone with a box of more than 2^12 vertices; `lp` always the LP engine (cross-checks);
+ * `cone` the cone engine; `plane` the 2-D engine or an error. */
+enum class NetworkEngine { automatic, lp, cone, plane };
 
-/*! parses "auto", "lp" or "plane". \throws InputError naming `what`. */
+/*! parses "auto", "lp", "cone" or "plane". \throws InputError naming `what`. */
 NetworkEngine parse_network_engine(const std::string& text, const std::string& what);
 const char* to_string(NetworkEngine engine);
 
@@ -104,6 +106,8 @@ struct LinearRegionOptions {
   /*! threads for the enumeration inside each cell (large cells split; results are the same for any number). */
   unsigned threads = 1;
   NetworkEngine engine = NetworkEngine::automatic;
+  /*! the cone engine hands a cell with more rays than this to the LP engine. */
+  std::size_t max_rays = 4096;
 };
 
 struct LinearRegionStats {
@@ -112,6 +116,9 @@ struct LinearRegionStats {
   LpCounters lp_paths;
   std::vector<std::uint64_t> cells_per_layer;  // cells after each layer (the last one = regions)
   NetworkEngine engine = NetworkEngine::lp;    // the engine that ran (never automatic)
+  std::uint64_t fallback_cells = 0;            // cone engine: cells handed to the LP engine
+  std::uint64_t vertex_lps = 0;                // cone engine: small exact LPs at degenerate vertices (in lp_solves)
+  std::uint64_t max_rays = 0;                  // cone engine: the most rays a cell had
 };
 
 /*! for a network on a 1-D input, whose regions are open intervals: returns the breakpoints between consecutive
@@ -138,6 +145,8 @@ class LinearRegionEnumerator {
  private:
   struct Cell;
   void refine(std::size_t layer, Cell cell, const LinearRegionSink& sink);
+  /*! the cone engine, with the LP engine for the cells too large for it. */
+  void run_cones(const LinearRegionSink& sink);
 
   IntegerNetwork network_;
   LinearRegionOptions options_;

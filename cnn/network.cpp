@@ -432,7 +432,7 @@ Network read_network(const json& document, const std::string& name) {
   std::size_t total_bits = 0;
   const Where top{name, "", &total_bits};
   if (!document.is_object()) top.fail("expected a JSON object, found " + describe(document));
-  check_fields(document, {"format", "version", "input_shape", "layers", "comment", "name", "metadata"}, top,
+  check_fields(document, {"format", "version", "input_shape", "layers", "readout", "comment", "name", "metadata"}, top,
                "in a network file");
   const json& format = require(document, "format", top);
   if (format != format_name)
@@ -484,6 +484,15 @@ Network read_network(const json& document, const std::string& name) {
                  std::to_string(std::min(max_hidden_neurons, max_form_entries / (network.input.size() + 1))) +
                  " for input dimension " + std::to_string(network.input.size()));
   }
+  // The read-out: a linear layer without ReLU on the last hidden layer's output (changes no region).
+  if (auto it = document.find("readout"); it != document.end()) {
+    const Where where = top.field("readout");
+    if (!it->is_object())
+      where.fail("expected a linear read-out {\"out_features\", \"weight\", \"bias\"}, found " + describe(*it));
+    if (auto type = it->find("type"); type != it->end() && *type != "linear")
+      where.field("type").fail("the read-out is a linear layer, found " + describe(*type));
+    network.readout = read_linear(*it, current, layers.size(), where);
+  }
   return network;
 }
 
@@ -520,10 +529,18 @@ json to_json(const Network& network) {
     }
     in = output_shape(in, layer);
   }
-  return json{{"format", format_name},
-              {"version", 1},
-              {"input_shape", {network.input.channels, network.input.height, network.input.width}},
-              {"layers", layers}};
+  json document{{"format", format_name},
+                {"version", 1},
+                {"input_shape", {network.input.channels, network.input.height, network.input.width}},
+                {"layers", layers}};
+  if (network.readout) {
+    const Linear& readout = *network.readout;
+    document["readout"] = json{{"out_features", readout.out_features},
+                               {"in_features", readout.in_features},
+                               {"weight", nested(readout.weight, {readout.out_features, readout.in_features})},
+                               {"bias", nested(readout.bias, {readout.out_features})}};
+  }
+  return document;
 }
 
 void write_network_file(const Network& network, const std::string& path) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -48,10 +49,13 @@ using Layer = std::variant<Conv2d, Linear>;
  * \pre the kernel fits the input and the strides are positive (the reader and random_network check this). */
 Shape output_shape(const Shape& input, const Layer& layer);
 
-/*! a ReLU network: every layer is a hidden layer followed by ReLU. */
+/*! a ReLU network: every layer is a hidden layer followed by ReLU, and an optional read-out (a final linear layer
+ * without ReLU, reading the flattened output of the last hidden layer). The read-out changes no linear region: only
+ * the decision boundaries (cnn/decision.hpp) read it. */
 struct Network {
   Shape input;
   std::vector<Layer> layers;
+  std::optional<Linear> readout;
 
   /*! returns the input shape of layer `layer` (the network input for layer 0). */
   Shape layer_input_shape(std::size_t layer) const;

@@ -152,7 +152,7 @@ std::string to_string(const WeightDistribution& distribution) {
 }
 
 Network random_network(Shape input, std::vector<LayerSpec> layers, std::uint64_t seed,
-                       WeightDistribution distribution) {
+                       WeightDistribution distribution, std::size_t readout) {
   if (distribution.kind == WeightDistribution::Integer && distribution.lo > distribution.hi)
     throw InputError("random network: empty integer range [" + std::to_string(distribution.lo) + ", " +
                      std::to_string(distribution.hi) + "]");
@@ -197,6 +197,13 @@ Network random_network(Shape input, std::vector<LayerSpec> layers, std::uint64_t
       after_linear = true;
     }
     in = output_shape(in, network.layers.back());
+  }
+  if (readout > 0) {  // after the hidden layers: they stay those of the same seed without a read-out
+    if (too_big(readout, in.size())) throw InputError("random network: read-out: too many weights");
+    Linear linear{readout, in.size(), {}, {}};
+    draw(bits, distribution, readout, readout * in.size(), linear.weight);
+    draw(bits, distribution, readout, readout, linear.bias);
+    network.readout = std::move(linear);
   }
   return network;
 }

@@ -26,10 +26,13 @@ WeightDistribution parse_weight_distribution(const std::string& text);
 std::string to_string(const WeightDistribution& distribution);
 
 /*! returns a network on `input` with the given layers, weights then biases of each layer drawn in storage order
- * from the generator seeded with `seed`. Same arguments → identical network on any machine.
+ * from the generator seeded with `seed`. Same arguments → identical network on any machine. With `readout` > 0,
+ * a read-out of that many outputs is drawn after every hidden layer (weights, then biases; fan-out `readout`), so
+ * the hidden layers are those of the same call without it.
  * \throws InputError when a layer does not fit (kernel larger than its input, zero stride or size, conv after
  * linear, too many entries). */
-Network random_network(Shape input, std::vector<LayerSpec> layers, std::uint64_t seed, WeightDistribution distribution);
+Network random_network(Shape input, std::vector<LayerSpec> layers, std::uint64_t seed, WeightDistribution distribution,
+                       std::size_t readout = 0);
 
 /*! xoshiro256** seeded through splitmix64: the project's portable source of random bits. */
 class RandomBits {

@@ -6,9 +6,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <cstring>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <sstream>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -28,12 +33,70 @@ struct Group {
   bool box = false;
   std::size_t reference = 0;  // neuron (or N + box face) that stands for the group
   IntegerVector row;          // primitive row of the reference, positive on the region
-  std::string key;            // the hyperplane as a set (key_of)
 };
 
-std::string key_of(const IntegerVector& primitive_row) {
-  Hyperplane h{primitive_row};
-  return Hyperplane{h.canonical_key()}.to_string();
+/*! orders primitive rows as hyperplanes (sets): a row and its negation are equal, so the key is the row with its
+ * first nonzero entry positive (Hyperplane::canonical_key), compared entry by entry without building it. */
+struct HyperplaneLess {
+  static int first_sign(const IntegerVector& row) {
+    for (const Integer& v : row)
+      if (int s = sgn(v)) return s;
+    return 0;
+  }
+  bool operator()(const IntegerVector& u, const IntegerVector& v) const {
+    if (u.size() != v.size()) return u.size() < v.size();
+    const int su = first_sign(u), sv = first_sign(v);
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      // compares su·u[i] with sv·v[i]
+      int c;
+      if (su == sv) c = su * mpz_cmp(u[i].get_mpz_t(), v[i].get_mpz_t());
+      else {  // opposite orientations: su·u[i] − sv·v[i] = su·(u[i] + v[i])
+        const int a = sgn(u[i]), b = sgn(v[i]);
+        if (a == -b) c = a == 0 ? 0 : su * a * mpz_cmpabs(u[i].get_mpz_t(), v[i].get_mpz_t());
+        else c = su * (a != 0 ? a : b);
+      }
+      if (c != 0) return c < 0;
+    }
+    return false;
+  }
+};
+
+/*! returns whether two primitive rows are the same hyperplane as a set: equal, or one the negation of the other. */
+bool same_hyperplane(const IntegerVector& u, const IntegerVector& v) {
+  if (u.size() != v.size()) return false;
+  int orientation = 0;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    const int a = sgn(u[i]), b = sgn(v[i]);
+    if (a == 0 && b == 0) continue;
+    if (a == 0 || b == 0) return false;
+    if (orientation == 0) orientation = a * b;
+    else if (a * b != orientation) return false;
+    if (mpz_cmpabs(u[i].get_mpz_t(), v[i].get_mpz_t()) != 0) return false;
+  }
+  return true;
+}
+
+/*! appends the decimal digits of `value`. */
+void append_integer(std::string& out, const mpz_t value) {
+  const std::size_t old = out.size();
+  out.resize(old + mpz_sizeinbase(value, 10) + 2);  // sign and terminating zero
+  mpz_get_str(out.data() + old, 10, value);
+  out.resize(old + std::strlen(out.data() + old));
+}
+
+/*! appends `value` as to_string(Rational) writes it ("p" or "p/q"); \pre canonical. */
+void append_rational(std::string& out, const Rational& value) {
+  append_integer(out, value.get_num_mpz_t());
+  if (value.get_den() != 1) {
+    out += '/';
+    append_integer(out, value.get_den_mpz_t());
+  }
+}
+
+void append_size(std::string& out, std::size_t value) {
+  char buffer[24];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  out.append(buffer, end);
 }
 
 int first_nonzero_sign(const IntegerVector& u, const IntegerVector& v) {
@@ -81,11 +144,21 @@ void NetworkCertificateBuilder::complete(const RunControl& control, unsigned thr
     // Farkas entries are numbered in region order, as one thread would.
     for (std::size_t r = begin; r < end; ++r) {
       RegionProofs& found = proofs[r - begin];
-      for (auto& [neuron, farkas] : found.blocked) {
-        auto [it, inserted] = farkas_index_.emplace(farkas.dump(), farkas_.size());
-        if (inserted) farkas_.push_back(std::move(farkas));
-        regions_[r].blocked.emplace_back(neuron, it->second);
+      regions_[r].blocked.reserve(found.blocked.size());
+      for (FarkasText& farkas : found.blocked) {
+        std::size_t number = farkas_.size();
+        for (auto [it, last] = farkas_index_.equal_range(farkas.hash); it != last; ++it)
+          if (farkas_[it->second] == farkas.text) {
+            number = it->second;
+            break;
+          }
+        if (number == farkas_.size()) {
+          farkas_index_.emplace(farkas.hash, number);
+          farkas_.push_back(std::move(farkas.text));
+        }
+        regions_[r].blocked.emplace_back(farkas.neuron, number);
       }
+      found = RegionProofs{};  // frees the texts now
       stats_.lp_solves += found.stats.lp_solves;
       stats_.neighbour_links += found.stats.neighbour_links;
       stats_.blocked += found.stats.blocked;
@@ -107,14 +180,14 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
 
   // Groups: box faces first, then the neurons' hyperplanes, keyed by the hyperplane as a set.
   std::vector<Group> groups;
-  std::map<std::string, std::size_t> group_of_key;
+  groups.reserve(neurons + (box_ ? 2 * n : 0));
+  std::map<IntegerVector, std::size_t, HyperplaneLess> group_of_key;
   std::vector<std::size_t> group_of_neuron(neurons, SIZE_MAX);
   if (box_) {
     std::vector<Hyperplane> faces = box_faces(*box_, n);
     for (std::size_t f = 0; f < faces.size(); ++f) {
-      std::string key = key_of(faces[f].coefficients);
-      group_of_key.emplace(key, groups.size());
-      groups.push_back(Group{true, neurons + f, faces[f].coefficients, std::move(key)});
+      group_of_key.emplace(faces[f].coefficients, groups.size());
+      groups.push_back(Group{true, neurons + f, std::move(faces[f].coefficients)});
     }
   }
   for (std::size_t k = 0; k < neurons; ++k) {
@@ -123,9 +196,8 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
     make_primitive(row);
     if (sigma[k] == '-')
       for (Integer& v : row) v = -v;
-    std::string key = key_of(row);
-    auto [it, inserted] = group_of_key.emplace(key, groups.size());
-    if (inserted) groups.push_back(Group{false, k, row, std::move(key)});
+    auto [it, inserted] = group_of_key.emplace(row, groups.size());
+    if (inserted) groups.push_back(Group{false, k, std::move(row)});
     group_of_neuron[k] = it->second;
   }
 
@@ -138,14 +210,19 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
   }
 
   // The neighbour across group g, or nothing when some form there is not a multiple of the group's.
+  // Layer by layer with the characters found so far; layers up to the first one holding a neuron of the group keep the
+  // region's forms (their inputs are unchanged), so those are taken from `forms` instead of being recomputed.
   auto neighbour = [&](std::size_t g) -> std::optional<std::string> {
     const IntegerVector& h = groups[g].row;  // positive on the region: the far side is h < 0
     std::string tau = sigma;
-    std::vector<IntegerVector> previous;
+    const std::size_t first_layer = integer_.layer_of(groups[g].reference);
+    std::vector<IntegerVector> previous, layer;
     for (std::size_t l = 0; l < integer_.layers(); ++l) {
-      std::vector<IntegerVector> layer = layer_forms(integer_, l, tau, previous);
+      const std::size_t begin = integer_.first_neuron[l], end = integer_.first_neuron[l + 1];
+      if (l <= first_layer) layer.assign(forms.begin() + begin, forms.begin() + end);
+      else layer = layer_forms(integer_, l, tau, previous);
       for (std::size_t i = 0; i < layer.size(); ++i) {
-        const std::size_t k = integer_.first_neuron[l] + i;
+        const std::size_t k = begin + i;
         const bool zero_form = is_constant(forms[k]) && sgn(forms[k][0]) == 0;
         if (group_of_neuron[k] != g && !zero_form) continue;
         const IntegerVector& form = layer[i];
@@ -155,41 +232,58 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
         }
         IntegerVector row = form;
         make_primitive(row);
-        if (key_of(row) != groups[g].key) return std::nullopt;
+        if (!same_hyperplane(row, h)) return std::nullopt;
         tau[k] = first_nonzero_sign(form, h) > 0 ? '-' : '+';
       }
-      previous = std::move(layer);
+      if (l + 1 < integer_.layers() && l + 1 > first_layer) previous = std::move(layer);
     }
     return tau;
   };
 
   // A proof that group g carries no facet, from constraint references, sides (+1 the region's side, −1 the far
   // side) and the multipliers of their primitive rows; the certificate reads the true forms instead.
+  // The entry is written as the JSON text nlohmann::json's dump() gives (keys sorted, no spaces).
+  std::vector<Rational> factor(neurons);  // S_l / content of neuron k's form, canonical; 0 until needed
+  std::string signs;
+  Rational lambda;
   auto record = [&](std::size_t g, const std::vector<std::size_t>& references, const std::vector<int>& sides,
                     const IntegerVector& multipliers) {
-    nlohmann::json condition_refs = nlohmann::json::array(), lambdas = nlohmann::json::array();
-    std::string signs;
+    std::string text = "{\"conditions\":[";
+    for (std::size_t q = 0; q < references.size(); ++q) {
+      if (q) text += ',';
+      append_size(text, references[q]);
+    }
+    text += "],\"multipliers\":[";
+    signs.clear();
     for (std::size_t q = 0; q < references.size(); ++q) {
       const std::size_t reference = references[q];
-      Rational lambda(multipliers[q]);
       if (reference >= neurons) {  // box face x_i − lo (even) or hi − x_i (odd): the row is a positive multiple
         const std::size_t face = reference - neurons;
         const Integer& coefficient = groups[face].row[1 + face / 2];  // box faces are the first groups, in order
-        lambda *= face % 2 == 0 ? Rational(coefficient) : Rational(-coefficient);
+        lambda = multipliers[q] * (face % 2 == 0 ? coefficient : Integer(-coefficient));
         signs += sides[q] > 0 ? '+' : '-';
       } else {  // the primitive row is ±(scaled form)/content, the scaled form S_l times the true one
-        lambda *= Rational(integer_.scale[integer_.layer_of(reference)], content(forms[reference]));
+        Rational& f = factor[reference];
+        if (sgn(f) == 0) {
+          f = Rational(integer_.scale[integer_.layer_of(reference)], content(forms[reference]));
+          f.canonicalize();
+        }
+        lambda = Rational(multipliers[q]) * f;  // canonical factors: a canonical product
         signs += (sides[q] > 0) == (sigma[reference] == '+') ? '+' : '-';
       }
-      lambda.canonicalize();
-      condition_refs.push_back(reference);
-      lambdas.push_back(to_string(lambda));
+      text += q ? ",\"" : "\"";
+      append_rational(text, lambda);
+      text += '"';
     }
-    out.blocked.emplace_back(groups[g].reference,
-                             nlohmann::json{{"conditions", condition_refs}, {"signs", signs}, {"multipliers", lambdas}});
+    text += "],\"signs\":\"";
+    text += signs;
+    text += "\"}";
+    const std::size_t hash = std::hash<std::string_view>{}(text);
+    out.blocked.push_back(FarkasText{groups[g].reference, std::move(text), hash});
     ++out.stats.blocked;
   };
 
+  out.blocked.reserve(entry.region.proofs.size());
   std::map<std::size_t, const NonFacetProof*> enumeration_proof;
   for (const NonFacetProof& proof : entry.region.proofs)
     enumeration_proof.emplace(group_of_neuron.at(proof.hyperplane), &proof);
@@ -243,40 +337,65 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
 }
 
 nlohmann::json NetworkCertificateBuilder::to_json() const {
-  nlohmann::json out;
-  out["format"] = "chamber-certificate";
-  out["version"] = 1;
-  out["kind"] = "network";
-  out["network"] = chamber::to_json(network_);
-  out["box"] = box_ ? nlohmann::json::array({to_string(box_->lo), to_string(box_->hi)}) : nlohmann::json();
-  out["neurons"] = integer_.neurons();
-  out["region_count"] = regions_.size();
-  nlohmann::json regions = nlohmann::json::array();
-  for (const Entry& entry : regions_) {
-    nlohmann::json witness = nlohmann::json::array();
-    for (const Rational& v : entry.region.witness.to_rationals()) witness.push_back(to_string(v));
-    nlohmann::json blocked = nlohmann::json::array();
-    for (const auto& [neuron, farkas] : entry.blocked) blocked.push_back({neuron, farkas});
-    regions.push_back({{"pattern", entry.region.pattern}, {"witness", witness}, {"blocked", blocked}});
-  }
-  out["regions"] = std::move(regions);
-  out["farkas"] = farkas_;
-  return out;
+  std::ostringstream text;
+  write(text);
+  return nlohmann::json::parse(text.str());
 }
 
 void NetworkCertificateBuilder::write(std::ostream& out) const {
-  // One region and one Farkas entry per line: easy to read, to grep and to diff.
-  nlohmann::json certificate = to_json();
-  nlohmann::json regions = std::move(certificate["regions"]), farkas = std::move(certificate["farkas"]);
-  certificate.erase("regions");
-  certificate.erase("farkas");
-  std::string head = certificate.dump();
-  head.pop_back();  // the closing brace
-  out << head << ",\n\"regions\": [";
-  for (std::size_t r = 0; r < regions.size(); ++r) out << (r ? ",\n  " : "\n  ") << regions[r].dump();
-  out << "\n],\n\"farkas\": [";
-  for (std::size_t f = 0; f < farkas.size(); ++f) out << (f ? ",\n  " : "\n  ") << farkas[f].dump();
-  out << "\n]}\n";
+  // One region and one Farkas entry per line: easy to read, to grep and to diff. The bytes are those of
+  // nlohmann::json's dump() of each object (keys sorted, no spaces): the head, then every region and entry.
+  nlohmann::json head;
+  head["format"] = "chamber-certificate";
+  head["version"] = 1;
+  head["kind"] = "network";
+  head["network"] = chamber::to_json(network_);
+  head["box"] = box_ ? nlohmann::json::array({to_string(box_->lo), to_string(box_->hi)}) : nlohmann::json();
+  head["neurons"] = integer_.neurons();
+  head["region_count"] = regions_.size();
+  std::string text = head.dump();
+  text.pop_back();  // the closing brace
+  text += ",\n\"regions\": [";
+  constexpr std::size_t flush_at = 1 << 20;
+  Rational x;
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    const Entry& entry = regions_[r];
+    text += r ? ",\n  {\"blocked\":[" : "\n  {\"blocked\":[";
+    for (std::size_t b = 0; b < entry.blocked.size(); ++b) {
+      text += b ? ",[" : "[";
+      append_size(text, entry.blocked[b].first);
+      text += ',';
+      append_size(text, entry.blocked[b].second);
+      text += ']';
+    }
+    text += "],\"pattern\":\"";
+    text += entry.region.pattern;
+    text += "\",\"witness\":[";
+    const IntegerVector& z = entry.region.witness.coordinates;  // x_i = z_i / z_0
+    for (std::size_t i = 1; i < z.size(); ++i) {
+      x = Rational(z[i], z[0]);
+      x.canonicalize();
+      text += i > 1 ? ",\"" : "\"";
+      append_rational(text, x);
+      text += '"';
+    }
+    text += "]}";
+    if (text.size() >= flush_at) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      text.clear();
+    }
+  }
+  text += "\n],\n\"farkas\": [";
+  for (std::size_t f = 0; f < farkas_.size(); ++f) {
+    text += f ? ",\n  " : "\n  ";
+    text += farkas_[f];
+    if (text.size() >= flush_at) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      text.clear();
+    }
+  }
+  text += "\n]}\n";
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 }  // namespace chamber

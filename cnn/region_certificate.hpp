@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -36,8 +37,11 @@ class NetworkCertificateBuilder {
    * it), LimitReached on the deadline. Regions are proven on `threads` threads in batches and merged in region order,
    * so the certificate is the same for any number of threads. */
   void complete(const RunControl& control, unsigned threads = 1);
-  /*! returns the certificate (format chamber-certificate, kind network). \pre complete() ran. */
+  /*! returns the certificate (format chamber-certificate, kind network) as parsed from write()'s text.
+   * \pre complete() ran. */
   nlohmann::json to_json() const;
+  /*! writes the certificate as JSON text, one region and one Farkas entry per line, straight from the compact
+   * form (no JSON object is built for the regions or the Farkas entries). \pre complete() ran. */
   void write(std::ostream& out) const;
 
   std::size_t regions() const { return regions_.size(); }
@@ -49,9 +53,16 @@ class NetworkCertificateBuilder {
     LinearRegion region;
     std::vector<std::pair<std::size_t, std::size_t>> blocked;  // (neuron, farkas entry)
   };
+  /*! a Farkas entry not yet numbered: its JSON text as written (keys in order, numbers as strings, no spaces), which
+   * is canonical, so equal entries have equal texts, and the hash of that text. */
+  struct FarkasText {
+    std::size_t neuron = 0;  // the neuron whose hyperplane group it blocks
+    std::string text;
+    std::size_t hash = 0;
+  };
   /*! what one region needs in the certificate: its Farkas proofs (not yet numbered) and the counts. */
   struct RegionProofs {
-    std::vector<std::pair<std::size_t, nlohmann::json>> blocked;  // (neuron, Farkas entry)
+    std::vector<FarkasText> blocked;
     NetworkCertificateStats stats;
   };
   /*! proves every hyperplane of `entry`'s region and shortens its witness; reads only shared, unchanging state. */
@@ -63,8 +74,8 @@ class NetworkCertificateBuilder {
   bool exact_lp_;
   std::vector<Entry> regions_;
   std::unordered_map<std::string, std::size_t> index_;
-  std::vector<nlohmann::json> farkas_;
-  std::unordered_map<std::string, std::size_t> farkas_index_;
+  std::vector<std::string> farkas_;                          // the entries' JSON texts, numbered in order
+  std::unordered_multimap<std::size_t, std::size_t> farkas_index_;  // hash of an entry's text -> its number
   NetworkCertificateStats stats_;
 };
 

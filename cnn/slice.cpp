@@ -13,12 +13,6 @@ namespace chamber {
 
 namespace {
 
-Rational dot(const RationalVector& a, const RationalVector& b) {
-  Rational total = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
-  return total;
-}
-
 RationalVector difference(const RationalVector& a, const RationalVector& b) {
   RationalVector d(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
@@ -54,7 +48,7 @@ Plane random_plane(std::size_t dimension, std::uint64_t seed) {
   }
 }
 
-IntegerNetwork slice_network(const Network& network, const Plane& plane) {
+std::vector<std::vector<RationalVector>> slice_rows(const Network& network, const Plane& plane) {
   if (plane.p0.size() != network.input_dimension())
     throw InputError("the plane's points have " + std::to_string(plane.p0.size()) + " coordinates, the network's input " +
                      std::to_string(network.input_dimension()));
@@ -66,7 +60,11 @@ IntegerNetwork slice_network(const Network& network, const Plane& plane) {
   }
   layers.push_back(std::move(first));
   for (std::size_t l = 1; l < network.layers.size(); ++l) layers.push_back(affine_rows(network, l));
-  return integer_network(2, std::move(layers));
+  return layers;
+}
+
+IntegerNetwork slice_network(const Network& network, const Plane& plane) {
+  return integer_network(2, slice_rows(network, plane));
 }
 
 Slice compute_slice(const Network& network, const Plane& plane, const Box& window, const RunControl& control,

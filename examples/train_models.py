@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Trains the two small models the benchmarks and the README use, and exports them with cnn/export_torch.py.
 
-  examples/moons_mlp.json     2-16-16-16 ReLU MLP (+ a 2-class read-out) on scikit-learn's two moons (noise 0.1)
-  examples/digits_cnn.json    conv 4 filters 3x3 -> conv 4 filters 3x3 stride 2 -> linear 16 (+ a 10-class read-out)
-                              on scikit-learn's 8x8 digits (pixels scaled to [0, 1])
+  examples/moons_mlp.json     2-16-16-16 ReLU MLP and its 2-class read-out on scikit-learn's two moons (noise 0.1)
+  examples/digits_cnn.json    conv 4 filters 3x3 -> conv 4 filters 3x3 stride 2 -> linear 16 and its 10-class
+                              read-out on scikit-learn's 8x8 digits (pixels scaled to [0, 1])
   examples/digits_points.txt  three digit images of different classes (a points file: the plane for `chamber slice`)
 
-Run with Debian's Python (torch and sklearn): /usr/bin/python3 examples/train_models.py. Seeds are fixed; the JSON
+The read-out (the last Linear) is kept as each file's "readout" (`chamber slice --colour class` colours by it; it
+changes no region count). Run with Debian's Python (torch and sklearn): /usr/bin/python3 examples/train_models.py. Seeds are fixed; the JSON
 files in the repository are the artefacts of one such run (torch's kernels are not bit-reproducible across
 machines, so a re-run may give other weights, and other exact counts).
 """

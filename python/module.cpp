@@ -12,8 +12,10 @@
 #include "arrangement/run_limits.hpp"
 #include "cnn/analysis.hpp"
 #include "cnn/architecture.hpp"
+#include "cnn/decision.hpp"
 #include "cnn/network.hpp"
 #include "cnn/points.hpp"
+#include "cnn/line.hpp"
 #include "cnn/slice.hpp"
 #include "dataset/check_files.hpp"
 
@@ -171,6 +173,11 @@ PYBIND11_MODULE(_chamber, m) {
   py::class_<Network, std::shared_ptr<Network>>(m, "NetworkModel")
       .def_property_readonly("input_dimension", &Network::input_dimension)
       .def_property_readonly("hidden_neurons", &Network::hidden_neurons)
+      .def_property_readonly("readout_outputs",
+                             [](const Network& n) -> std::optional<std::size_t> {
+                               if (!n.readout) return std::nullopt;
+                               return n.readout->out_features;
+                             })
       .def_property_readonly("input_shape",
                              [](const Network& n) {
                                return std::make_tuple(n.input.channels, n.input.height, n.input.width);
@@ -217,7 +224,14 @@ PYBIND11_MODULE(_chamber, m) {
       "slice",
       [](NetworkHandle network, const std::vector<std::string>& p0, const std::vector<std::string>& p1,
          const std::vector<std::string>& p2, const std::string& window_text, const std::string& svg,
-         std::optional<double> time_limit, std::optional<std::uint64_t> max_regions, const std::string& name) {
+         const std::string& colour, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
+         const std::string& name) {
+        if (colour != "region" && colour != "class")
+          throw InputError("colour: expected \"region\" or \"class\", found \"" + colour.substr(0, 40) + "\"");
+        const bool by_class = colour == "class";
+        if (by_class && !network->readout)
+          throw InputError((name.empty() ? std::string("network") : name) +
+                           ": colour=\"class\" needs a readout layer (the network has none)");
         const std::size_t n = network->input_dimension();
         std::vector<RationalVector> points{rationals_of(p0, "p0"), rationals_of(p1, "p1"), rationals_of(p2, "p2")};
         for (std::size_t k = 0; k < 3; ++k)
@@ -230,19 +244,42 @@ PYBIND11_MODULE(_chamber, m) {
         const auto start = std::chrono::steady_clock::now();
         const Slice slice = interruptible([&] { return compute_slice(*network, plane, window, control); });
         const std::vector<std::string> colours = region_colours(slice.polygons.size());
+        std::optional<DecisionSlice> decision;
+        if (by_class) decision = interruptible([&] { return decide_slice(*network, slice); });
         if (!svg.empty()) {
           OutputFile out(svg);
-          write_slice_svg(out.stream(), slice, colours);
+          if (decision)
+            write_decision_svg(out.stream(), slice, *decision);
+          else
+            write_slice_svg(out.stream(), slice, colours);
           out.commit();
         }
         nlohmann::json out = slice_json(slice, plane, window, colours);
+        if (decision) add_decision_json(out, *decision);
         out["network"] = name;
         out["svg"] = svg.empty() ? nlohmann::json(nullptr) : nlohmann::json(svg);
         out["seconds"] = seconds_since(start);
         return out.dump();
       },
       py::arg("network"), py::arg("p0"), py::arg("p1"), py::arg("p2"), py::arg("window"), py::arg("svg"),
-      py::arg("time_limit"), py::arg("max_regions"), py::arg("name"));
+      py::arg("colour"), py::arg("time_limit"), py::arg("max_regions"), py::arg("name"));
+
+  m.def(
+      "line",
+      [](NetworkHandle network, const std::vector<std::string>& p0, const std::vector<std::string>& p1,
+         std::optional<double> time_limit, std::optional<std::uint64_t> max_regions, const std::string& name) {
+        const RationalVector from = rationals_of(p0, "p0"), to = rationals_of(p1, "p1");
+        const RunControl control = run_limits(time_limit, max_regions);
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<LineSegment> segments;
+        segments.push_back(interruptible([&] { return compute_line(*network, from, to, control); }));
+        nlohmann::json out = lines_json(segments);
+        out["network"] = name;
+        out["seconds"] = seconds_since(start);
+        return out.dump();
+      },
+      py::arg("network"), py::arg("p0"), py::arg("p1"), py::arg("time_limit"), py::arg("max_regions"),
+      py::arg("name"));
 
   m.def("closed_forms", [](NetworkHandle network) {
     const Architecture architecture = architecture_of(*network);

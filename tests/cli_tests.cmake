@@ -211,3 +211,87 @@ chamber_cli_test(line_long_points 2 "--through: expected 2 points P0\;P1, found 
 string(REPEAT "3" 4990 LINE_DIGITS)
 chamber_cli_test(line_long_numbers 0 "exit=(0|2)$" sh -c
   "${CHAMBER_BIN} line ${LINE_NET} --through '0.${LINE_DIGITS},0,0,0,0,0,0,0,0\;1,2,3,4,5,6,7,8,-0.${LINE_DIGITS}' >/dev/null\; echo exit=$?")
+# Each piece with its exact midpoint, each breakpoint with the layer that makes it.
+chamber_cli_test(line_json_midpoint 0 "\"midpoint\": \\[" ${CHAMBER_BIN} line ${LINE_NET} --through "${LINE_THROUGH}" --json)
+chamber_cli_test(line_json_layer 0 "\"layer\": 0" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "-1,-1,-1,-1,-1,-1,-1,-1,-1\;1,2,3,4,5,6,7,8,9" --json)
+# --through-file FILE: the segment's 2 points from a points file (line) and the plane's 3 (slice).
+chamber_cli_test(line_through_file 0 "1 segment, total transitions: [0-9]+" sh -c
+  "printf '# P0 and P1\\n-1,-1,-1,-1,-1,-1,-1,-1,-1\\n\\n1,2,3,4,5,6,7,8,9\\n' > ${CMAKE_CURRENT_BINARY_DIR}/line_two.csv && ${CHAMBER_BIN} line ${LINE_NET} --through-file ${CMAKE_CURRENT_BINARY_DIR}/line_two.csv")
+chamber_cli_test(line_through_file_count 2 "good.csv: --through-file needs exactly 2 points \\(P0 and P1\\), the file holds 5"
+                 ${CHAMBER_BIN} line ${LINE_NET} --through-file ${POINTS_DIR}/good.csv)
+chamber_cli_test(line_through_file_dimension 2 "wrong_dimension.csv:2: expected 9 coordinates" ${CHAMBER_BIN} line
+                 ${LINE_NET} --through-file ${POINTS_DIR}/wrong_dimension.csv)
+chamber_cli_test(line_through_file_missing 2 "missing.csv: cannot open" ${CHAMBER_BIN} line ${LINE_NET}
+                 --through-file ${POINTS_DIR}/missing.csv)
+chamber_cli_test(line_through_and_file 2 "exactly one of --through" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "${LINE_THROUGH}" --through-file ${POINTS_DIR}/good.csv)
+chamber_cli_test(line_points_same 2 "line_same.csv: segment 2 \\(lines 4 and 5\\): the segment's end points P0 and P1 are equal" sh -c
+  "printf '0,0,0,0,0,0,0,0,0\\n1,2,3,4,5,6,7,8,9\\n# equal\\n1,1,1,1,1,1,1,1,1\\n1,1,1,1,1,1,1,1,1\\n' > ${CMAKE_CURRENT_BINARY_DIR}/line_same.csv && ${CHAMBER_BIN} line ${LINE_NET} --points ${CMAKE_CURRENT_BINARY_DIR}/line_same.csv")
+# Inside neuron 0's hyperplane 4 - 12 x0 + 16 x1 - 16 x3 - 4 x4 = 0 (its pattern character is '0' all along).
+chamber_cli_test(line_inside_hyperplane 0 "lies inside the hyperplane of neuron 0 for t in 0\\.\\.1" ${CHAMBER_BIN} line
+                 ${LINE_NET} --through "1/3,0,0,0,0,0,0,0,0\;1/3,0,1,0,0,1,1,1,1")
+chamber_cli_test(line_time_limit 4 "time limit reached during chamber line" ${CHAMBER_BIN} line ${LINE_NET} --through
+                 "${LINE_THROUGH}" --time-limit 0.000000001 --quiet)
+chamber_cli_test(line_max_regions 4 "region limit of 1" ${CHAMBER_BIN} line ${LINE_NET} --through "${LINE_THROUGH}"
+                 --max-regions 1 --quiet)
+chamber_cli_test(slice_through_file 0 "linear regions on the plane" sh -c
+  "printf '0,0,0,0,0,0,0,0,0\\n1,0,0,0,0,0,0,0,0\\n0,0,0,0,1,0,0,0,0\\n' > ${CMAKE_CURRENT_BINARY_DIR}/slice_three.csv && ${CHAMBER_BIN} slice ${LINE_NET} --through-file ${CMAKE_CURRENT_BINARY_DIR}/slice_three.csv")
+chamber_cli_test(slice_through_file_count 2 "good.csv: --through-file needs exactly 3 points, the file holds 5" ${CHAMBER_BIN}
+                 slice ${LINE_NET} --through-file ${POINTS_DIR}/good.csv)
+chamber_cli_test(slice_through_and_file 2 "exactly one of --through" ${CHAMBER_BIN} slice ${LINE_NET} --through
+                 "${LINE_THROUGH}\;0,0,0,0,1,0,0,0,0" --through-file ${POINTS_DIR}/good.csv)
+# slice --through is text too: 10,000 characters are refused with a reason (exit 2), never taken for a file name.
+chamber_cli_test(slice_long_points 2 "--through: expected 3 points P0\;P1\;P2, found 556" ${CHAMBER_BIN} slice ${LINE_NET}
+                 --through "${LINE_LONG_POINTS}0,0,0,0,0,0,0,0,0")
+chamber_cli_test(slice_long_coordinates 2 "--through: point 1: more than 4096 coordinates" ${CHAMBER_BIN} slice
+                 ${LINE_NET} --through "${LINE_LONG_COORDINATES}")
+chamber_cli_test(slice_dimension 2 "--through: point 3 has 2 coordinates" ${CHAMBER_BIN} slice ${LINE_NET} --through
+                 "${LINE_THROUGH}\;1,2")
+
+# Decision boundaries: the read-out layer, chamber random --readout, slice --colour class (cnn/decision.hpp).
+set(MOONS_NET ${PROJECT_SOURCE_DIR}/examples/moons_mlp.json)
+set(MOONS_PLANE "0,0\;1,0\;0,1")
+set(MALFORMED_READOUT_CASES
+  "readout_wrong_width.json: readout.weight\\[1\\]: expected 2 entries \\(input features: the flattened 2x1x1 output of layer 1\\), found 3"
+  "readout_wrong_out.json: readout.weight: expected 3 entries \\(output features\\), found 2"
+  "readout_not_object.json: readout: expected a linear read-out"
+  "readout_in_features.json: readout.in_features: in_features 3 does not match the 2 entries")
+foreach(case IN LISTS MALFORMED_READOUT_CASES)
+  string(REGEX MATCH "^[a-z_]+" stem "${case}")
+  chamber_cli_test(malformed_network_cnn_${stem} 2 "${case}" ${CHAMBER_BIN} cnn ${MALFORMED_NETWORKS}/${stem}.json)
+  chamber_cli_test(malformed_network_slice_${stem} 2 "${case}" ${CHAMBER_BIN} slice ${MALFORMED_NETWORKS}/${stem}.json
+                   --random-plane 1)
+endforeach()
+chamber_cli_test(slice_colour_class_json 0 "\"decision_boundary\": \\[" ${CHAMBER_BIN} slice ${MOONS_NET} --through
+                 "${MOONS_PLANE}" --box -1.5,2.5 --colour class --json)
+chamber_cli_test(slice_colour_class_segment 0 "\"from\": \\[" ${CHAMBER_BIN} slice ${MOONS_NET}
+                 --through "${MOONS_PLANE}" --box -1.5,2.5 --colour class --json)
+chamber_cli_test(slice_colour_class_counts 0 "\"class_counts\": \\[" ${CHAMBER_BIN} slice ${MOONS_NET} --through
+                 "${MOONS_PLANE}" --box -1.5,2.5 --colour class --json)
+chamber_cli_test(slice_colour_class_text 0 "classes: 2, class pieces: 0:[1-9][0-9]* 1:[1-9][0-9]*, decision boundary: [1-9][0-9]* segments"
+                 ${CHAMBER_BIN} slice ${MOONS_NET} --through "${MOONS_PLANE}" --box -1.5,2.5 --colour class)
+chamber_cli_test(slice_colour_class_no_readout 2
+                 "cnn_3x3x1_f2x2_s1_c2.json: --colour class needs a readout layer \\(the network file has none\\)"
+                 ${CHAMBER_BIN} slice ${LINE_NET} --random-plane 1 --colour class)
+chamber_cli_test(slice_colour_bad 2 "--colour" ${CHAMBER_BIN} slice ${MOONS_NET} --through "${MOONS_PLANE}" --colour rainbow)
+# --colour region (the default) keeps the JSON of today: no class keys, even on a network with a read-out.
+chamber_cli_test(slice_colour_region_json 0 "^0$" sh -c
+  "${CHAMBER_BIN} slice ${MOONS_NET} --through '0,0\;1,0\;0,1' --colour region --json -q | grep -c -e decision_boundary -e class_counts -e colour_by || true")
+chamber_cli_test(slice_colour_region_default 0 "^same$" sh -c
+  "${CHAMBER_BIN} slice ${MOONS_NET} --through '0,0\;1,0\;0,1' --svg ${CMAKE_CURRENT_BINARY_DIR}/region_a.svg -q && ${CHAMBER_BIN} slice ${MOONS_NET} --through '0,0\;1,0\;0,1' --colour region --svg ${CMAKE_CURRENT_BINARY_DIR}/region_b.svg -q && cmp ${CMAKE_CURRENT_BINARY_DIR}/region_a.svg ${CMAKE_CURRENT_BINARY_DIR}/region_b.svg && echo same")
+chamber_cli_test(random_readout_json 0 "\"readout\": 3" ${CHAMBER_BIN} random --input 1x1x2 --linear 4 --readout 3
+                 --seed 2 -o ${CMAKE_CURRENT_BINARY_DIR}/random_readout.json --json)
+chamber_cli_test(random_readout_text 0 "a read-out of 1 outputs" ${CHAMBER_BIN} random --input 1x1x2 --linear 4
+                 --readout 1 --seed 2 -o ${CMAKE_CURRENT_BINARY_DIR}/random_readout1.json)
+chamber_cli_test(random_readout_zero 2 "--readout" ${CHAMBER_BIN} random --input 1x1x2 --linear 4 --readout 0
+                 --seed 2 -o ${CMAKE_CURRENT_BINARY_DIR}/never.json)
+# Without --readout no read-out is written; with it the hidden layers, and so every region count, stay the same.
+chamber_cli_test(random_no_readout 0 "^0$" sh -c
+  "${CHAMBER_BIN} random --input 1x1x3 --linear 4 --linear 3 --seed 5 -o ${CMAKE_CURRENT_BINARY_DIR}/random_plain.json -q && grep -c readout ${CMAKE_CURRENT_BINARY_DIR}/random_plain.json || true")
+chamber_cli_test(random_readout_same_regions 0 "^same [1-9][0-9]*$" sh -c
+  "${CHAMBER_BIN} random --input 1x1x3 --linear 4 --linear 3 --seed 5 -o ${CMAKE_CURRENT_BINARY_DIR}/random_plain.json -q && ${CHAMBER_BIN} random --input 1x1x3 --linear 4 --linear 3 --seed 5 --readout 2 -o ${CMAKE_CURRENT_BINARY_DIR}/random_with.json -q && a=$(${CHAMBER_BIN} cnn ${CMAKE_CURRENT_BINARY_DIR}/random_plain.json --no-verdict -q | grep 'linear regions') && b=$(${CHAMBER_BIN} cnn ${CMAKE_CURRENT_BINARY_DIR}/random_with.json --no-verdict -q | grep 'linear regions') && test \"$a\" = \"$b\" && echo same $(echo $a | tr -dc 0-9 | head -c 9)")
+# The README's picture: regenerated byte for byte and rendered by rsvg-convert (librsvg2-bin).
+add_test(NAME cli:decision_svg
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/decision_svg.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/decision_svg)

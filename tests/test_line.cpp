@@ -1,7 +1,7 @@
 // Linear regions along a segment (cnn/line.hpp): every piece's pattern against the direct evaluation of the network
-// (network.hpp) at exact points of the piece, against the LP engine's regions, every breakpoint an exact root of the
-// neurons it lists; degenerate segments (through an intersection, inside a hyperplane, dead neurons), conv networks,
-// and 1-D networks against breakpoints_1d.
+// (network.hpp) at its midpoint, ε-close to its ends and on a fine rational grid, against the LP engine's regions,
+// every breakpoint an exact root of the neurons it lists; the JSON; degenerate segments (through an intersection,
+// inside a hyperplane, dead neurons), conv networks, and 1-D networks against breakpoints_1d.
 #include "cnn/line.hpp"
 #include "cnn/linear_regions.hpp"
 #include "cnn/points.hpp"
@@ -30,6 +30,13 @@ RationalVector point_at(const RationalVector& p0, const RationalVector& p1, cons
 
 RationalVector vec(std::initializer_list<Rational> values) { return RationalVector(values); }
 
+/*! returns the index of the piece holding t strictly inside, or pieces.size() when t is a piece's end. */
+std::size_t piece_at(const LineSegment& segment, const Rational& t) {
+  for (std::size_t i = 0; i < segment.pieces.size(); ++i)
+    if (segment.pieces[i].from < t && t < segment.pieces[i].to) return i;
+  return segment.pieces.size();
+}
+
 /*! checks a segment against the direct evaluation of the network; returns it. */
 LineSegment check_segment(const Network& network, const RationalVector& p0, const RationalVector& p1) {
   const LineSegment segment = compute_line(network, p0, p1);
@@ -49,14 +56,34 @@ LineSegment check_segment(const Network& network, const RationalVector& p0, cons
       CHECK(piece.pattern != segment.pieces[i - 1].pattern);
       CHECK(segment.breakpoints[i - 1].t == piece.from);
     }
-    const Rational width = piece.to - piece.from;
-    for (const Rational& t : std::vector<Rational>{(piece.from + piece.to) / 2, piece.from + width / 1000, piece.to - width / 1000}) {
+    CHECK(piece.midpoint == point_at(p0, p1, (piece.from + piece.to) / 2));
+    CHECK(activation_pattern(network, piece.midpoint) == piece.pattern);
+    // ε-close to both ends (so on both sides of every breakpoint).
+    const Rational epsilon = (piece.to - piece.from) / 1000000;
+    for (const Rational& t : std::vector<Rational>{piece.from + epsilon, piece.to - epsilon}) {
       INFO("t = " << to_string(t));
       CHECK(activation_pattern(network, point_at(p0, p1, t)) == piece.pattern);
     }
     distinct.insert(piece.pattern);
   }
   CHECK(segment.distinct_regions == distinct.size());
+  CHECK(segment.distinct_regions == segment.pieces.size());  // regions are convex: a segment never re-enters one
+  // A fine grid of exact points: inside a piece its pattern, at a breakpoint a '0' for every neuron listed there.
+  for (long k = 1; k < 240; ++k) {
+    Rational t(k, 240);
+    t.canonicalize();
+    INFO("grid t = " << to_string(t));
+    const std::string found = activation_pattern(network, point_at(p0, p1, t));
+    const std::size_t i = piece_at(segment, t);
+    if (i < segment.pieces.size()) {
+      CHECK(found == segment.pieces[i].pattern);
+      continue;
+    }
+    const auto point = std::find_if(segment.breakpoints.begin(), segment.breakpoints.end(),
+                                    [&](const LineBreakpoint& b) { return b.t == t; });
+    REQUIRE(point != segment.breakpoints.end());
+    for (std::size_t neuron : point->neurons) CHECK(found[neuron] == '0');
+  }
   std::size_t listed_per_layer = 0;
   for (const LineBreakpoint& point : segment.breakpoints) {
     INFO("breakpoint " << to_string(point.t));
@@ -84,6 +111,8 @@ LineSegment check_segment(const Network& network, const RationalVector& p0, cons
     REQUIRE(h.from < h.to);
     for (const Rational& t : std::vector<Rational>{h.from, (h.from + h.to) / 2, h.to})
       CHECK(sgn(pre_activations(network, point_at(p0, p1, t))[h.neuron]) == 0);
+    for (const LinePiece& piece : segment.pieces)
+      if (h.from <= piece.from && piece.to <= h.to) CHECK(piece.pattern[h.neuron] == '0');
   }
   return segment;
 }
@@ -93,7 +122,9 @@ RationalVector random_point(std::size_t dimension, std::uint64_t& state) {
   RationalVector x;
   for (std::size_t i = 0; i < dimension; ++i) {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    x.push_back(Rational(static_cast<long>((state >> 33) % 13) - 6, 2));
+    Rational v(static_cast<long>((state >> 33) % 13) - 6, 2);
+    v.canonicalize();
+    x.push_back(std::move(v));
   }
   return x;
 }
@@ -110,6 +141,7 @@ std::set<std::string> lp_patterns(const Network& network, std::optional<Box> box
 TEST_CASE("line: random networks, pieces against direct evaluation and the LP engine", "[line]") {
   const WeightDistribution small = parse_weight_distribution("int:-3:3");
   std::uint64_t state = 7;
+  std::size_t checked = 0;  // pieces compared with the LP engine's regions
   for (std::uint64_t seed = 1; seed <= 6; ++seed) {
     INFO("seed " << seed);
     for (const Network& network : {random_network({1, 1, 2}, {linear(3), linear(3)}, seed, small),
@@ -123,12 +155,16 @@ TEST_CASE("line: random networks, pieces against direct evaluation and the LP en
         const LineSegment segment = check_segment(network, p0, p1);
         for (const LinePiece& piece : segment.pieces) {
           bool in_plane = false;
-          for (const OnHyperplane& h : segment.on_hyperplane) in_plane = in_plane || (h.from < piece.to && piece.from < h.to);
-          if (!in_plane) CHECK(regions.count(piece.pattern) == 1);
+          for (const OnHyperplane& h : segment.on_hyperplane)
+            in_plane = in_plane || (h.from < piece.to && piece.from < h.to);
+          if (in_plane) continue;
+          CHECK(regions.count(piece.pattern) == 1);
+          ++checked;
         }
       }
     }
   }
+  CHECK(checked > 100);
 }
 
 TEST_CASE("line: a conv network on a 3x3 input", "[line]") {
@@ -202,6 +238,35 @@ TEST_CASE("line: degenerate segments", "[line]") {
     const LineSegment segment = check_segment(network, vec({0, 3}), vec({2, 3}));
     CHECK(segment.breakpoints.empty());
   }
+  SECTION("JSON: exact rationals as strings, one entry per segment") {
+    const LineSegment segment = compute_line(network, vec({-1, -2}), vec({1, 2}));
+    const nlohmann::json json = line_json(segment);
+    CHECK(json["p0"] == nlohmann::json({"-1", "-2"}));
+    CHECK(json["breakpoints"][0]["t"] == "1/2");
+    CHECK(json["breakpoints"][0]["x"] == nlohmann::json({"0", "0"}));
+    CHECK(json["breakpoints"][0]["layer"] == 0);
+    CHECK(json["breakpoints"][0]["layers"] == nlohmann::json({0, 0, 0, 1}));
+    CHECK(json["breakpoints"][0]["neurons"] == nlohmann::json({0, 1, 2, 5}));
+    CHECK(json["breakpoints_per_layer"] == nlohmann::json({{"1/2"}, {"1/2"}}));
+    CHECK(json["pieces"][0] ==
+          nlohmann::json({{"from", "0"}, {"to", "1/2"}, {"pattern", "----00"}, {"midpoint", {"-1/2", "-1"}}}));
+    CHECK(json["pieces"][1]["midpoint"] == nlohmann::json({"1/2", "1"}));
+    CHECK(json["regions"] == 2);
+    CHECK(json["distinct_regions"] == 2);
+    CHECK(json["transitions"] == 1);
+    const nlohmann::json both = lines_json({segment, compute_line(network, vec({0, -1}), vec({0, 3}))});
+    REQUIRE(both["segments"].size() == 2);
+    CHECK(both["segments"][0] == json);
+    CHECK(both["segments"][1]["on_hyperplane"] == nlohmann::json::parse(R"([{"neuron":0,"from":"0","to":"1"}])"));
+    CHECK(both["total_transitions"] == 2);
+    CHECK(line_text(compute_line(network, vec({0, -1}), vec({0, 3})))
+              .find("lies inside the hyperplane of neuron 0 for t in 0..1") != std::string::npos);
+  }
+  SECTION("a passed deadline stops the run") {
+    RunControl control;
+    control.deadline = RunControl::Clock::now() - std::chrono::seconds(1);
+    CHECK_THROWS_AS(compute_line(network, vec({-1, -2}), vec({1, 2}), control), LimitReached);
+  }
   SECTION("bad segments") {
     CHECK_THROWS_AS(compute_line(network, vec({1, 2}), vec({1, 2})), InputError);
     CHECK_THROWS_AS(compute_line(network, vec({1, 2, 3}), vec({1, 2})), InputError);
@@ -239,7 +304,7 @@ TEST_CASE("line: on a 1-D network the breakpoints are breakpoints_1d inside the 
   }
 }
 
-TEST_CASE("parse_point_list: points separated by ';', named in errors", "[line][points]") {
+TEST_CASE("parse_point_list: points separated by semicolons, named in errors", "[line][points]") {
   const std::vector<RationalVector> points = parse_point_list("1,2; -1/2, 0.25 ;3e1,0", 2, "--through");
   REQUIRE(points.size() == 3);
   CHECK(points[1] == vec({Rational(-1, 2), Rational(1, 4)}));

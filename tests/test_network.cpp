@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 
@@ -451,4 +452,74 @@ TEST_CASE("malformed: numbers over the caps are refused with the cap named", "[n
   j = base_network();
   j["layers"][0]["bias"][0] = std::string(2001, '7');
   CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("a number of 2001 characters exceeds the cap of 2000"));
+}
+
+// ------------------------------------------------------------------------------------------ the read-out layer
+
+TEST_CASE("a read-out layer is read, written exactly and drawn after the hidden layers", "[network][readout]") {
+  json j = base_network();
+  j["readout"] = json::parse(R"({"out_features": 2, "weight": [[1, "1/3", 0], [0.5, -1, "2e-3"]], "bias": [0, -7]})");
+  const Network net = read_network(j, "t.json");
+  REQUIRE(net.readout.has_value());
+  CHECK(net.readout->out_features == 2);
+  CHECK(net.readout->in_features == 3);
+  CHECK(net.readout->weight == rationals({"1", "1/3", "0", "1/2", "-1", "1/500"}));
+  CHECK(net.readout->bias == rationals({"0", "-7"}));
+  CHECK(read_network(to_json(net), "t.json") == net);
+  CHECK(to_json(net)["readout"]["weight"][0][1] == "1/3");
+  // Without it the network differs only there, and its hidden layers are the same.
+  const Network plain = read_network(base_network(), "t.json");
+  CHECK(plain.layers == net.layers);
+  CHECK_FALSE(plain == net);
+  CHECK_FALSE(to_json(plain).contains("readout"));
+  j["readout"]["type"] = "linear";
+  j["readout"]["in_features"] = 3;
+  CHECK(read_network(j, "t.json") == net);
+
+  // chamber random --readout: the hidden layers are those of the same seed without it.
+  const std::vector<LayerSpec> layers{{true, 2, 2, 2, 1, 1}, {false, 4, 0, 0, 0, 0}};
+  for (const char* weights : {"int:-9:9", "he:8"}) {
+    const WeightDistribution distribution = parse_weight_distribution(weights);
+    const Network without = random_network({1, 3, 3}, layers, 11, distribution);
+    const Network with = random_network({1, 3, 3}, layers, 11, distribution, 3);
+    CHECK_FALSE(without.readout.has_value());
+    REQUIRE(with.readout.has_value());
+    CHECK(with.layers == without.layers);
+    CHECK(with.readout->out_features == 3);
+    CHECK(with.readout->in_features == 4);
+    CHECK(with.readout->weight.size() == 12);
+    CHECK(to_json(with) == to_json(random_network({1, 3, 3}, layers, 11, distribution, 3)));
+    CHECK(to_json(with) != to_json(random_network({1, 3, 3}, layers, 12, distribution, 3)));
+  }
+}
+
+TEST_CASE("malformed: a read-out of the wrong shape is refused naming its path", "[network][readout]") {
+  auto error = [](const std::function<void(json&)>& edit) {
+    json j = base_network();
+    j["readout"] = json::parse(R"({"out_features": 2, "weight": [[1, 2, 3], [4, 5, 6]], "bias": [0, 1]})");
+    edit(j);
+    try {
+      read_network(j, "t.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(error([](json&) {}) == "no error");
+  CHECK_THAT(error([](json& j) { j["readout"]["weight"][1] = {4, 5}; }),
+             Contains("t.json: readout.weight[1]: expected 3 entries (input features: the flattened"));
+  CHECK_THAT(error([](json& j) { j["readout"]["weight"].push_back({1, 1, 1}); }),
+             Contains("t.json: readout.weight: expected 2 entries (output features), found 3"));
+  CHECK_THAT(error([](json& j) { j["readout"]["in_features"] = 8; }),
+             Contains("t.json: readout.in_features: in_features 8 does not match the 3 entries"));
+  CHECK_THAT(error([](json& j) { j["readout"]["bias"] = {0}; }),
+             Contains("t.json: readout.bias: expected 2 entries (output features), found 1"));
+  CHECK_THAT(error([](json& j) { j["readout"].erase("weight"); }), Contains("t.json: readout: missing field \"weight\""));
+  CHECK_THAT(error([](json& j) { j["readout"]["out_features"] = 0; }), Contains("t.json: readout.out_features"));
+  CHECK_THAT(error([](json& j) { j["readout"]["weight"][0][2] = "x"; }),
+             Contains("t.json: readout.weight[0][2]: expected a number"));
+  CHECK_THAT(error([](json& j) { j["readout"]["relu"] = true; }), Contains("t.json: readout.relu: unknown field"));
+  CHECK_THAT(error([](json& j) { j["readout"]["type"] = "conv2d"; }),
+             Contains("t.json: readout.type: the read-out is a linear layer"));
+  CHECK_THAT(error([](json& j) { j["readout"] = json::array(); }), Contains("t.json: readout: expected a linear read-out"));
 }

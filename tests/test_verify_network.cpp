@@ -148,3 +148,9 @@ TEST_CASE("a network certificate with thousands of regions checks quickly", "[ve
   CHECK(report.regions == 2601);
   CHECK(seconds < 20);
 }
+
+TEST_CASE("a read-out layer changes no region of a certificate", "[verify][network]") {
+  json cert = bent_certificate();
+  cert["network"]["readout"] = {{"out_features", 3}, {"weight", {{1}, {2}, {"-1/3"}}}, {"bias", {0, 1, 2}}};
+  require_valid(cert, 7, 3, 2);
+}

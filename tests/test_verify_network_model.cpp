@@ -149,3 +149,29 @@ TEST_CASE("malformed networks are rejected naming the path", "[verify][network]"
   CHECK_THAT(with([&](json& n) { n["layers"][0] = conv; }), Contains("network.layers[0].kernel_size"));
   CHECK_THAT(with([&](json& n) { n["layers"].push_back(conv); }), Contains("conv2d layer after a linear layer"));
 }
+
+TEST_CASE("a read-out layer is validated and left out of the model", "[verify][network]") {
+  json with_readout = bent_network();
+  with_readout["readout"] = {{"out_features", 2}, {"weight", {{1}, {"-1/2"}}}, {"bias", {0, 3}}};
+  const NetworkModel plain = model(bent_network());
+  const NetworkModel read = model(with_readout);
+  CHECK(read.layers.size() == plain.layers.size());
+  CHECK(read.neurons() == plain.neurons());
+  CHECK(chamber::verify::network_difference(read, "a", plain, "b").empty());
+  auto with = [&](auto edit) {
+    json net = with_readout;
+    edit(net);
+    return model_error(net);
+  };
+  using Catch::Matchers::Contains;
+  CHECK(with([](json& n) { n["readout"]["in_features"] = 1; }).empty());
+  CHECK(with([](json& n) { n["readout"]["type"] = "linear"; }).empty());
+  CHECK_THAT(with([](json& n) { n["readout"]["weight"][1].push_back(1); }),
+             Contains("network.readout.weight[1]: length 2, expected 1"));
+  CHECK_THAT(with([](json& n) { n["readout"]["in_features"] = 2; }), Contains("network.readout.in_features"));
+  CHECK_THAT(with([](json& n) { n["readout"].erase("bias"); }), Contains("network.readout: missing key 'bias'"));
+  CHECK_THAT(with([](json& n) { n["readout"]["bias"][0] = "x"; }), Contains("network.readout.bias[0]: not a number"));
+  CHECK_THAT(with([](json& n) { n["readout"] = json::array(); }), Contains("network.readout: not a JSON object"));
+  CHECK_THAT(with([](json& n) { n["readout"]["type"] = "conv2d"; }), Contains("network.readout.type"));
+  CHECK_THAT(with([](json& n) { n["readout"]["relu"] = true; }), Contains("network.readout.relu: unknown key"));
+}

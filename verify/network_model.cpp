@@ -342,7 +342,7 @@ std::string parse_network_number(const json& value, mpq_class& out) {
 
 NetworkModel read_network_model(const json& network, const std::string& path) {
   if (!network.is_object()) fail(top(path) + ": not a JSON object");
-  check_keys(network, {"format", "version", "input_shape", "layers", "comment", "name", "metadata"}, path,
+  check_keys(network, {"format", "version", "input_shape", "layers", "readout", "comment", "name", "metadata"}, path,
              "in a network");
   const json& format = member(network, "format", path);
   if (format != "chamber-network")
@@ -396,6 +396,15 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     model.first_neuron.push_back(total);
     form_scale *= layer.scale;
     model.form_scale.push_back(form_scale);
+  }
+  // The read-out (a linear layer without ReLU after the last hidden layer) changes no region: its shape is
+  // validated like a linear layer's, and it is left out of the model.
+  if (auto it = network.find("readout"); it != network.end()) {
+    const std::string readout_path = join(path, "readout");
+    if (!it->is_object()) fail(readout_path + ": not a JSON object");
+    if (auto type = it->find("type"); type != it->end() && *type != "linear")
+      fail(join(readout_path, "type") + ": expected \"linear\", found " + describe(*type));
+    read_linear(*it, current, readout_path, total_bits);
   }
   return model;
 }

@@ -18,6 +18,7 @@
 #include <cxxabi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -127,27 +128,19 @@ Outcome box(std::string_view bytes) {
   return Outcome::accepted;
 }
 
-/// `chamber slice --through P0;P1;P2`, the inline form (cli/slice.cpp, three_points): three points of one dimension,
-/// then the plane through them. The dimension is the first point's (the network's, in the CLI).
+/// `chamber slice --through P0;P1;P2`, the inline form (cli/slice.cpp, three_points: parse_point_list): three points of
+/// one dimension, then the plane through them. The dimension is the first point's (the network's, in the CLI).
 Outcome through(std::string_view bytes) {
   const std::string input = text(bytes);
-  std::vector<RationalVector> points;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t end = input.find(';', start);
-    const std::string point = input.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    RationalVector x = parse_coordinates(point, "--through: point " + std::to_string(points.size() + 1));
-    if (!points.empty() && x.size() != points.front().size()) throw InputError("--through: dimensions differ");
-    points.push_back(std::move(x));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  const std::string first = input.substr(0, input.find(';'));
+  const std::size_t dimension = static_cast<std::size_t>(std::count(first.begin(), first.end(), ',')) + 1;
+  const std::vector<RationalVector> points = parse_point_list(input, dimension, "--through");
   if (points.size() != 3) throw InputError("--through: expected 3 points");
   plane_through(points[0], points[1], points[2]);
   return Outcome::accepted;
 }
 
-/// `chamber cnn --points FILE` and `slice --through FILE`: a points file for a network on 1x3x3 inputs.
+/// `chamber cnn|line --points FILE` and `slice|line --through-file FILE`: a points file for a network on 1x3x3 inputs.
 Outcome points(std::string_view bytes) {
   read_points_file(scratch().write("points.csv", bytes), 9);
   return Outcome::accepted;
@@ -202,8 +195,8 @@ const std::vector<Reader>& readers() {
       {"network_certificate", "check CERT.json [--network], network certificates", certificate, true},
       {"dataset_spec", "dataset SPEC.json (read_spec)", dataset_spec},
       {"box", "--box LO,HI (parse_box)", box},
-      {"through", "slice --through P0;P1;P2 (parse_coordinates, plane_through)", through},
-      {"points", "cnn --points FILE, slice --through FILE (read_points_file)", points},
+      {"through", "slice --through P0;P1;P2 (parse_point_list, plane_through)", through},
+      {"points", "cnn/line --points FILE, slice/line --through-file FILE (read_points_file)", points},
       {"architecture", "formula/random --input/--conv/--linear (parse_architecture, closed_forms)", architecture},
       {"weights", "random --weights (parse_weight_distribution)", weights},
   };

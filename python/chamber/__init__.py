@@ -23,7 +23,8 @@ from . import _chamber
 
 LimitReached = _chamber.LimitReached
 
-__all__ = ["Arrangement", "Network", "Result", "Region", "LinearRegion", "Polygon", "check", "LimitReached"]
+__all__ = ["Arrangement", "Network", "Result", "Region", "LinearRegion", "Polygon", "Breakpoint", "LinePiece", "check",
+           "LimitReached"]
 
 # Keys whose values are exact integers, which the JSON holds as numbers or, past 64 bits, as decimal strings.
 _INTEGER_KEYS = {"regions", "bounded_regions", "relatively_bounded_regions", "flats", "exact", "lemma2", "eq4",
@@ -102,18 +103,53 @@ class LinearRegion:
 
 
 class Polygon:
-    """A region of a slice: its pattern, exact vertices (u, v) in the plane's coordinates, colour and witness."""
+    """A region of a slice: its pattern, exact vertices (u, v) in the plane's coordinates, colour and witness; with
+    colour="class", .classes lists its class pieces as (class, vertices) (else it is None)."""
 
-    __slots__ = ("pattern", "vertices", "colour", "witness")
+    __slots__ = ("pattern", "vertices", "colour", "witness", "classes")
 
     def __init__(self, document):
         self.pattern = document["pattern"]
         self.vertices = [(Fraction(u), Fraction(v)) for u, v in document["vertices"]]
         self.colour = document["colour"]
         self.witness = tuple(Fraction(x) for x in document["witness"])
+        self.classes = None
+        if "classes" in document:
+            self.classes = [(piece["class"], [(Fraction(u), Fraction(v)) for u, v in piece["vertices"]])
+                            for piece in document["classes"]]
 
     def __repr__(self):
         return "Polygon(%r, %d vertices)" % (self.pattern, len(self.vertices))
+
+
+class Breakpoint:
+    """A breakpoint of a segment: its parameter t in (0, 1), the exact point x(t), and every neuron whose
+    pre-activation vanishes there with its layer (neurons[i] is in layers[i])."""
+
+    __slots__ = ("t", "x", "neurons", "layers")
+
+    def __init__(self, document):
+        self.t = Fraction(document["t"])
+        self.x = _fractions(document["x"])
+        self.neurons, self.layers = list(document["neurons"]), list(document["layers"])
+
+    def __repr__(self):
+        return "Breakpoint(t=%s, neurons=%r)" % (self.t, self.neurons)
+
+
+class LinePiece:
+    """A piece of a segment: the parameters start < t < end on which the activation pattern is constant, the
+    pattern, and the exact point x(t) at the middle of the piece."""
+
+    __slots__ = ("start", "end", "pattern", "midpoint")
+
+    def __init__(self, document):
+        self.start, self.end = Fraction(document["from"]), Fraction(document["to"])
+        self.pattern = document["pattern"]
+        self.midpoint = _fractions(document["midpoint"])
+
+    def __repr__(self):
+        return "LinePiece(%s..%s, %r)" % (self.start, self.end, self.pattern)
 
 
 def _fractions(values):
@@ -268,8 +304,8 @@ class Network:
 
     @classmethod
     def from_torch(cls, module, input_shape):
-        """A network from a torch.nn.Sequential (Conv2d, Linear, ReLU, Flatten; an optional last Linear read-out is
-        left out), every float weight taken as its exact binary value: the exporter cnn/export_torch.py."""
+        """A network from a torch.nn.Sequential (Conv2d, Linear, ReLU, Flatten; an optional last Linear is its
+        read-out), every float weight taken as its exact binary value: the exporter cnn/export_torch.py."""
         from . import export_torch
         try:
             document = export_torch.to_chamber(module, tuple(input_shape))
@@ -291,6 +327,11 @@ class Network:
     @property
     def hidden_neurons(self):
         return self._model.hidden_neurons
+
+    @property
+    def readout_outputs(self):
+        """The read-out layer's number of outputs, or None without one."""
+        return self._model.readout_outputs
 
     def __repr__(self):
         return "Network(input %dx%dx%d, %d hidden neurons%s)" % (
@@ -326,14 +367,31 @@ class Network:
         """Every closed form and bound that applies to this architecture (the keys of `chamber cnn --json`)."""
         return Result(json.loads(_chamber.closed_forms(self._model)))
 
-    def slice(self, p0, p1, p2, window=(-1, 2), *, svg=None, time_limit=None, max_regions=None):
+    def slice(self, p0, p1, p2, window=(-1, 2), *, svg=None, colour="region", time_limit=None, max_regions=None):
         """`chamber slice`: the exact linear regions on the plane x = p0 + u (p1 - p0) + v (p2 - p0), window
-        lo < u, v < hi, as polygons with exact vertices (result.polygons: Polygon objects; to_json() as the CLI)."""
+        lo < u, v < hi, as polygons with exact vertices (result.polygons: Polygon objects; to_json() as the CLI).
+        colour="class" (`--colour class`, needs a read-out) splits each polygon by the predicted class: the result
+        also has .decision_boundary, .class_counts and .classes, and each Polygon its .classes pieces."""
         text = _chamber.slice(self._model, _point_text(p0, "p0"), _point_text(p1, "p1"), _point_text(p2, "p2"),
-                              _box_text(window, "window"), "" if svg is None else str(svg), time_limit, max_regions,
-                              self._name)
+                              _box_text(window, "window"), "" if svg is None else str(svg), str(colour), time_limit,
+                              max_regions, self._name)
         result = Result(json.loads(text))
         result.__dict__["polygons"] = [Polygon(p) for p in result._json["polygons"]]
+        return result
+
+    def line(self, p0, p1, *, time_limit=None, max_regions=None):
+        """`chamber line --through "p0;p1"`: the exact breakpoints and linear regions along the segment
+        x(t) = p0 + t (p1 - p0), 0 <= t <= 1, without LPs. to_json() is the command's --json (one entry in
+        "segments"); the segment's .breakpoints (Breakpoint), .pieces (LinePiece), .regions, .distinct_regions,
+        .transitions and .on_hyperplane are also attributes of the result."""
+        text = _chamber.line(self._model, _point_text(p0, "p0"), _point_text(p1, "p1"), time_limit, max_regions,
+                             self._name)
+        result = Result(json.loads(text))
+        segment = result._json["segments"][0]
+        result.__dict__["breakpoints"] = [Breakpoint(b) for b in segment["breakpoints"]]
+        result.__dict__["pieces"] = [LinePiece(p) for p in segment["pieces"]]
+        for key in ("regions", "distinct_regions", "transitions", "on_hyperplane"):
+            result.__dict__[key] = segment[key]
         return result
 
 

@@ -71,6 +71,18 @@ for name, (shape, model) in models.items():
         values = [Fraction(float(x)) for x in torch.cat([module.weight.detach().flatten(), module.bias.detach().flatten()])]
         same = same and flat == values
     check(same, "%s: every exported number equals the float32 weight exactly" % name)
+    # The last Linear without ReLU is the read-out, written exactly as "readout".
+    has_readout = isinstance(model[-1], nn.Linear)
+    check(("readout" in document) == has_readout, "%s: a read-out exactly when the model ends with a Linear" % name)
+    if has_readout:
+        readout = document["readout"]
+        flat = []
+        walk(readout["weight"])
+        walk(readout["bias"])
+        values = [Fraction(float(x)) for x in torch.cat([model[-1].weight.detach().flatten(),
+                                                         model[-1].bias.detach().flatten()])]
+        check(readout["out_features"] == model[-1].out_features and flat == values,
+              "%s: the read-out's numbers equal the float32 weights exactly" % name)
     counted = run(chamber, "cnn", net, "--json", "--quiet", "--no-verdict")
     check(counted.returncode == 0, "%s: chamber cnn exits 0 (%s)" % (name, counted.stderr.strip()[-200:]))
     exact = int(json.loads(counted.stdout)["regions"]) if counted.returncode == 0 else -1

@@ -336,3 +336,58 @@ def test_ctrl_c_raises_keyboard_interrupt():
     assert "interrupted after" in out
     assert out.strip().endswith("104")  # the next call runs normally
     assert waited < 3, waited
+
+
+# --- segments (chamber line) ------------------------------------------------------------------------------------------
+
+def test_line_equals_cli(tmp_path):
+    net = chamber.Network.read(EXAMPLE_NET)
+    p0, p1 = [-1] * 9, [Fraction(1, 2), 2, 3, 4, 5, 6, 7, 8, "9"]
+    result = net.line(p0, p1)
+    want = cli_json("line", EXAMPLE_NET, "--through", "-1,-1,-1,-1,-1,-1,-1,-1,-1;1/2,2,3,4,5,6,7,8,9")
+    assert untimed(result.to_json()) == untimed(want)
+    segment = want["segments"][0]
+    assert result.regions == segment["regions"] == len(result.pieces) == len(result.breakpoints) + 1 > 2
+    assert result.transitions == want["total_transitions"] == len(result.breakpoints)
+    assert result.distinct_regions == result.regions  # regions are convex: never re-entered
+    assert [b.t for b in result.breakpoints] == [piece.start for piece in result.pieces[1:]]
+    assert all(isinstance(b.t, Fraction) and 0 < b.t < 1 for b in result.breakpoints)
+    for b in result.breakpoints:
+        assert b.x == tuple(Fraction(a) + b.t * (Fraction(c) - Fraction(a)) for a, c in zip(p0, p1))
+    # The same segment through --through-file and as a pair of --points: the same segment entry.
+    pair = tmp_path / "pair.csv"
+    pair.write_text("# P0\n-1,-1,-1,-1,-1,-1,-1,-1,-1\n1/2,2,3,4,5,6,7,8,9\n")
+    assert cli_json("line", EXAMPLE_NET, "--through-file", str(pair))["segments"] == want["segments"]
+    assert cli_json("line", EXAMPLE_NET, "--points", str(pair))["segments"] == want["segments"]
+
+
+def _exact_pattern(document, x):
+    """The activation pattern of a fully connected network (its JSON document) at x, in Fractions: the brute force."""
+    h, pattern = [Fraction(v) for v in x], ""
+    for layer in document["layers"]:
+        z = [Fraction(b) + sum(Fraction(w) * v for w, v in zip(row, h))
+             for row, b in zip(layer["weight"], layer["bias"])]
+        pattern += "".join("+" if v > 0 else "-" if v < 0 else "0" for v in z)
+        h = [max(v, Fraction(0)) for v in z]
+    return pattern
+
+
+def test_line_pieces_against_exact_evaluation():
+    # Layer 1: x1, x2, x1 + x2, a dead neuron; layer 2: relu(x1) - relu(x2) and a generic neuron.
+    document = {"format": "chamber-network", "version": 1, "input_shape": [1, 1, 2], "layers": [
+        {"type": "linear", "out_features": 4, "weight": [[1, 0], [0, 1], [1, 1], [0, 0]], "bias": [0, 0, 0, -1]},
+        {"type": "linear", "out_features": 2, "weight": [[1, -1, 0, 0], ["1/2", 2, -3, 5]], "bias": [0, "1/3"]}]}
+    net = chamber.Network.from_json(document)
+    for p0, p1, inside in [([-1, -2], [1, 2], None), ([-1, -1], [1, 1], 4), ([-3, 1], [2, "-1/2"], None)]:
+        result = net.line(p0, p1)
+        for piece in result.pieces:
+            assert _exact_pattern(document, piece.midpoint) == piece.pattern
+        for b in result.breakpoints:
+            assert all(_exact_pattern(document, b.x)[k] == "0" for k in b.neurons)
+        assert [h["neuron"] for h in result.on_hyperplane] == ([] if inside is None else [inside])
+    with pytest.raises(ValueError, match="P0 and P1 are equal"):
+        net.line([1, 2], [1, 2])
+    with pytest.raises(ValueError, match="P1 has 3 coordinates"):
+        net.line([1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="float"):
+        net.line([0.5, 2], [1, 2])

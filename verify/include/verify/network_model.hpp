@@ -57,7 +57,8 @@ struct NetworkModel {
 std::string parse_network_number(const nlohmann::json& value, mpq_class& out);
 
 /*! reads a network (format chamber-network, version 1). `path` is the JSON path of `network` used in reasons
- * ("network" gives "network.layers[1].weight[3][0]: not a number"; "" gives "layers[1]...").
+ * ("network" gives "network.layers[1].weight[3][0]: not a number"; "" gives "layers[1]..."). An optional "readout"
+ * (a linear layer without ReLU) is validated and left out: it changes no region.
  * \throws CheckFailure naming the path of the first malformed value. */
 NetworkModel read_network_model(const nlohmann::json& network, const std::string& path);
 
