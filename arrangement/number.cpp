@@ -133,4 +133,10 @@ void make_primitive(IntegerVector& values) {
   for (Integer& v : values) mpz_divexact(v.get_mpz_t(), v.get_mpz_t(), g.get_mpz_t());
 }
 
+Rational dot(const RationalVector& a, const RationalVector& b) {
+  Rational total = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) total += a[i] * b[i];
+  return total;
+}
+
 }  // namespace chamber

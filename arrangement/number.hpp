@@ -48,6 +48,9 @@ Integer common_denominator(const RationalVector& values);
 /*! returns `values` times their common denominator (a positive integer): the same direction, in integers. */
 IntegerVector to_integers(const RationalVector& values);
 
+/*! returns Σ a_i b_i over the common length of `a` and `b` (which must be equal). */
+Rational dot(const RationalVector& a, const RationalVector& b);
+
 /*! divides `values` by the gcd of its entries (no-op for the zero vector); keeps the sign. */
 void make_primitive(IntegerVector& values);
 
