@@ -3,7 +3,10 @@
 // tests of the 2-D engine and of the cone engine).
 #pragma once
 
+#include "cnn/linear_regions.hpp"
 #include "cnn/random_network.hpp"
+
+#include <string>
 
 #include <cstdint>
 #include <vector>
@@ -45,6 +48,16 @@ inline Network degenerate_network(std::uint64_t seed, const std::vector<std::siz
     }
   }
   return network;
+}
+
+/*! the pattern's characters at the homogeneous point z (z0 > 0): the sign of every form under `pattern`. */
+inline std::string signs_at(const IntegerNetwork& network, const std::string& pattern, const Point& z) {
+  std::string signs;
+  for (const IntegerVector& form : all_forms(network, pattern)) {
+    const int s = sgn(dot(form, z.coordinates));
+    signs += s > 0 ? '+' : s < 0 ? '-' : '0';
+  }
+  return signs;
 }
 
 }  // namespace chamber::testing

@@ -19,6 +19,7 @@
 
 using namespace chamber;
 using chamber::testing::degenerate_network;
+using chamber::testing::signs_at;
 using chamber::testing::linear_layer;
 
 namespace {
@@ -37,16 +38,6 @@ Run run(const IntegerNetwork& network, NetworkEngine engine, std::optional<Box> 
   enumerator.run([&](const LinearRegion& region) { result.regions.push_back(region); });
   result.stats = enumerator.stats();
   return result;
-}
-
-/*! the pattern's characters at the homogeneous point z (z0 > 0): the sign of every form under `pattern`. */
-std::string signs_at(const IntegerNetwork& network, const std::string& pattern, const Point& z) {
-  std::string signs;
-  for (const IntegerVector& form : all_forms(network, pattern)) {
-    const int s = sgn(dot(form, z.coordinates));
-    signs += s > 0 ? '+' : s < 0 ? '-' : '0';
-  }
-  return signs;
 }
 
 /*! checks distinct patterns, witnesses strictly inside their regions (and the box); returns the patterns. */

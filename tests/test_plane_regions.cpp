@@ -22,6 +22,7 @@
 
 using namespace chamber;
 using chamber::testing::degenerate_network;
+using chamber::testing::signs_at;
 
 namespace {
 
@@ -52,16 +53,6 @@ std::set<std::string> patterns_of(const std::vector<PlaneRegion>& regions) {
   std::set<std::string> patterns;
   for (const PlaneRegion& r : regions) patterns.insert(r.region.pattern);
   return patterns;
-}
-
-/*! the pattern's characters at the homogeneous point z (z0 > 0): the sign of every form under `pattern`. */
-std::string signs_at(const IntegerNetwork& network, const std::string& pattern, const Point& z) {
-  std::string signs;
-  for (const IntegerVector& form : all_forms(network, pattern)) {
-    const int s = sgn(dot(form, z.coordinates));
-    signs += s > 0 ? '+' : s < 0 ? '-' : '0';
-  }
-  return signs;
 }
 
 /*! twice the signed area of a polygon. */
