@@ -121,9 +121,10 @@ Command add_cnn_command(CLI::App& app) {
   command->add_option("--points", options->points,
                       "Also report which regions these inputs fall into (CSV: one point per line, exact numbers)");
   command->add_option("--engine", options->engine,
-                      "auto: the exact 2-D engine on 2-D inputs, else the cone engine (double description, the LP "
-                      "engine for cells too large for it); lp: always the LP engine; cone: the cone engine; plane: "
-                      "the 2-D engine (no LPs in the plane and cone engines)")
+                      "auto: the exact 2-D engine on 2-D inputs, the LP engine on one layer, else hybrid; lp: always "
+                      "the LP engine; cone: the cone engine (double description, no LPs; the LP engine for cells too "
+                      "large for it); hybrid: the first layer by the LP engine, the later layers by the cone engine "
+                      "inside each of its cells; plane: the 2-D engine (no LPs)")
       ->capture_default_str();
   command->add_flag("--no-verdict", options->no_verdict, "Skip the Prop. 2 search and the eq. (4) verdict");
   command->add_option("--prop2-budget", options->prop2_budget,

@@ -85,7 +85,7 @@ nlohmann::json NetworkAnalysis::to_json() const {
   out["engine"] = chamber::to_string(stats.engine);
   out["lp_solves"] = stats.lp_solves;
   out["lp_paths"] = lp_paths_json(stats.lp_paths);
-  if (stats.engine == NetworkEngine::cone)
+  if (stats.engine == NetworkEngine::cone || stats.engine == NetworkEngine::hybrid)
     out["cone_engine"] = {{"max_rays", stats.max_rays},
                           {"fallback_cells", stats.fallback_cells},
                           {"vertex_lps", stats.vertex_lps}};

@@ -7,7 +7,9 @@
 #include <bit>
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace chamber {
@@ -184,8 +186,8 @@ class Refiner {
     if (network.layers() > 0) forms_[0] = network.rows[0];
   }
 
-  /*! returns the cell of the whole domain: Q^n, or the open box. */
-  Cell domain() {
+  /*! returns the cell of the whole domain: Q^n, or the open box (unless `with_box` is false). */
+  Cell domain(bool with_box = true) {
     Cell cell;
     for (std::size_t i = 0; i < d_; ++i) {
       IntegerVector e(d_, 0);
@@ -197,7 +199,7 @@ class Refiner {
     Cell other;
     TaskStats ignored{std::vector<std::uint64_t>(network_.layers(), 0)};
     cut(cell, z0, 0, SIZE_MAX, other, ignored);
-    if (options_.box) {
+    if (options_.box && with_box) {
       if (network_.input_dimension >= 63 || (std::size_t{1} << network_.input_dimension) > options_.max_rays)
         throw LimitReached("the box has 2^" + std::to_string(network_.input_dimension) + " vertices, more than " +
                            std::to_string(options_.max_rays) + " rays");
@@ -266,6 +268,53 @@ class Refiner {
     std::vector<Cell> cells;
     split_layer(layer, std::move(cell), cells, stats);
     for (Cell& c : cells) refine(layer + 1, std::move(c), sink, stats);
+  }
+
+  /*! refines cell t of `first` from layer 1 on: its double description is Q^n cut by the cell's rows, the box faces
+   * among them (a row that does not cut is no facet of the cell, and the engine that found the cell proved it), so a
+   * box of many vertices costs only where a cell has them. A cell whose description would exceed max_rays goes to the
+   * fallback at layer 1 with its rows and witness. */
+  void refine_first_layer_cell(const FirstLayerCells& first, std::size_t t, const LinearRegionReceiver& sink,
+                               TaskStats& stats) {
+    options_.control.check_time("linear-region enumeration (cones)");
+    const FirstLayerCells::Cell& source = first.cells[t];
+    if (!domain_) domain_ = domain(false);
+    Cell cell = *domain_;
+    Cell minus;
+    TaskStats ignored{std::vector<std::uint64_t>(network_.layers(), 0)};
+    IntegerVector g;
+    bool oversized = false;
+    for (std::size_t j = 0; j < first.rows.size() && !oversized; ++j) {
+      const std::size_t reference = first.references[j];
+      g = first.rows[j];
+      if (source.signs[j] == '-') negate(g);
+      const int side = cut(cell, g, 1 + reference, reference, minus, ignored);
+      if (side < 0) throw InternalError("cone regions: a first-layer cell is empty on the side of its own row");
+      oversized = side == 2;
+    }
+    cell.pattern = source.pattern;
+    cell.proofs = source.proofs;
+    stats.max_rays = std::max<std::uint64_t>(stats.max_rays, cell.rays.size());
+    if (!oversized && cell.rays.size() <= options_.max_rays) {
+      refine(1, std::move(cell), sink, stats);
+      return;
+    }
+    if (!options_.fallback)
+      throw LimitReached("a cell has more than " + std::to_string(options_.max_rays) + " rays");
+    ++stats.fallback_cells;
+    FallbackCell fallback;
+    fallback.layer = 1;
+    for (std::size_t j = 0; j < first.rows.size(); ++j) {
+      IntegerVector row = first.rows[j];
+      if (source.signs[j] == '-') negate(row);
+      fallback.constraints.push_back(Hyperplane{std::move(row)});
+      fallback.references.push_back(first.references[j]);
+    }
+    fallback.witness = source.witness;
+    fallback.pattern = source.pattern;
+    fallback.previous_forms = forms_[0];
+    fallback.proofs = source.proofs;
+    options_.fallback(std::move(fallback), sink);
   }
 
  private:
@@ -459,36 +508,21 @@ class Refiner {
     return proof;
   }
 
-  /*! returns whether the constraint on `slot` carries a facet of `cell`: its rays and the lineality span a
-   * hyperplane of Q^{n+1}. */
-  bool is_facet(const Cell& cell, std::size_t slot) {
-    const std::size_t wanted = d_ - 1;
-    std::size_t on = 0;
-    for (const Ray& r : cell.rays) on += has_bit(r.tight, slot);
-    if (on + cell.lineality.size() < wanted) return false;
-    // Fraction-free elimination: each vector reduced by the pivots so far.
-    std::vector<IntegerVector> basis;
-    std::vector<std::size_t> pivots;
-    auto insert = [&](IntegerVector v) {
-      for (std::size_t b = 0; b < basis.size(); ++b) {
-        const Integer& lead = basis[b][pivots[b]];
-        if (sgn(v[pivots[b]]) == 0) continue;
-        const Integer factor = v[pivots[b]];
-        combine(v, lead, factor, basis[b]);
-      }
-      for (std::size_t i = 0; i < v.size(); ++i)
-        if (sgn(v[i]) != 0) {
-          pivots.push_back(i);
-          basis.push_back(std::move(v));
-          return;
-        }
-    };
-    for (const IntegerVector& l : cell.lineality) insert(l);
-    for (const Ray& r : cell.rays) {
-      if (basis.size() >= wanted) break;
-      if (has_bit(r.tight, slot)) insert(r.z);
-    }
-    return basis.size() >= wanted;
+  /*! returns, per constraint of `cell` (in its order), whether it carries a facet. Combinatorial: the face where a
+   * constraint vanishes is L + cone(the rays on it), distinct faces have distinct ray sets, and every facet is carried by
+   * one of the constraints; so a constraint carries a facet iff no constraint vanishes on a strict superset of its rays
+   * (DD keeps exactly the extreme rays and which constraints each lies on). */
+  static std::vector<bool> facets(const Cell& cell) {
+    const std::size_t m = cell.rays.size(), words = (m + 63) / 64, count = cell.constraints.size();
+    std::vector<Bits> on(count, Bits(words, 0));
+    for (std::size_t c = 0; c < count; ++c)
+      for (std::size_t r = 0; r < m; ++r)
+        if (has_bit(cell.rays[r].tight, cell.constraints[c].slot)) set_bit(on[c], r);
+    std::vector<bool> facet(count, true);
+    for (std::size_t c = 0; c < count; ++c)
+      for (std::size_t other = 0; other < count && facet[c]; ++other)
+        if (other != c && subset(on[c], on[other]) && on[c] != on[other]) facet[c] = false;
+    return facet;
   }
 
   /*! the region of a final cell: its witness (the sum of its rays) and, when asked, the proofs of its non-facets. */
@@ -501,8 +535,13 @@ class Refiner {
     region.witness.normalize();
     if (sgn(region.witness.coordinates[0]) <= 0) throw InternalError("cone regions: a cell without a vertex");
     if (options_.keep_proofs) {
-      for (const Constraint& c : cell.constraints) {
-        if (c.slot == 0 || c.reference >= network_.neurons() || is_facet(cell, c.slot)) continue;
+      const std::vector<bool> facet = facets(cell);
+      for (std::size_t k = 0; k < cell.constraints.size(); ++k) {
+        const Constraint& c = cell.constraints[k];
+        if (c.slot == 0 || c.reference >= network_.neurons() || facet[k]) continue;
+        if (std::any_of(cell.proofs.begin(), cell.proofs.end(),
+                        [&](const NonFacetProof& p) { return p.hyperplane == c.reference; }))
+          continue;  // proven before (by the engine that found the first layer)
         cell.proofs.push_back(farkas(cell, c.row, c.reference, c.slot, stats));
         ++stats.proofs;
       }
@@ -542,6 +581,7 @@ class Refiner {
   std::size_t d_, words_;
   std::vector<std::vector<IntegerVector>> forms_;  // per layer, of the current branch
   std::vector<Integer> values_;
+  std::optional<Cell> domain_;  // the domain's cell, made once (refine_first_layer_cell)
 };
 
 /*! the results of one task, filled by a worker. */
@@ -552,50 +592,16 @@ struct TaskResult {
   bool done = false;
 };
 
-}  // namespace
-
-ConeRegionEnumerator::ConeRegionEnumerator(const IntegerNetwork& network, ConeRegionOptions options)
-    : network_(network), options_(std::move(options)) {
-  options_.threads = std::max(1u, options_.threads);
-  if (options_.box && !(options_.box->lo < options_.box->hi))
-    throw InputError("box: LO must be smaller than HI, found " + to_string(options_.box->lo) + "," +
-                     to_string(options_.box->hi));
-}
-
-void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
-  const std::size_t layers = network_.layers();
-  const RunControl& control = options_.control;
-  stats_ = ConeRegionStats{};
-  TaskStats total{std::vector<std::uint64_t>(layers, 0)};
-  auto emit = [&](std::vector<LinearRegion>& regions) {
-    for (LinearRegion& r : regions) {
-      ++stats_.regions;
-      if (control.max_regions && stats_.regions > *control.max_regions)
-        throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
-      sink(std::move(r));
-      control.report([&] { return "cnn (cones): " + std::to_string(stats_.regions) + " regions"; });
-    }
-    regions.clear();
-  };
-  auto collect = [](std::vector<LinearRegion>& into) {
-    return [&into](LinearRegion&& r) { into.push_back(std::move(r)); };
-  };
-
-  // The first layer on this thread; its cells are the tasks.
-  Refiner first(network_, options_);
-  Cell start = first.domain();
-  std::vector<Cell> tasks;
-  if (layers == 0) {
-    std::vector<LinearRegion> regions;
-    first.refine(0, std::move(start), collect(regions), total);
-    emit(regions);
-    stats_.cells_per_layer = total.cells;
-    return;
-  }
-  first.split_layer(0, std::move(start), tasks, total);
-
-  std::vector<TaskResult> results(tasks.size());
-  for (TaskResult& r : results) r.stats.cells.assign(layers, 0);
+/*! runs `tasks` tasks (task t: refine(refiner, t, receiver, stats)) on options.threads threads, each worker with a
+ * refiner of its own (the first on this thread: `first`), and passes the regions to `emit` in task order, the
+ * regions before an error included. Returns the stats summed in task order. */
+template <typename Refine>
+TaskStats run_tasks(const IntegerNetwork& network, const ConeRegionOptions& options, Refiner& first, std::size_t tasks,
+                    const Refine& refine, const std::function<void(std::vector<LinearRegion>&)>& emit) {
+  const RunControl& control = options.control;
+  TaskStats total{std::vector<std::uint64_t>(network.layers(), 0)};
+  std::vector<TaskResult> results(tasks);
+  for (TaskResult& r : results) r.stats.cells.assign(network.layers(), 0);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex mutex;
@@ -604,7 +610,7 @@ void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
   auto run_task = [&](Refiner& refiner, std::size_t t) {
     TaskResult& result = results[t];
     try {
-      refiner.refine(1, std::move(tasks[t]), [&](LinearRegion&& r) {
+      refine(refiner, t, [&](LinearRegion&& r) {
         result.regions.push_back(std::move(r));
         if (control.max_regions && result.regions.size() > *control.max_regions)
           throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
@@ -614,7 +620,7 @@ void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
     }
   };
   auto work = [&](Refiner& refiner) {
-    for (std::size_t t; !stop && (t = next.fetch_add(1)) < tasks.size();) {
+    for (std::size_t t; !stop && (t = next.fetch_add(1)) < tasks;) {
       run_task(refiner, t);
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -629,15 +635,15 @@ void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
     for (std::thread& w : workers) w.join();
     workers.clear();
   };
-  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(options_.threads, std::max<std::size_t>(tasks.size(), 1)));
+  const unsigned threads = static_cast<unsigned>(std::min<std::size_t>(options.threads, std::max<std::size_t>(tasks, 1)));
   try {
     if (threads > 1)
       for (unsigned i = 0; i < threads; ++i)
         workers.emplace_back([&] {
-          Refiner refiner(network_, options_);
+          Refiner refiner(network, options);
           work(refiner);
         });
-    for (std::size_t t = 0; t < tasks.size(); ++t) {
+    for (std::size_t t = 0; t < tasks; ++t) {
       TaskResult& result = results[t];
       if (threads <= 1) {
         run_task(first, t);
@@ -655,12 +661,85 @@ void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
     throw;
   }
   join();
-  stats_.cells_per_layer = total.cells;
-  stats_.splits = total.splits;
-  stats_.proofs = total.proofs;
-  stats_.vertex_lps = total.vertex_lps;
-  stats_.max_rays = total.max_rays;
-  stats_.fallback_cells = total.fallback_cells;
+  return total;
+}
+
+}  // namespace
+
+ConeRegionEnumerator::ConeRegionEnumerator(const IntegerNetwork& network, ConeRegionOptions options)
+    : network_(network), options_(std::move(options)) {
+  options_.threads = std::max(1u, options_.threads);
+  if (options_.box && !(options_.box->lo < options_.box->hi))
+    throw InputError("box: LO must be smaller than HI, found " + to_string(options_.box->lo) + "," +
+                     to_string(options_.box->hi));
+}
+
+namespace {
+
+void copy_stats(const TaskStats& total, ConeRegionStats& stats) {
+  stats.cells_per_layer = total.cells;
+  stats.splits = total.splits;
+  stats.proofs = total.proofs;
+  stats.vertex_lps = total.vertex_lps;
+  stats.max_rays = total.max_rays;
+  stats.fallback_cells = total.fallback_cells;
+}
+
+/*! returns the sink of ConeRegionEnumerator: every region counted against the limit, passed on and reported. */
+std::function<void(std::vector<LinearRegion>&)> region_emitter(const RunControl& control, std::uint64_t& regions,
+                                                               const LinearRegionReceiver& sink) {
+  return [&control, &regions, &sink](std::vector<LinearRegion>& found) {
+    for (LinearRegion& r : found) {
+      ++regions;
+      if (control.max_regions && regions > *control.max_regions)
+        throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+      sink(std::move(r));
+      control.report([&] { return "cnn (cones): " + std::to_string(regions) + " regions"; });
+    }
+    found.clear();
+  };
+}
+
+}  // namespace
+
+void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
+  const std::size_t layers = network_.layers();
+  stats_ = ConeRegionStats{};
+  const auto emit = region_emitter(options_.control, stats_.regions, sink);
+  // The first layer on this thread; its cells are the tasks.
+  Refiner first(network_, options_);
+  Cell start = first.domain();
+  TaskStats total{std::vector<std::uint64_t>(layers, 0)};
+  if (layers == 0) {
+    std::vector<LinearRegion> regions;
+    first.refine(0, std::move(start), [&](LinearRegion&& r) { regions.push_back(std::move(r)); }, total);
+    emit(regions);
+    stats_.cells_per_layer = total.cells;
+    return;
+  }
+  std::vector<Cell> tasks;
+  first.split_layer(0, std::move(start), tasks, total);
+  total.add(run_tasks(network_, options_, first, tasks.size(),
+                      [&](Refiner& refiner, std::size_t t, const LinearRegionReceiver& receiver, TaskStats& stats) {
+                        refiner.refine(1, std::move(tasks[t]), receiver, stats);
+                      },
+                      emit));
+  copy_stats(total, stats_);
+}
+
+void ConeRegionEnumerator::run_from(FirstLayerCells first_layer, const LinearRegionReceiver& sink) {
+  if (network_.layers() < 2) throw InternalError("cone regions: run_from needs a network of two layers or more");
+  stats_ = ConeRegionStats{};
+  const auto emit = region_emitter(options_.control, stats_.regions, sink);
+  Refiner first(network_, options_);
+  const TaskStats total = run_tasks(
+      network_, options_, first, first_layer.cells.size(),
+      [&](Refiner& refiner, std::size_t t, const LinearRegionReceiver& receiver, TaskStats& stats) {
+        refiner.refine_first_layer_cell(first_layer, t, receiver, stats);
+        first_layer.cells[t] = FirstLayerCells::Cell{};  // done with it
+      },
+      emit);
+  copy_stats(total, stats_);  // cells_per_layer[0] = 0: the first layer's cells are the other engine's
 }
 
 }  // namespace chamber

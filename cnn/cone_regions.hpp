@@ -59,6 +59,21 @@ struct FallbackCell {
   std::vector<NonFacetProof> proofs;
 };
 
+/*! the cells of the first layer, found by another engine (the arrangement engine, LinearRegionEnumerator's hybrid):
+ * cell c is where every row j has the sign cells[c].signs[j]. Rows with a reference ≥ N are the box faces (all of
+ * them, with a box). The proofs are those found for the cell's non-facets so far. */
+struct FirstLayerCells {
+  std::vector<IntegerVector> rows;      // primitive forms over (1, x)
+  std::vector<std::size_t> references;  // the neuron (or N + box face) of each row
+  struct Cell {
+    std::string pattern;  // the first layer's characters
+    std::string signs;    // '+' or '-' per row
+    Point witness;        // strictly inside (for a cell handed to the fallback)
+    std::vector<NonFacetProof> proofs;
+  };
+  std::vector<Cell> cells;
+};
+
 /*! enumerates the regions of `cell` (from its layer on) into `sink`, in a deterministic order. */
 using FallbackEnumerator = std::function<void(FallbackCell&&, const LinearRegionReceiver& sink)>;
 
@@ -67,7 +82,7 @@ struct ConeRegionOptions {
   std::optional<Box> box;    // the open box lo < x_i < hi; none = all of Q^n
   bool keep_proofs = false;  // fill LinearRegion::proofs for every non-constant neuron that is no facet
   unsigned threads = 1;      // the results are identical for any count (0 counts as 1)
-  std::size_t max_rays = 4096;
+  std::size_t max_rays = 1024;
   FallbackEnumerator fallback;  // for cells beyond max_rays; without one, such a cell is a LimitReached
 };
 
@@ -88,6 +103,9 @@ class ConeRegionEnumerator {
   /*! enumerates every linear region once, exactly and without LPs, in a deterministic order.
    * \throws LimitReached on a user limit. */
   void run(const LinearRegionReceiver& sink);
+  /*! the same from the first layer's cells found elsewhere: each cell's double description is built from its rows,
+   * then refined from layer 1 on; the cells' order is kept. \pre the network has at least two layers. */
+  void run_from(FirstLayerCells first, const LinearRegionReceiver& sink);
 
   const ConeRegionStats& stats() const { return stats_; }
 

@@ -33,8 +33,9 @@ NetworkEngine parse_network_engine(const std::string& text, const std::string& w
   if (text == "auto") return NetworkEngine::automatic;
   if (text == "lp") return NetworkEngine::lp;
   if (text == "cone") return NetworkEngine::cone;
+  if (text == "hybrid") return NetworkEngine::hybrid;
   if (text == "plane") return NetworkEngine::plane;
-  throw InputError(what + ": expected auto, lp, cone or plane, found " + quote_prefix(text));
+  throw InputError(what + ": expected auto, lp, cone, hybrid or plane, found " + quote_prefix(text));
 }
 
 const char* to_string(NetworkEngine engine) {
@@ -42,6 +43,7 @@ const char* to_string(NetworkEngine engine) {
     case NetworkEngine::automatic: return "auto";
     case NetworkEngine::lp: return "lp";
     case NetworkEngine::cone: return "cone";
+    case NetworkEngine::hybrid: return "hybrid";
     case NetworkEngine::plane: return "plane";
   }
   return "auto";
@@ -191,14 +193,29 @@ void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
     stats_.cells_per_layer = plane.stats().cells_per_layer;
     return;
   }
-  const bool huge_box = options_.box && (n >= 63 || (std::size_t{1} << n) > options_.max_rays);
-  // Not yet the automatic choice: the shipped datasets' certificates are in the LP engine's region order.
-  (void)huge_box;
   if (options_.engine == NetworkEngine::cone) {
     run_cones(sink);
     return;
   }
+  // In a box of many vertices most first-layer cells have too many rays for the cones (measured: 9 inputs in a box,
+  // the hybrid 5x slower than the LP engine; 3 and 4 inputs, 2x faster): there the automatic choice is the LP engine.
+  const bool many_box_vertices = options_.box && n > 6;
+  if (network_.layers() >= 2 && (options_.engine == NetworkEngine::hybrid ||
+                                 (options_.engine == NetworkEngine::automatic && !many_box_vertices))) {
+    run_hybrid(sink);
+    return;
+  }
   stats_.engine = NetworkEngine::lp;
+  if (network_.layers() == 0) {
+    ++stats_.regions;
+    sink(LinearRegion{std::string(), domain().witness, {}});
+    return;
+  }
+  refine(0, domain(), sink);
+}
+
+LinearRegionEnumerator::Cell LinearRegionEnumerator::domain() const {
+  const std::size_t n = network_.input_dimension;
   Cell start;
   RationalVector centre(n, 0);
   if (options_.box) {
@@ -207,16 +224,33 @@ void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
     for (Rational& c : centre) c = (options_.box->lo + options_.box->hi) / 2;
   }
   start.witness = Point::from_rationals(centre);
-  if (network_.layers() == 0) {
-    ++stats_.regions;
-    sink(LinearRegion{std::string(), start.witness, {}});
-    return;
-  }
-  refine(0, std::move(start), sink);
+  return start;
 }
 
-void LinearRegionEnumerator::run_cones(const LinearRegionSink& sink) {
-  stats_.engine = NetworkEngine::cone;
+void LinearRegionEnumerator::run_hybrid(const LinearRegionSink& sink) {
+  stats_.engine = NetworkEngine::hybrid;
+  // The first layer's cells, kept as signs over its rows (the same rows for every cell).
+  FirstLayerCells first;
+  split(0, domain(), [&](Cell&& cell) {
+    if (first.cells.empty()) {
+      for (const Hyperplane& h : cell.constraints) first.rows.push_back(h.coefficients);
+      first.references = cell.references;
+    }
+    std::string signs(first.rows.size(), '+');
+    for (std::size_t j = 0; j < signs.size(); ++j)
+      if (cell.constraints[j].coefficients != first.rows[j]) signs[j] = '-';
+    first.cells.push_back(FirstLayerCells::Cell{std::move(cell.pattern), std::move(signs), std::move(cell.witness),
+                                                std::move(cell.proofs)});
+    options_.control.report([&] {
+      return "cnn: first layer: " + std::to_string(first.cells.size()) + " cells, " + std::to_string(stats_.lp_solves) +
+             " LPs";
+    });
+  });
+  run_cones(sink, &first);
+}
+
+void LinearRegionEnumerator::run_cones(const LinearRegionSink& sink, FirstLayerCells* first) {
+  if (!first) stats_.engine = NetworkEngine::cone;
   std::mutex fallback_mutex;  // the LP engine's counters are shared by all threads
   ConeRegionOptions cone{options_.control, options_.box, options_.keep_proofs, options_.threads, options_.max_rays,
                          [&](FallbackCell&& fallback, const LinearRegionReceiver& receiver) {
@@ -228,7 +262,10 @@ void LinearRegionEnumerator::run_cones(const LinearRegionSink& sink) {
                                   [&](const LinearRegion& region) { receiver(LinearRegion(region)); });
                          }};
   ConeRegionEnumerator enumerator(network_, std::move(cone));
-  enumerator.run([&](LinearRegion&& region) { sink(region); });
+  if (first)
+    enumerator.run_from(std::move(*first), [&](LinearRegion&& region) { sink(region); });
+  else
+    enumerator.run([&](LinearRegion&& region) { sink(region); });
   const ConeRegionStats& cones = enumerator.stats();
   stats_.regions = cones.regions;
   for (std::size_t l = 0; l < stats_.cells_per_layer.size(); ++l) stats_.cells_per_layer[l] += cones.cells_per_layer[l];
@@ -250,6 +287,11 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
     });
     return;
   }
+  split(layer, std::move(cell), [&](Cell&& child) { refine(layer + 1, std::move(child), sink); });
+}
+
+void LinearRegionEnumerator::split(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child_sink) {
+  const RunControl& control = options_.control;
   control.check_time("linear-region enumeration");
   const std::size_t n = network_.input_dimension;
   std::vector<IntegerVector> forms = layer_forms(network_, layer, cell.pattern, cell.forms);
@@ -354,7 +396,7 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
     }
     child.witness = std::move(leaf.witness);
     child.forms = forms;
-    refine(layer + 1, std::move(child), sink);
+    child_sink(std::move(child));
   }
 }
 

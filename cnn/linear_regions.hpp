@@ -26,6 +26,8 @@
 
 namespace chamber {
 
+struct FirstLayerCells;
+
 /*! the open box lo < x_i < hi for every input coordinate. */
 struct Box {
   Rational lo, hi;
@@ -88,12 +90,15 @@ struct LinearRegion {
 };
 
 /*! how the regions are found: `automatic` takes the exact 2-D engine without LPs (plane_regions.hpp) when the input
- * is 2-D, else the cone engine (cone_regions.hpp: double description, no LPs, the LP engine for any cell too large
- * for it), and the LP engine alone with a box of more than 2^12 vertices; `lp` always the LP engine (cross-checks);
- * `cone` the cone engine; `plane` the 2-D engine or an error. */
-enum class NetworkEngine { automatic, lp, cone, plane };
+ * is 2-D, the LP engine for one layer (an arrangement: IncEnu, under two LPs per region) or in a box of more than 6
+ * inputs (2^n vertices: too many rays for the cones), else the hybrid; `lp`
+ * always the LP engine (cross-checks); `cone` the cone engine (cone_regions.hpp: double description, no LPs, the LP
+ * engine for any cell too large for it; it starts from the box's 2^n vertices, so a box of more than max_rays of them
+ * is a LimitReached); `hybrid` the first layer by the LP engine, the later layers inside each of its cells by the cone
+ * engine (a cell's description built from its own rows, box faces included); `plane` the 2-D engine or an error. */
+enum class NetworkEngine { automatic, lp, cone, hybrid, plane };
 
-/*! parses "auto", "lp", "cone" or "plane". \throws InputError naming `what`. */
+/*! parses "auto", "lp", "cone", "hybrid" or "plane". \throws InputError naming `what`. */
 NetworkEngine parse_network_engine(const std::string& text, const std::string& what);
 const char* to_string(NetworkEngine engine);
 
@@ -107,7 +112,7 @@ struct LinearRegionOptions {
   unsigned threads = 1;
   NetworkEngine engine = NetworkEngine::automatic;
   /*! the cone engine hands a cell with more rays than this to the LP engine. */
-  std::size_t max_rays = 4096;
+  std::size_t max_rays = 1024;
 };
 
 struct LinearRegionStats {
@@ -116,9 +121,9 @@ struct LinearRegionStats {
   LpCounters lp_paths;
   std::vector<std::uint64_t> cells_per_layer;  // cells after each layer (the last one = regions)
   NetworkEngine engine = NetworkEngine::lp;    // the engine that ran (never automatic)
-  std::uint64_t fallback_cells = 0;            // cone engine: cells handed to the LP engine
-  std::uint64_t vertex_lps = 0;                // cone engine: small exact LPs at degenerate vertices (in lp_solves)
-  std::uint64_t max_rays = 0;                  // cone engine: the most rays a cell had
+  std::uint64_t fallback_cells = 0;            // cone and hybrid engines: cells handed to the LP engine
+  std::uint64_t vertex_lps = 0;                // cone and hybrid: small exact LPs at degenerate vertices (in lp_solves)
+  std::uint64_t max_rays = 0;                  // cone and hybrid: the most rays a cell had
 };
 
 /*! for a network on a 1-D input, whose regions are open intervals: returns the breakpoints between consecutive
@@ -144,9 +149,15 @@ class LinearRegionEnumerator {
 
  private:
   struct Cell;
+  Cell domain() const;
   void refine(std::size_t layer, Cell cell, const LinearRegionSink& sink);
-  /*! the cone engine, with the LP engine for the cells too large for it. */
-  void run_cones(const LinearRegionSink& sink);
+  /*! splits `cell` by the neurons of `layer` and passes each part, in order, to `child`. */
+  void split(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child);
+  /*! the hybrid: the first layer by IncEnu, the later ones by the cone engine. */
+  void run_hybrid(const LinearRegionSink& sink);
+  /*! the cone engine (from the first layer's cells in `first`, when given), with the LP engine for the cells too
+   * large for it. */
+  void run_cones(const LinearRegionSink& sink, FirstLayerCells* first = nullptr);
 
   IntegerNetwork network_;
   LinearRegionOptions options_;

@@ -295,3 +295,5 @@ chamber_cli_test(random_readout_same_regions 0 "^same [1-9][0-9]*$" sh -c
 add_test(NAME cli:decision_svg
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/decision_svg.sh ${CHAMBER_BIN} ${PROJECT_SOURCE_DIR}
                  ${CMAKE_CURRENT_BINARY_DIR}/decision_svg)
+# Every network engine (auto, lp, cone, hybrid) gives the same count and a certificate the checker accepts.
+add_test(NAME cli:engines COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/engines.sh ${CHAMBER_BIN} ${CMAKE_CURRENT_BINARY_DIR}/engines)

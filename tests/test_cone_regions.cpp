@@ -1,8 +1,9 @@
-// The cone engine (cnn/cone_regions.hpp: cells by double description, no LPs): the same patterns as the LP engine on
-// random and degenerate networks of 1 to 5 inputs and on small CNNs, with and without a box, and as the 2-D engine on
-// 2-D inputs; witnesses strictly inside their regions; certificates from its proofs that need no LP and pass the
-// independent checker; cells too large for it handed to the LP engine with the same result; the same output on any
-// number of threads.
+// The cone engine (cnn/cone_regions.hpp: cells by double description, no LPs) and the hybrid (the first layer by the
+// LP engine, the later layers by cones inside each of its cells): the same patterns as the LP engine on random and
+// degenerate networks of 1 to 5 inputs and on small CNNs, with and without a box, and as the 2-D engine on 2-D inputs;
+// witnesses strictly inside their regions; certificates from their proofs that pass the independent checker (with no
+// LP for the cone engine); cells too large for cones handed to the LP engine with the same result; the same output on
+// any number of threads.
 #include "cnn/cone_regions.hpp"
 #include "cnn/linear_regions.hpp"
 #include "cnn/random_network.hpp"
@@ -23,6 +24,8 @@ using chamber::testing::signs_at;
 using chamber::testing::linear_layer;
 
 namespace {
+
+const std::vector<NetworkEngine> cone_engines{NetworkEngine::cone, NetworkEngine::hybrid};
 
 struct Run {
   std::vector<LinearRegion> regions;
@@ -74,18 +77,22 @@ TEST_CASE("cone regions equal the LP engine's on random and degenerate networks 
     const IntegerNetwork network = integer_network(degenerate_network(seed, widths, 2, input));
     INFO("seed " << seed << ", input " << input);
     for (const std::optional<Box>& domain : {std::optional<Box>(), std::optional<Box>(box)}) {
-      const Run cones = run(network, NetworkEngine::cone, domain);
-      CHECK(cones.stats.engine == NetworkEngine::cone);
-      CHECK(cones.stats.lp_solves == 0);
-      CHECK(cones.stats.fallback_cells == 0);
-      CHECK(checked_patterns(network, cones, domain) == patterns_of(run(network, NetworkEngine::lp, domain)));
-      CHECK(cones.stats.cells_per_layer.back() == cones.regions.size());
-      ++networks;
-      regions += cones.regions.size();
+      const std::set<std::string> lp = patterns_of(run(network, NetworkEngine::lp, domain));
+      for (NetworkEngine engine : cone_engines) {
+        INFO("engine " << to_string(engine));
+        const Run cones = run(network, engine, domain);
+        CHECK(cones.stats.engine == engine);
+        if (engine == NetworkEngine::cone) CHECK(cones.stats.lp_solves == 0);
+        CHECK(cones.stats.fallback_cells == 0);
+        CHECK(checked_patterns(network, cones, domain) == lp);
+        CHECK(cones.stats.cells_per_layer.back() == cones.regions.size());
+        ++networks;
+        regions += cones.regions.size();
+      }
     }
   }
-  CHECK(networks == 180);
-  CHECK(regions > 2000);
+  CHECK(networks == 360);
+  CHECK(regions > 4000);
 }
 
 TEST_CASE("cone regions of CNNs and He-weighted MLPs equal the LP engine's", "[cone]") {
@@ -100,11 +107,16 @@ TEST_CASE("cone regions of CNNs and He-weighted MLPs equal the LP engine's", "[c
   for (std::size_t i = 0; i < networks.size(); ++i) {
     INFO("network " << i);
     const IntegerNetwork network = integer_network(networks[i]);
-    const Run cones = run(network, NetworkEngine::cone);
-    CHECK(cones.stats.engine == NetworkEngine::cone);
-    CHECK(checked_patterns(network, cones, std::nullopt) == patterns_of(run(network, NetworkEngine::lp)));
-    for (const LinearRegion& region : cones.regions)
-      CHECK(activation_pattern(networks[i], region.witness.to_rationals()) == region.pattern);
+    const std::set<std::string> lp = patterns_of(run(network, NetworkEngine::lp));
+    for (NetworkEngine engine : cone_engines) {
+      INFO("engine " << to_string(engine));
+      const Run cones = run(network, engine);
+      // The hybrid on one layer is the LP engine.
+      CHECK(cones.stats.engine == (network.layers() == 1 && engine == NetworkEngine::hybrid ? NetworkEngine::lp : engine));
+      CHECK(checked_patterns(network, cones, std::nullopt) == lp);
+      for (const LinearRegion& region : cones.regions)
+        CHECK(activation_pattern(networks[i], region.witness.to_rationals()) == region.pattern);
+    }
   }
 }
 
@@ -121,8 +133,9 @@ TEST_CASE("cone regions equal the 2-D engine's on 2-D inputs", "[cone][plane]") 
   }
 }
 
-TEST_CASE("certificates from cone regions need no LP and pass the checker", "[cone][certificate]") {
+TEST_CASE("certificates from cone and hybrid regions pass the checker", "[cone][certificate]") {
   std::size_t regions = 0;
+  std::uint64_t certificate_lps[2] = {0, 0};
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
     INFO("seed " << seed);
     const std::size_t input = 3 + seed % 2;
@@ -131,40 +144,49 @@ TEST_CASE("certificates from cone regions need no LP and pass the checker", "[co
     const IntegerNetwork integer = integer_network(network);
     for (const std::optional<Box>& domain :
          {std::optional<Box>(), std::optional<Box>(Box{Rational(-1), Rational(3, 2)})}) {
-      const Run cones = run(integer, NetworkEngine::cone, domain, true);
-      NetworkCertificateBuilder builder(network, domain, false);
-      for (const LinearRegion& region : cones.regions) builder.add_region(region);
-      builder.complete(RunControl{});
-      CHECK(builder.stats().lp_solves == 0);
-      const verify::CheckReport report = verify::check_certificate(builder.to_json());
-      INFO(report.reason);
-      CHECK(report.valid);
-      CHECK(report.regions == cones.regions.size());
-      regions += cones.regions.size();
+      for (NetworkEngine engine : cone_engines) {
+        INFO("engine " << to_string(engine));
+        const Run cones = run(integer, engine, domain, true);
+        NetworkCertificateBuilder builder(network, domain, false);
+        for (const LinearRegion& region : cones.regions) builder.add_region(region);
+        builder.complete(RunControl{});
+        certificate_lps[engine == NetworkEngine::hybrid] += builder.stats().lp_solves;
+        const verify::CheckReport report = verify::check_certificate(builder.to_json());
+        INFO(report.reason);
+        CHECK(report.valid);
+        CHECK(report.regions == cones.regions.size());
+        regions += cones.regions.size();
+      }
     }
   }
-  CHECK(regions > 500);
+  CHECK(certificate_lps[0] == 0);  // the cone engine proves every non-facet itself
+  CHECK(regions > 1000);
 }
 
 TEST_CASE("cells too large for the cone engine go to the LP engine, with the same regions", "[cone]") {
-  std::uint64_t fallback_cells = 0;
+  std::uint64_t fallback_cells[2] = {0, 0};
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     INFO("seed " << seed);
     const Network network = degenerate_network(seed, {5, 4, 3}, 2, 3);
     const IntegerNetwork integer = integer_network(network);
     for (const std::optional<Box>& domain : {std::optional<Box>(), std::optional<Box>(Box{Rational(-1), Rational(2)})}) {
-      const Run small = run(integer, NetworkEngine::cone, domain, true, 1, domain ? 8 : 5);
-      fallback_cells += small.stats.fallback_cells;
-      CHECK(checked_patterns(integer, small, domain) == patterns_of(run(integer, NetworkEngine::lp, domain)));
-      NetworkCertificateBuilder builder(network, domain, false);
-      for (const LinearRegion& region : small.regions) builder.add_region(region);
-      builder.complete(RunControl{});
-      const verify::CheckReport report = verify::check_certificate(builder.to_json());
-      INFO(report.reason);
-      CHECK(report.valid);
+      const std::set<std::string> lp = patterns_of(run(integer, NetworkEngine::lp, domain));
+      for (NetworkEngine engine : cone_engines) {
+        INFO("engine " << to_string(engine));
+        const Run small = run(integer, engine, domain, true, 1, domain ? 8 : 5);
+        fallback_cells[engine == NetworkEngine::hybrid] += small.stats.fallback_cells;
+        CHECK(checked_patterns(integer, small, domain) == lp);
+        NetworkCertificateBuilder builder(network, domain, false);
+        for (const LinearRegion& region : small.regions) builder.add_region(region);
+        builder.complete(RunControl{});
+        const verify::CheckReport report = verify::check_certificate(builder.to_json());
+        INFO(report.reason);
+        CHECK(report.valid);
+      }
     }
   }
-  CHECK(fallback_cells > 20);
+  CHECK(fallback_cells[0] > 20);
+  CHECK(fallback_cells[1] > 10);
   // A box with more vertices than max_rays: the automatic choice is the LP engine.
   const IntegerNetwork wide = integer_network(degenerate_network(1, {3}, 2, 13));
   CHECK_THROWS_AS(run(wide, NetworkEngine::cone, Box{Rational(-1), Rational(1)}), LimitReached);
@@ -175,9 +197,13 @@ TEST_CASE("cone regions are the same on 1 and 3 threads", "[cone][threads]") {
     const IntegerNetwork network = integer_network(random_network(
         {1, 1, 3}, {linear_layer(8), linear_layer(6), linear_layer(4)}, seed, parse_weight_distribution("int:-4:4")));
     for (const std::optional<Box>& domain : {std::optional<Box>(), std::optional<Box>(Box{Rational(-2), Rational(2)})}) {
-      for (std::size_t max_rays : {std::size_t{4096}, std::size_t{12}}) {
-        const Run one = run(network, NetworkEngine::cone, domain, true, 1, max_rays);
-        const Run three = run(network, NetworkEngine::cone, domain, true, 3, max_rays);
+      for (const auto& [engine, max_rays] : {std::pair{NetworkEngine::cone, std::size_t{4096}},
+                                             std::pair{NetworkEngine::cone, std::size_t{12}},
+                                             std::pair{NetworkEngine::hybrid, std::size_t{4096}},
+                                             std::pair{NetworkEngine::hybrid, std::size_t{12}}}) {
+        INFO("engine " << to_string(engine) << ", max_rays " << max_rays);
+        const Run one = run(network, engine, domain, true, 1, max_rays);
+        const Run three = run(network, engine, domain, true, 3, max_rays);
         REQUIRE(one.regions.size() == three.regions.size());
         CHECK(one.regions.size() > 50);
         for (std::size_t r = 0; r < one.regions.size(); ++r) {
@@ -200,12 +226,17 @@ TEST_CASE("cone regions are the same on 1 and 3 threads", "[cone][threads]") {
 TEST_CASE("cone regions: the region limit", "[cone]") {
   const IntegerNetwork network =
       integer_network(random_network({1, 1, 3}, {linear_layer(6), linear_layer(4)}, 1, parse_weight_distribution("int:-3:3")));
-  for (unsigned threads : {1u, 3u}) {
-    LinearRegionOptions options{RunControl{}, false, std::nullopt, false, threads, NetworkEngine::cone};
+  for (const auto& [engine, threads] : {std::pair{NetworkEngine::cone, 1u}, std::pair{NetworkEngine::cone, 3u},
+                                         std::pair{NetworkEngine::hybrid, 1u}, std::pair{NetworkEngine::hybrid, 3u}}) {
+    LinearRegionOptions options{RunControl{}, false, std::nullopt, false, threads, engine};
     options.control.max_regions = 5;
     LinearRegionEnumerator enumerator(network, options);
     std::size_t passed = 0;
     CHECK_THROWS_AS(enumerator.run([&](const LinearRegion&) { ++passed; }), LimitReached);
-    CHECK(passed == 5);
+    // The cone engine passes exactly the limit; the hybrid stops already when the first layer has more cells.
+    if (engine == NetworkEngine::cone)
+      CHECK(passed == 5);
+    else
+      CHECK(passed <= 5);
   }
 }

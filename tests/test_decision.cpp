@@ -203,9 +203,10 @@ TEST_CASE("decision: three classes meeting at a point", "[decision]") {
 
   std::ostringstream svg;
   write_decision_svg(svg, slice, decision);
-  CHECK(svg.str().find("<line ") != std::string::npos);
-  CHECK(std::count(svg.str().begin(), svg.str().end(), '\n') > 10);
-  CHECK(svg.str().find("class 2</text>") != std::string::npos);
+  const std::string text = svg.str();
+  CHECK(text.find("<line ") != std::string::npos);
+  CHECK(std::count(text.begin(), text.end(), '\n') > 10);
+  CHECK(text.find("class 2</text>") != std::string::npos);
   nlohmann::json out = slice_json(slice, slice.plane, slice.window, region_colours(slice.polygons.size()));
   add_decision_json(out, decision);
   CHECK(out["decision_boundary"].size() == 3);
