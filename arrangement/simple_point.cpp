@@ -48,20 +48,36 @@ Point simple_point_inside(const std::vector<IntegerVector>& rows, const Point& i
     if (sgn(v) <= 0) throw InternalError("simple_point_inside: the starting point is not strictly inside");
     value[j] = v;
   }
+  Integer left, right;
   for (int pass = 0; pass < 2; ++pass)
     for (std::size_t i = 0; i < n; ++i) {
-      // Row j allows x_i = t where (value_j − a_ji·x_i) + a_ji·t > 0.
-      std::optional<Rational> low, high;
+      // Row j allows x_i = t where (value_j − a_ji·x_i) + a_ji·t > 0, i.e. t > x_i − value_j / a_ji when a_ji > 0 and
+      // t < x_i + value_j / |a_ji| when a_ji < 0: the tightest rows have the least value_j / |a_ji| on each side,
+      // found by cross-multiplication (no gcd), and only their bounds are formed.
+      const std::size_t none = rows.size();
+      std::size_t tightest[2] = {none, none};  // [0]: a_ji > 0 (lower bounds), [1]: a_ji < 0 (upper bounds)
       for (std::size_t j = 0; j < rows.size(); ++j) {
         const Integer& a = rows[j][i + 1];
         if (sgn(a) == 0) continue;
-        Rational bound = x[i] - value[j] / Rational(a);  // the t where row j vanishes
-        if (sgn(a) > 0) {
-          if (!low || bound > *low) low = bound;
-        } else if (!high || bound < *high) {
-          high = bound;
+        std::size_t& best = tightest[sgn(a) < 0];
+        if (best != none) {
+          // value_j / |a_j| < value_b / |a_b|  ⇔  num_j·den_b·|a_b| < num_b·den_j·|a_j| (values positive).
+          const Integer& b = rows[best][i + 1];
+          left = value[j].get_num() * value[best].get_den();
+          mpz_mul(left.get_mpz_t(), left.get_mpz_t(), b.get_mpz_t());
+          right = value[best].get_num() * value[j].get_den();
+          mpz_mul(right.get_mpz_t(), right.get_mpz_t(), a.get_mpz_t());
+          if (sgn(a) < 0) {  // both multipliers negative: flip both sides
+            mpz_neg(left.get_mpz_t(), left.get_mpz_t());
+            mpz_neg(right.get_mpz_t(), right.get_mpz_t());
+          }
+          if (left >= right) continue;
         }
+        best = j;
       }
+      std::optional<Rational> low, high;
+      if (tightest[0] != none) low = x[i] - value[tightest[0]] / Rational(rows[tightest[0]][i + 1]);
+      if (tightest[1] != none) high = x[i] - value[tightest[1]] / Rational(rows[tightest[1]][i + 1]);
       const Rational t = simplest_between(low, high);
       if (t == x[i]) continue;
       const Rational delta = t - x[i];

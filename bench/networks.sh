@@ -49,35 +49,46 @@ echo
 
 echo "### Certified runs (cnn --certificate, then check)"
 echo
-echo "| network | regions | cnn + certificate s | check s | lp solves | lp/region | regions/s | verdict |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| network | engine | regions | cnn + certificate s | check s | lp solves (+ certificate) | lp/region | regions/s | verdict |"
+echo "|---|---|---|---|---|---|---|---|---|"
 run_certified() {
   local name=$1; shift
   "$chamber" random "$@" -o "$work/$name.json" > /dev/null
   local start end mid
   start=$(date +%s.%N)
-  "$chamber" cnn "$work/$name.json" --json --quiet --certificate "$work/$name.cert" > "$work/$name.out" || status=1
+  "$chamber" cnn "$work/$name.json" --json --quiet --certificate "$work/$name.cert" ${engine_args[@]+"${engine_args[@]}"} \
+    > "$work/$name.out" || status=1
   mid=$(date +%s.%N)
   "$chamber" check "$work/$name.cert" --network "$work/$name.json" > "$work/$name.check" || { status=1; cat "$work/$name.check"; }
   end=$(date +%s.%N)
   local verdict
   verdict=$(grep -Eo '"verdict": "[a-z-]+"' "$work/$name.out" | cut -d'"' -f4)
-  local regions lps
+  local regions lps cert_lps engine
   regions=$(field regions "$work/$name.out"); lps=$(field lp_solves "$work/$name.out")
-  printf '| %s | %s | %.2f | %.2f | %s | %.2f | %.0f | %s |\n' "$name" "$regions" \
-    "$(awk "BEGIN{print $mid - $start}")" "$(awk "BEGIN{print $end - $mid}")" "$lps" \
-    "$(awk "BEGIN{print $lps / $regions}")" "$(awk "BEGIN{print $regions / ($mid - $start)}")" "${verdict:--}"
+  cert_lps=$(field certificate_lp_solves "$work/$name.out")
+  engine=$(grep -Eo '"engine": "[a-z]+"' "$work/$name.out" | cut -d'"' -f4)
+  printf '| %s | %s | %s | %.2f | %.2f | %s + %s | %.2f | %.0f | %s |\n' "$name" "$engine" "$regions" \
+    "$(awk "BEGIN{print $mid - $start}")" "$(awk "BEGIN{print $end - $mid}")" "$lps" "${cert_lps:-0}" \
+    "$(awk "BEGIN{print ($lps + ${cert_lps:-0}) / $regions}")" "$(awk "BEGIN{print $regions / ($mid - $start)}")" "${verdict:--}"
 }
-run_certified "conv 1x3x3 2:2x2:1 (refutation)" --input 1x3x3 --conv 2:2x2:1 --seed 1 --weights "$big"
-run_certified "conv 1x1x7 3:1x3:1" --input 1x1x7 --conv 3:1x3:1 --seed 1 --weights "$big"
-run_certified "conv 2x2x3 3:2x2:1" --input 2x2x3 --conv 3:2x2:1 --seed 1 --weights "$big"
-run_certified "fc 3-8-8" --input 1x1x3 --linear 8 --linear 8 --seed 1 --weights he:16
-run_certified "conv->fc 1x3x3 2:2x2:1, 6" --input 1x3x3 --conv 2:2x2:1 --linear 6 --seed 1 --weights he:16
-run_certified "conv->conv 1x4x4 2:2x2:2, 3:2x2:1" --input 1x4x4 --conv 2:2x2:2 --conv 3:2x2:1 --seed 1 --weights he:16
+# Each network with the automatic engine, then (for the deeper ones) with the LP engine alone, the engine before issue 14.
+for engine in auto lp; do
+  engine_args=(--engine "$engine")
+  [ "$engine" = lp ] || {
+    run_certified "conv 1x3x3 2:2x2:1 (refutation)" --input 1x3x3 --conv 2:2x2:1 --seed 1 --weights "$big"
+    run_certified "conv 1x1x7 3:1x3:1" --input 1x1x7 --conv 3:1x3:1 --seed 1 --weights "$big"
+    run_certified "conv 2x2x3 3:2x2:1" --input 2x2x3 --conv 3:2x2:1 --seed 1 --weights "$big"
+  }
+  run_certified "fc 3-8-8" --input 1x1x3 --linear 8 --linear 8 --seed 1 --weights he:16
+  run_certified "conv->fc 1x3x3 2:2x2:1, 6" --input 1x3x3 --conv 2:2x2:1 --linear 6 --seed 1 --weights he:16
+  run_certified "conv->conv 1x4x4 2:2x2:2, 3:2x2:1" --input 1x4x4 --conv 2:2x2:2 --conv 3:2x2:1 --seed 1 --weights he:16
+  run_certified "fc 4-10-10-10" --input 1x1x4 --linear 10 --linear 10 --linear 10 --seed 1 --weights he:16
+done
 echo
 
-# Trained models (examples/train_models.py): the moons MLP certified on all of R^2, and the digits CNN on the plane
-# through three digit images. Each engine's count must agree.
+# Trained models (examples/train_models.py): the moons MLP (2-D input), the iris MLP (4-D) and the 4x4-digits CNN
+# (16-D) certified on all of their input space, and the digits CNN on the plane through three digit images. Each
+# engine and binary must give the same count per task; `lp` is the LP engine alone (the engine before issue 14).
 examples="$script_dir/../examples"
 digits_plane=$(grep -v '^#' "$examples/digits_points.txt" | paste -sd';')
 echo "### Trained models, engine by engine"
@@ -86,16 +97,28 @@ echo "| binary | task | engine | regions | lp solves (+ certificate) | lp/region
 echo "|---|---|---|---|---|---|---|---|---|"
 trained_row() {  # binary-label binary task engine-args...
   local label=$1 bin=$2 task=$3; shift 3
-  local out="$work/trained.out" cert="$work/trained.cert" start end check="-"
+  local out="$work/trained.out" cert="$work/trained.cert" start end check="-" net
+  case "$task" in
+    "moons certified") net=moons_mlp ;;
+    "iris certified") net=iris_mlp ;;
+    "digits4 certified") net=digits4_cnn ;;
+    *) net=digits_cnn ;;
+  esac
+  local file="$examples/$net.json"
+  if [ "$label" = baseline ]; then  # binaries before the read-out entered the format read the file without it
+    file="$work/$net.noreadout.json"
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d.pop("readout", None); json.dump(d, open(sys.argv[2], "w"))' \
+      "$examples/$net.json" "$file"
+  fi
   start=$(date +%s.%N)
-  if [ "$task" = "moons certified" ]; then
-    "$bin" cnn "$examples/moons_mlp.json" --json --quiet --certificate "$cert" "$@" > "$out" || status=1
+  if [ "$net" = digits_cnn ]; then
+    "$bin" slice "$file" --through "$digits_plane" --json --quiet "$@" > "$out" || status=1
   else
-    "$bin" slice "$examples/digits_cnn.json" --through "$digits_plane" --json --quiet "$@" > "$out" || status=1
+    "$bin" cnn "$file" --no-verdict --json --quiet --certificate "$cert" "$@" > "$out" || status=1
   fi
   end=$(date +%s.%N)
-  if [ "$task" = "moons certified" ]; then
-    "$bin" check "$cert" --network "$examples/moons_mlp.json" > /dev/null && check=valid || { check=INVALID; status=1; }
+  if [ "$net" != digits_cnn ]; then
+    "$bin" check "$cert" --network "$file" > /dev/null && check=valid || { check=INVALID; status=1; }
   fi
   local regions lps cert_lps engine
   regions=$(field regions "$out"); lps=$(field lp_solves "$out"); cert_lps=$(field certificate_lp_solves "$out")
@@ -105,15 +128,14 @@ trained_row() {  # binary-label binary task engine-args...
     "$(awk "BEGIN{print $end - $start}")" "$(awk "BEGIN{print $regions / ($end - $start)}")" "$check"
   echo "$task $regions" >> "$work/trained.counts"
 }
-trained_row chamber "$chamber" "moons certified"
-trained_row chamber "$chamber" "moons certified" --engine lp
-trained_row chamber "$chamber" "digits slice"
-if [ -n "${BASELINE:-}" ]; then
-  trained_row baseline "$BASELINE" "moons certified"
-  trained_row baseline "$BASELINE" "digits slice"
-fi
+for task in "moons certified" "iris certified" "digits4 certified" "digits slice"; do
+  trained_row chamber "$chamber" "$task"
+  # (slice has no --engine: on a plane it is always the 2-D engine; the baseline binary shows the LP engine there)
+  [ "$task" = "digits slice" ] || trained_row chamber "$chamber" "$task" --engine lp
+  [ -n "${BASELINE:-}" ] && trained_row baseline "$BASELINE" "$task"
+done
 # Every engine and binary must give the same count per task.
-if [ "$(sort -u "$work/trained.counts" | cut -d' ' -f1-2 | uniq -d | wc -l)" -ne 0 ]; then
+if [ "$(sort -u "$work/trained.counts" | awk '{print $1, $2}' | uniq -d | wc -l)" -ne 0 ]; then
   echo "engines disagree:" >&2; sort -u "$work/trained.counts" >&2; status=1
 fi
 exit $status

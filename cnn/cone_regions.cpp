@@ -129,28 +129,36 @@ std::optional<RationalVector> simplex_combination(const std::vector<RationalVect
   return y;
 }
 
-/*! returns a solution of Σ_j y_j columns[j] = target by exact Gaussian elimination (free unknowns 0), or nothing
- * when the system has none. */
-std::optional<RationalVector> gauss_combination(const std::vector<RationalVector>& columns, const RationalVector& target) {
-  const std::size_t n = target.size(), t = columns.size();
-  std::vector<RationalVector> rows(n, RationalVector(t + 1));
+/*! returns a solution of Σ_j y_j columns[j] = target by exact Gauss–Jordan elimination (free unknowns 0), or nothing
+ * when the system has none. Fraction-free: integer rows, each made primitive after every step, so the only gcds are
+ * one per row and step (rationals would take one per entry). */
+std::optional<RationalVector> gauss_combination(const std::vector<const IntegerVector*>& columns,
+                                                const IntegerVector& target) {
+  // Column j is columns[j][1..n] (the linear part of a constraint row), the target target[1..n].
+  const std::size_t n = target.size() - 1, t = columns.size();
+  std::vector<IntegerVector> rows(n, IntegerVector(t + 1));
   for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < t; ++j) rows[i][j] = columns[j][i];
-    rows[i][t] = target[i];
+    for (std::size_t j = 0; j < t; ++j) rows[i][j] = (*columns[j])[i + 1];
+    rows[i][t] = target[i + 1];
   }
   std::vector<std::size_t> pivot_column;
   std::size_t rank = 0;
+  Integer factor, pivot;
   for (std::size_t j = 0; j < t && rank < n; ++j) {
     std::size_t p = rank;
     while (p < n && sgn(rows[p][j]) == 0) ++p;
     if (p == n) continue;
     std::swap(rows[p], rows[rank]);
-    const Rational pivot = rows[rank][j];
-    for (std::size_t c = j; c <= t; ++c) rows[rank][c] /= pivot;
+    pivot = rows[rank][j];
     for (std::size_t i = 0; i < n; ++i) {
       if (i == rank || sgn(rows[i][j]) == 0) continue;
-      const Rational factor = rows[i][j];
-      for (std::size_t c = j; c <= t; ++c) rows[i][c] -= factor * rows[rank][c];
+      factor = rows[i][j];
+      // row_i ← pivot·row_i − factor·row_rank: column j cleared, every solution kept (pivot ≠ 0).
+      for (std::size_t c = 0; c <= t; ++c) {
+        mpz_mul(rows[i][c].get_mpz_t(), rows[i][c].get_mpz_t(), pivot.get_mpz_t());
+        mpz_submul(rows[i][c].get_mpz_t(), factor.get_mpz_t(), rows[rank][c].get_mpz_t());
+      }
+      make_primitive(rows[i]);
     }
     pivot_column.push_back(j);
     ++rank;
@@ -158,7 +166,10 @@ std::optional<RationalVector> gauss_combination(const std::vector<RationalVector
   for (std::size_t i = rank; i < n; ++i)
     if (sgn(rows[i][t]) != 0) return std::nullopt;
   RationalVector y(t, 0);
-  for (std::size_t i = 0; i < rank; ++i) y[pivot_column[i]] = rows[i][t];
+  for (std::size_t i = 0; i < rank; ++i) {
+    y[pivot_column[i]] = Rational(rows[i][t], rows[i][pivot_column[i]]);
+    y[pivot_column[i]].canonicalize();
+  }
   return y;
 }
 
@@ -472,17 +483,18 @@ class Refiner {
     }
     if (!best) throw InternalError("cone regions: a cell without a vertex");
     std::vector<const Constraint*> tight;
-    std::vector<RationalVector> columns;
+    std::vector<const IntegerVector*> columns;
     for (const Constraint& c : cell.constraints) {
       if (c.slot == 0 || c.slot == own_slot || !has_bit(best->tight, c.slot)) continue;
       tight.push_back(&c);
-      columns.emplace_back(c.row.begin() + 1, c.row.end());
+      columns.push_back(&c.row);
     }
-    const RationalVector target(h.begin() + 1, h.end());
-    std::optional<RationalVector> y = gauss_combination(columns, target);
+    std::optional<RationalVector> y = gauss_combination(columns, h);
     if (!y || std::any_of(y->begin(), y->end(), [](const Rational& v) { return sgn(v) < 0; })) {
       ++stats.vertex_lps;  // a degenerate vertex: the basic solution has a negative entry
-      y = simplex_combination(columns, target);
+      std::vector<RationalVector> rational_columns;
+      for (const IntegerVector* column : columns) rational_columns.emplace_back(column->begin() + 1, column->end());
+      y = simplex_combination(rational_columns, RationalVector(h.begin() + 1, h.end()));
     }
     if (!y) throw InternalError("cone regions: no Farkas combination for the hyperplane of neuron " + std::to_string(reference));
     Integer denominator = common_denominator(*y);

@@ -158,12 +158,12 @@ void NetworkCertificateBuilder::complete(const RunControl& control, unsigned thr
         }
         regions_[r].blocked.emplace_back(farkas.neuron, number);
       }
-      found = RegionProofs{};  // frees the texts now
       stats_.lp_solves += found.stats.lp_solves;
       stats_.neighbour_links += found.stats.neighbour_links;
       stats_.blocked += found.stats.blocked;
       stats_.enumeration_proofs += found.stats.enumeration_proofs;
       stats_.lp_paths += found.stats.lp_paths;
+      found = RegionProofs{};  // frees the texts now (after its counts are taken)
     }
     control.report([&] {
       return "certificate: " + std::to_string(end) + "/" + std::to_string(regions_.size()) + " regions closed";

@@ -5,6 +5,10 @@
   examples/digits_cnn.json    conv 4 filters 3x3 -> conv 4 filters 3x3 stride 2 -> linear 16 and its 10-class
                               read-out on scikit-learn's 8x8 digits (pixels scaled to [0, 1])
   examples/digits_points.txt  three digit images of different classes (a points file: the plane for `chamber slice`)
+  examples/iris_mlp.json      4-8-8-8 ReLU MLP and its 3-class read-out on scikit-learn's iris (features standardised)
+  examples/digits4_cnn.json   conv 2 filters 2x2 stride 2 -> linear 8 and its 10-class read-out on the 8x8 digits
+                              averaged down to 4x4 (2x2 blocks, pixels scaled to [0, 1]): a trained CNN whose input is
+                              not 2-D, small enough to count all of R^16
 
 The read-out (the last Linear) is kept as each file's "readout" (`chamber slice --colour class` colours by it; it
 changes no region count). Run with Debian's Python (torch and sklearn): /usr/bin/python3 examples/train_models.py. Seeds are fixed; the JSON
@@ -17,7 +21,7 @@ import sys
 
 import torch
 from torch import nn
-from sklearn.datasets import load_digits, make_moons
+from sklearn.datasets import load_digits, load_iris, make_moons
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "cnn"))
@@ -75,6 +79,27 @@ def main():
                   % ", ".join(str(i) for i, _ in chosen))
         for index, _ in chosen:
             out.write(",".join("%d/16" % v for v in digits.images[index].reshape(-1).astype(int)) + "\n")
+
+    torch.manual_seed(1)
+    iris = load_iris()
+    features = torch.tensor(iris.data, dtype=torch.float32)
+    features = (features - features.mean(0)) / features.std(0)
+    iris_labels = torch.tensor(iris.target, dtype=torch.long)
+    iris_mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(),
+                             nn.Linear(8, 3))
+    accuracy = train(iris_mlp, features, iris_labels, 1000, 0.01)
+    print("iris MLP: train accuracy %.3f" % accuracy)
+    assert accuracy >= 0.95
+    write(iris_mlp, (1, 1, 4), "iris_mlp.json")
+
+    torch.manual_seed(1)
+    small = nn.functional.avg_pool2d(images, 2)
+    small_cnn = nn.Sequential(nn.Conv2d(1, 2, 2, stride=2), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 2 * 2, 8), nn.ReLU(),
+                              nn.Linear(8, 10))
+    accuracy = train(small_cnn, small, labels, 1500, 0.02)
+    print("digits 4x4 CNN: train accuracy %.3f" % accuracy)
+    assert accuracy >= 0.5
+    write(small_cnn, (1, 4, 4), "digits4_cnn.json")
 
 
 if __name__ == "__main__":

@@ -194,9 +194,10 @@ PYBIND11_MODULE(_chamber, m) {
       [](NetworkHandle network, std::optional<std::string> box, bool verdict, std::uint64_t prop2_budget,
          const std::string& certificate, std::optional<std::uint64_t> samples, double sigma, std::uint64_t seed,
          bool exact_lp, unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
-         bool collect_regions, const std::string& name) {
+         bool collect_regions, const std::string& name, const std::string& engine) {
         NetworkAnalysisOptions options;
         options.box = box_of(box);
+        options.engine = parse_network_engine(engine, "engine");
         options.verdict = verdict;
         options.prop2_budget = prop2_budget;
         options.certificate = certificate;
@@ -218,7 +219,8 @@ PYBIND11_MODULE(_chamber, m) {
       },
       py::arg("network"), py::arg("box"), py::arg("verdict"), py::arg("prop2_budget"), py::arg("certificate"),
       py::arg("samples"), py::arg("sigma"), py::arg("seed"), py::arg("exact_lp"), py::arg("threads"),
-      py::arg("time_limit"), py::arg("max_regions"), py::arg("collect_regions"), py::arg("name"));
+      py::arg("time_limit"), py::arg("max_regions"), py::arg("collect_regions"), py::arg("name"),
+      py::arg("engine") = "auto");
 
   m.def(
       "slice",

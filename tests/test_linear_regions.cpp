@@ -1,5 +1,6 @@
 // Exact linear regions of networks: against the arrangement engine (one layer), against an independent brute force
-// over activation patterns with one LP each (several layers, boxes, dead neurons), the paper's Table 1 and Table 2,
+// over activation patterns with one LP each (several layers, boxes, dead neurons; every engine: auto, lp, cone, hybrid
+// and plane on 2-D inputs), the paper's Table 1 and Table 2,
 // certificates accepted by the independent checker and tampered ones rejected, sampling below the exact count.
 #include "cnn/formulas.hpp"
 #include "cnn/linear_regions.hpp"
@@ -31,8 +32,9 @@ LayerSpec conv(std::size_t filters, std::size_t kh, std::size_t kw, std::size_t 
 LayerSpec linear(std::size_t units) { return LayerSpec{false, units, 1, 1, 1, 1}; }
 
 std::vector<LinearRegion> regions_of(const Network& network, std::optional<Box> box = std::nullopt,
-                                     bool exact_lp = false, bool keep_proofs = true) {
-  LinearRegionEnumerator enumerator(network, LinearRegionOptions{RunControl{}, exact_lp, box, keep_proofs});
+                                     bool exact_lp = false, bool keep_proofs = true,
+                                     NetworkEngine engine = NetworkEngine::automatic) {
+  LinearRegionEnumerator enumerator(network, LinearRegionOptions{RunControl{}, exact_lp, box, keep_proofs, 1, engine});
   std::vector<LinearRegion> regions;
   enumerator.run([&](const LinearRegion& region) { regions.push_back(region); });
   return regions;
@@ -148,12 +150,31 @@ json certify(const Network& network, const std::vector<LinearRegion>& regions, s
   return builder.to_json();
 }
 
-/*! enumerates, compares with the brute force, and checks the certificate. */
+std::size_t count_and_check(const Network& network, std::optional<Box> box, NetworkEngine engine,
+                            const std::set<std::string>& brute);
+
+/*! enumerates with every engine that applies, compares with the brute force, and checks the certificates; returns
+ * the count. */
 std::size_t count_and_check(const Network& network, std::optional<Box> box = std::nullopt) {
-  std::vector<LinearRegion> regions = regions_of(network, box);
+  const std::set<std::string> brute = brute_force_patterns(network, box);
+  std::vector<NetworkEngine> engines{NetworkEngine::automatic, NetworkEngine::lp, NetworkEngine::cone,
+                                     NetworkEngine::hybrid};
+  if (network.input_dimension() == 2) engines.push_back(NetworkEngine::plane);
+  std::size_t count = 0;
+  for (NetworkEngine engine : engines) {
+    INFO("engine " << to_string(engine));
+    count = count_and_check(network, box, engine, brute);
+  }
+  return count;
+}
+
+/*! enumerates with `engine`, compares with the brute force, and checks the certificate. */
+std::size_t count_and_check(const Network& network, std::optional<Box> box, NetworkEngine engine,
+                            const std::set<std::string>& brute) {
+  std::vector<LinearRegion> regions = regions_of(network, box, false, true, engine);
   const std::set<std::string> patterns = patterns_of(regions);
   REQUIRE(patterns.size() == regions.size());
-  CHECK(patterns == brute_force_patterns(network, box));
+  CHECK(patterns == brute);
   for (const LinearRegion& r : regions) {
     const RationalVector x = r.witness.to_rationals();
     // The witness has the region's pattern (neurons identically 0 on the region show '0' there too).
@@ -231,6 +252,25 @@ TEST_CASE("a dead neuron does not split; an all-zero layer gives one region", "[
   REQUIRE(one.size() == 1);
   CHECK(one[0].pattern == "+0");
   CHECK(count_and_check(dead) == 1);
+}
+
+TEST_CASE("the certificate's counts: neighbours, enumeration proofs and LPs add up", "[linear_regions][certificate]") {
+  const Network network = random_network({1, 1, 3}, {linear(4), linear(3)}, 2, parse_weight_distribution("int:-3:3"));
+  for (bool keep_proofs : {true, false}) {
+    INFO("enumeration proofs kept: " << keep_proofs);
+    const std::vector<LinearRegion> regions = regions_of(network, std::nullopt, false, keep_proofs, NetworkEngine::lp);
+    NetworkCertificateBuilder builder(network, std::nullopt, false);
+    for (const LinearRegion& r : regions) builder.add_region(r);
+    builder.complete(RunControl{}, 2);
+    const NetworkCertificateStats& stats = builder.stats();
+    CHECK(stats.neighbour_links > 0);
+    CHECK(stats.blocked > 0);
+    CHECK(stats.blocked == stats.enumeration_proofs + stats.lp_solves);
+    if (keep_proofs)
+      CHECK(stats.enumeration_proofs > 0);
+    else
+      CHECK((stats.enumeration_proofs == 0 && stats.lp_solves > 0));
+  }
 }
 
 TEST_CASE("exact LP path and certified float path give the same regions", "[linear_regions]") {

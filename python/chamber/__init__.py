@@ -338,25 +338,27 @@ class Network:
             self.input_shape + (self.hidden_neurons, ", " + self._name if self._name else ""))
 
     def _analyse(self, box, certificate, verdict, collect, prop2_budget, samples, sigma, seed, exact_lp, threads,
-                 time_limit, max_regions):
+                 time_limit, max_regions, engine):
         text, rows = _chamber.analyse_network(self._model, _box_text(box), verdict, prop2_budget,
                                               "" if certificate is None else str(certificate), samples, sigma, seed,
-                                              exact_lp, threads, time_limit, max_regions, collect, self._name)
+                                              exact_lp, threads, time_limit, max_regions, collect, self._name,
+                                              str(engine))
         return json.loads(text), rows
 
     def count(self, box=None, certificate=None, *, verdict=True, prop2_budget=2000000, samples=None, sigma=3.0,
-              seed=1, exact_lp=False, threads=0, time_limit=None, max_regions=None):
+              seed=1, exact_lp=False, threads=0, time_limit=None, max_regions=None, engine="auto"):
         """`chamber cnn`: the exact number of linear regions (in the open box lo < x_i < hi when box=(lo, hi)),
         beside every closed form that applies, the Prop. 2 check and the eq. (4) verdict for one conv layer
-        (verdict=False skips them), and a certificate written to `certificate` when given."""
+        (verdict=False skips them), and a certificate written to `certificate` when given. engine: "auto", "lp",
+        "cone", "hybrid" or "plane" (`chamber cnn --engine`; result.engine says which ran)."""
         document, _ = self._analyse(box, certificate, verdict, False, prop2_budget, samples, sigma, seed, exact_lp,
-                                    threads, time_limit, max_regions)
+                                    threads, time_limit, max_regions, engine)
         return Result(document)
 
-    def regions(self, box=None, *, exact_lp=False, threads=0, time_limit=None, max_regions=None):
+    def regions(self, box=None, *, exact_lp=False, threads=0, time_limit=None, max_regions=None, engine="auto"):
         """An iterator over the linear regions: LinearRegion(pattern, witness as Fractions)."""
         _, rows = self._analyse(box, None, False, True, 0, None, 3.0, 1, exact_lp, threads, time_limit,
-                                max_regions)
+                                max_regions, engine)
         return (LinearRegion(pattern, _fractions(witness)) for pattern, witness in rows)
 
     def verdict(self, *, prop2_budget=2000000, time_limit=None, max_regions=None):

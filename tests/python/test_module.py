@@ -188,6 +188,20 @@ def test_networks_equal_cli(tmp_path, name, args):
         assert want[key] == value
 
 
+@pytest.mark.parametrize("engine", ["auto", "lp", "cone", "hybrid"])
+def test_engines_equal_cli(tmp_path, engine):
+    path = random_network(tmp_path, "deep", "--input", "1x1x3", "--linear", "6", "--linear", "5", "--seed", "6")
+    net = chamber.Network.read(path)
+    got = net.count(threads=1, verdict=False, engine=engine)
+    want = cli_json("cnn", path, "--threads", "1", "--no-verdict", "--engine", engine)
+    assert untimed(got.to_json()) == untimed(want)
+    assert got.engine == ("hybrid" if engine == "auto" else engine)
+    assert got.regions == chamber.Network.read(path).count(verdict=False, engine="lp").regions
+    assert sorted(r.pattern for r in net.regions(engine=engine)) == sorted(r.pattern for r in net.regions(engine="lp"))
+    with pytest.raises(ValueError, match="expected auto, lp, cone, hybrid or plane"):
+        net.count(engine="simplex")
+
+
 def test_box_and_bad_box():
     net = chamber.Network.read(EXAMPLE_NET)
     inside = net.count(box=(Fraction(-1, 2), 1), verdict=False)
