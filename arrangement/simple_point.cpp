@@ -37,55 +37,71 @@ Rational simplest_between(const std::optional<Rational>& low, const std::optiona
 }
 
 Point simple_point_inside(const std::vector<IntegerVector>& rows, const Point& inside) {
-  RationalVector x = inside.to_rationals();
-  const std::size_t n = x.size();
-  // value[j] = b_j + a_j·x, kept up to date as coordinates change.
-  std::vector<Rational> value(rows.size());
+  // Homogeneous integers throughout: x = z'/z0 with z0 > 0, and v_j = row_j·z = z0·(b_j + a_j·x), so the signs and
+  // the ratios v_j / |a_ji| compare as integers; rationals are formed only for the two bounds of each coordinate.
+  IntegerVector z = inside.coordinates;
+  const std::size_t n = z.size() - 1;
+  if (sgn(z[0]) < 0)
+    for (Integer& c : z) mpz_neg(c.get_mpz_t(), c.get_mpz_t());
+  std::vector<Integer> value(rows.size());
   for (std::size_t j = 0; j < rows.size(); ++j) {
-    Rational v(rows[j][0]);
-    for (std::size_t i = 0; i < n; ++i)
-      if (sgn(rows[j][i + 1]) != 0) v += Rational(rows[j][i + 1]) * x[i];
-    if (sgn(v) <= 0) throw InternalError("simple_point_inside: the starting point is not strictly inside");
-    value[j] = v;
+    value[j] = dot(rows[j], z);
+    if (sgn(value[j]) <= 0 || sgn(z[0]) == 0)
+      throw InternalError("simple_point_inside: the starting point is not strictly inside");
   }
-  Integer left, right;
+  Integer left, right, g, old0, shift;
   for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t i = 0; i < n; ++i) {
-      // Row j allows x_i = t where (value_j − a_ji·x_i) + a_ji·t > 0, i.e. t > x_i − value_j / a_ji when a_ji > 0 and
-      // t < x_i + value_j / |a_ji| when a_ji < 0: the tightest rows have the least value_j / |a_ji| on each side,
-      // found by cross-multiplication (no gcd), and only their bounds are formed.
+    for (std::size_t i = 1; i <= n; ++i) {
+      // Row j allows x_i = t where (v_j − a_ji·z_i)/z0 + a_ji·t > 0, i.e. t > (z_i − v_j/a_ji)/z0 when a_ji > 0 and
+      // t < (z_i + v_j/|a_ji|)/z0 when a_ji < 0: the tightest rows have the least v_j / |a_ji| on each side.
       const std::size_t none = rows.size();
       std::size_t tightest[2] = {none, none};  // [0]: a_ji > 0 (lower bounds), [1]: a_ji < 0 (upper bounds)
       for (std::size_t j = 0; j < rows.size(); ++j) {
-        const Integer& a = rows[j][i + 1];
+        const Integer& a = rows[j][i];
         if (sgn(a) == 0) continue;
         std::size_t& best = tightest[sgn(a) < 0];
         if (best != none) {
-          // value_j / |a_j| < value_b / |a_b|  ⇔  num_j·den_b·|a_b| < num_b·den_j·|a_j| (values positive).
-          const Integer& b = rows[best][i + 1];
-          left = value[j].get_num() * value[best].get_den();
-          mpz_mul(left.get_mpz_t(), left.get_mpz_t(), b.get_mpz_t());
-          right = value[best].get_num() * value[j].get_den();
-          mpz_mul(right.get_mpz_t(), right.get_mpz_t(), a.get_mpz_t());
-          if (sgn(a) < 0) {  // both multipliers negative: flip both sides
-            mpz_neg(left.get_mpz_t(), left.get_mpz_t());
-            mpz_neg(right.get_mpz_t(), right.get_mpz_t());
-          }
-          if (left >= right) continue;
+          // v_j / |a_j| < v_b / |a_b|  ⇔  v_j·|a_b| < v_b·|a_j| (a_j and a_b of one sign: multiply by a_b·a_j's sign)
+          const Integer& b = rows[best][i];
+          mpz_mul(left.get_mpz_t(), value[j].get_mpz_t(), b.get_mpz_t());
+          mpz_mul(right.get_mpz_t(), value[best].get_mpz_t(), a.get_mpz_t());
+          if (sgn(a) < 0 ? left <= right : left >= right) continue;
         }
         best = j;
       }
+      auto bound = [&](std::size_t j) {  // (z_i·a_j − v_j) / (a_j·z0)
+        Rational t(z[i] * rows[j][i] - value[j], rows[j][i] * z[0]);
+        t.canonicalize();
+        return t;
+      };
       std::optional<Rational> low, high;
-      if (tightest[0] != none) low = x[i] - value[tightest[0]] / Rational(rows[tightest[0]][i + 1]);
-      if (tightest[1] != none) high = x[i] - value[tightest[1]] / Rational(rows[tightest[1]][i + 1]);
+      if (tightest[0] != none) low = bound(tightest[0]);
+      if (tightest[1] != none) high = bound(tightest[1]);
       const Rational t = simplest_between(low, high);
-      if (t == x[i]) continue;
-      const Rational delta = t - x[i];
-      for (std::size_t j = 0; j < rows.size(); ++j)
-        if (sgn(rows[j][i + 1]) != 0) value[j] += Rational(rows[j][i + 1]) * delta;
-      x[i] = t;
+      const Integer& p = t.get_num();
+      const Integer& q = t.get_den();
+      if (p * z[0] == q * z[i]) continue;
+      // x_i ← p/q: z ← (q·z0, q·z_1, …, p·z0, …); then v_j ← q·v_j + a_ji·(p·z0 − q·z_i).
+      old0 = z[0];
+      shift = p * old0 - q * z[i];
+      for (std::size_t j = 0; j < rows.size(); ++j) {
+        value[j] *= q;
+        mpz_addmul(value[j].get_mpz_t(), rows[j][i].get_mpz_t(), shift.get_mpz_t());
+      }
+      for (std::size_t k = 0; k <= n; ++k)
+        if (k != i) z[k] *= q;
+      z[i] = p * old0;
+      g = 0;
+      for (const Integer& c : z) mpz_gcd(g.get_mpz_t(), g.get_mpz_t(), c.get_mpz_t());
+      if (g > 1) {
+        for (Integer& c : z) mpz_divexact(c.get_mpz_t(), c.get_mpz_t(), g.get_mpz_t());
+        for (Integer& v : value) mpz_divexact(v.get_mpz_t(), v.get_mpz_t(), g.get_mpz_t());
+      }
     }
-  return Point::from_rationals(x);
+  Point result;
+  result.coordinates = std::move(z);
+  result.normalize();
+  return result;
 }
 
 }  // namespace chamber

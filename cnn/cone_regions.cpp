@@ -207,16 +207,15 @@ class Refiner {
     }
     IntegerVector z0(d_, 0);
     z0[0] = 1;
-    Cell other;
     TaskStats ignored{std::vector<std::uint64_t>(network_.layers(), 0)};
-    cut(cell, z0, 0, SIZE_MAX, other, ignored);
+    cut(cell, z0, 0, SIZE_MAX, nullptr, ignored);
     if (options_.box && with_box) {
       if (network_.input_dimension >= 63 || (std::size_t{1} << network_.input_dimension) > options_.max_rays)
         throw LimitReached("the box has 2^" + std::to_string(network_.input_dimension) + " vertices, more than " +
                            std::to_string(options_.max_rays) + " rays");
       const std::vector<Hyperplane> faces = box_faces(*options_.box, network_.input_dimension);
       for (std::size_t f = 0; f < faces.size(); ++f)
-        if (cut(cell, faces[f].coefficients, 1 + network_.neurons() + f, network_.neurons() + f, other, ignored) != 0)
+        if (cut(cell, faces[f].coefficients, 1 + network_.neurons() + f, network_.neurons() + f, nullptr, ignored) != 0)
           throw InternalError("cone regions: a box face does not cut the box");
     }
     return cell;
@@ -243,7 +242,7 @@ class Refiner {
       for (std::size_t p = first; p < count; ++p) {
         if (out[p].oversized_at != SIZE_MAX) continue;
         Cell minus;
-        const int side = cut(out[p], g, 1 + offset + k, offset + k, minus, stats);
+        const int side = cut(out[p], g, 1 + offset + k, offset + k, &minus, stats);
         if (side == 2) {  // too many rays: the fallback takes this cell from this layer on
           out[p].oversized_at = layer;
           continue;
@@ -291,7 +290,6 @@ class Refiner {
     const FirstLayerCells::Cell& source = first.cells[t];
     if (!domain_) domain_ = domain(false);
     Cell cell = *domain_;
-    Cell minus;
     TaskStats ignored{std::vector<std::uint64_t>(network_.layers(), 0)};
     IntegerVector g;
     bool oversized = false;
@@ -299,7 +297,7 @@ class Refiner {
       const std::size_t reference = first.references[j];
       g = first.rows[j];
       if (source.signs[j] == '-') negate(g);
-      const int side = cut(cell, g, 1 + reference, reference, minus, ignored);
+      const int side = cut(cell, g, 1 + reference, reference, nullptr, ignored);
       if (side < 0) throw InternalError("cone regions: a first-layer cell is empty on the side of its own row");
       oversized = side == 2;
     }
@@ -338,8 +336,8 @@ class Refiner {
 
   /*! cuts `cell` by the form g (primitive, nonzero linear part): returns +1 or −1 when g has that sign on the whole
    * open cell (cell unchanged), 2 when a half would exceed max_rays (cell unchanged), and 0 after putting the half
-   * g > 0 into `cell` and the half g < 0 into `minus`. */
-  int cut(Cell& cell, const IntegerVector& g, std::size_t slot, std::size_t reference, Cell& minus, TaskStats& stats) {
+   * g > 0 into `cell` and the half g < 0 into `*minus` (dropped when `minus` is null). */
+  int cut(Cell& cell, const IntegerVector& g, std::size_t slot, std::size_t reference, Cell* minus, TaskStats& stats) {
     Integer gl, t;
     for (std::size_t j = 0; j < cell.lineality.size(); ++j) {
       gl = dot(g, cell.lineality[j]);
@@ -360,10 +358,12 @@ class Refiner {
         set_bit(r.tight, slot);
       }
       const Bits all = slots_of(cell);
-      minus = cell;
+      if (minus) *minus = cell;
       cell.rays.push_back(Ray{l, all});
-      negate(l);
-      minus.rays.push_back(Ray{std::move(l), all});
+      if (minus) {
+        negate(l);
+        minus->rays.push_back(Ray{std::move(l), all});
+      }
       add_constraint(cell, minus, g, slot, reference);
       ++stats.splits;
       stats.max_rays = std::max<std::uint64_t>(stats.max_rays, cell.rays.size());
@@ -403,7 +403,7 @@ class Refiner {
         for (std::size_t r = 0; r < m && adjacent; ++r)
           if (r != p && r != q && subset(common, cell.rays[r].tight)) adjacent = false;
         if (!adjacent) continue;
-        if (std::max(plus_count, minus_count) + added.size() >= options_.max_rays) return 2;
+        if ((minus ? std::max(plus_count, minus_count) : plus_count) + added.size() >= options_.max_rays) return 2;
         Ray ray{cell.rays[q].z, common};
         t = -values_[q];
         // values_[p] q − values_[q] p: both coefficients positive, and g vanishes there.
@@ -416,40 +416,44 @@ class Refiner {
         added.push_back(std::move(ray));
       }
     }
-    minus.constraints = cell.constraints;
-    minus.lineality = cell.lineality;
-    minus.pattern = cell.pattern;
-    minus.proofs = cell.proofs;
+    if (minus) {
+      minus->constraints = cell.constraints;
+      minus->lineality = cell.lineality;
+      minus->pattern = cell.pattern;
+      minus->proofs = cell.proofs;
+      minus->rays.reserve(minus_count + added.size());
+    }
     std::vector<Ray> plus_rays;
     plus_rays.reserve(plus_count + added.size());
-    minus.rays.reserve(minus_count + added.size());
     for (std::size_t i = 0; i < m; ++i) {
       Ray& r = cell.rays[i];
       const int s = sgn(values_[i]);
       if (s == 0) {
         set_bit(r.tight, slot);
-        minus.rays.push_back(r);
+        if (minus) minus->rays.push_back(r);
         plus_rays.push_back(std::move(r));
       } else if (s > 0) {
         plus_rays.push_back(std::move(r));
-      } else {
-        minus.rays.push_back(std::move(r));
+      } else if (minus) {
+        minus->rays.push_back(std::move(r));
       }
     }
-    for (Ray& r : added) minus.rays.push_back(r);
+    if (minus)
+      for (Ray& r : added) minus->rays.push_back(r);
     for (Ray& r : added) plus_rays.push_back(std::move(r));
     cell.rays = std::move(plus_rays);
     add_constraint(cell, minus, g, slot, reference);
     ++stats.splits;
-    stats.max_rays = std::max<std::uint64_t>(stats.max_rays, std::max(cell.rays.size(), minus.rays.size()));
+    stats.max_rays = std::max<std::uint64_t>(stats.max_rays, std::max(cell.rays.size(), minus ? minus->rays.size() : 0));
     return 0;
   }
 
-  static void add_constraint(Cell& plus, Cell& minus, const IntegerVector& g, std::size_t slot, std::size_t reference) {
+  static void add_constraint(Cell& plus, Cell* minus, const IntegerVector& g, std::size_t slot, std::size_t reference) {
     plus.constraints.push_back(Constraint{g, slot, reference});
+    if (!minus) return;
     IntegerVector negated = g;
     negate(negated);
-    minus.constraints.push_back(Constraint{std::move(negated), slot, reference});
+    minus->constraints.push_back(Constraint{std::move(negated), slot, reference});
   }
 
   /*! gives the proof that the neuron `reference` (form g, sign `side` on the whole cell) does not cut `cell`, unless
@@ -740,7 +744,7 @@ void ConeRegionEnumerator::run(const LinearRegionReceiver& sink) {
 }
 
 void ConeRegionEnumerator::run_from(FirstLayerCells first_layer, const LinearRegionReceiver& sink) {
-  if (network_.layers() < 2) throw InternalError("cone regions: run_from needs a network of two layers or more");
+  if (network_.layers() < 1) throw InternalError("cone regions: run_from needs a network of one layer or more");
   stats_ = ConeRegionStats{};
   const auto emit = region_emitter(options_.control, stats_.regions, sink);
   Refiner first(network_, options_);

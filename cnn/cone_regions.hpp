@@ -104,7 +104,8 @@ class ConeRegionEnumerator {
    * \throws LimitReached on a user limit. */
   void run(const LinearRegionReceiver& sink);
   /*! the same from the first layer's cells found elsewhere: each cell's double description is built from its rows,
-   * then refined from layer 1 on; the cells' order is kept. \pre the network has at least two layers. */
+   * then refined from layer 1 on (with one layer: only its proofs are added); the cells' order is kept.
+   * \pre the network has at least one layer. */
   void run_from(FirstLayerCells first, const LinearRegionReceiver& sink);
 
   const ConeRegionStats& stats() const { return stats_; }

@@ -111,8 +111,7 @@ TEST_CASE("cone regions of CNNs and He-weighted MLPs equal the LP engine's", "[c
     for (NetworkEngine engine : cone_engines) {
       INFO("engine " << to_string(engine));
       const Run cones = run(network, engine);
-      // The hybrid on one layer is the LP engine.
-      CHECK(cones.stats.engine == (network.layers() == 1 && engine == NetworkEngine::hybrid ? NetworkEngine::lp : engine));
+      CHECK(cones.stats.engine == engine);
       CHECK(checked_patterns(network, cones, std::nullopt) == lp);
       for (const LinearRegion& region : cones.regions)
         CHECK(activation_pattern(networks[i], region.witness.to_rationals()) == region.pattern);
