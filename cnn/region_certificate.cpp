@@ -212,20 +212,21 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
   // The neighbour across group g, or nothing when some form there is not a multiple of the group's.
   // Layer by layer with the characters found so far; layers up to the first one holding a neuron of the group keep the
   // region's forms (their inputs are unchanged), so those are taken from `forms` instead of being recomputed.
+  // The layers before the group's first neuron hold none of its neurons and keep their characters: the walk starts
+  // at that layer, whose forms are the region's (read in place), and recomputes only the layers after it.
   auto neighbour = [&](std::size_t g) -> std::optional<std::string> {
     const IntegerVector& h = groups[g].row;  // positive on the region: the far side is h < 0
     std::string tau = sigma;
     const std::size_t first_layer = integer_.layer_of(groups[g].reference);
     std::vector<IntegerVector> previous, layer;
-    for (std::size_t l = 0; l < integer_.layers(); ++l) {
+    for (std::size_t l = first_layer; l < integer_.layers(); ++l) {
       const std::size_t begin = integer_.first_neuron[l], end = integer_.first_neuron[l + 1];
-      if (l <= first_layer) layer.assign(forms.begin() + begin, forms.begin() + end);
-      else layer = layer_forms(integer_, l, tau, previous);
-      for (std::size_t i = 0; i < layer.size(); ++i) {
+      if (l > first_layer) layer = layer_forms(integer_, l, tau, previous);
+      for (std::size_t i = 0; i < end - begin; ++i) {
         const std::size_t k = begin + i;
         const bool zero_form = is_constant(forms[k]) && sgn(forms[k][0]) == 0;
         if (group_of_neuron[k] != g && !zero_form) continue;
-        const IntegerVector& form = layer[i];
+        const IntegerVector& form = l == first_layer ? forms[k] : layer[i];
         if (is_constant(form) && sgn(form[0]) == 0) {
           tau[k] = '0';
           continue;
@@ -235,7 +236,12 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
         if (!same_hyperplane(row, h)) return std::nullopt;
         tau[k] = first_nonzero_sign(form, h) > 0 ? '-' : '+';
       }
-      if (l + 1 < integer_.layers() && l + 1 > first_layer) previous = std::move(layer);
+      if (l + 1 < integer_.layers()) {
+        if (l == first_layer)
+          previous.assign(forms.begin() + begin, forms.begin() + end);
+        else
+          previous = std::move(layer);
+      }
     }
     return tau;
   };
