@@ -78,16 +78,9 @@ void CertificateBuilder::write(std::ostream& out, const FarkasPool& pool) const 
     for (std::size_t c = 0; c < row.size(); ++c) out << (c ? ",\"" : "\"") << row[c].get_str() << '"';
     out << ']';
   }
-  out << "]},\n\"region_count\": " << regions_.size() << ",\n\"regions\": [";
-  for (std::size_t r = 0; r < regions_.size(); ++r) {
-    out << (r ? ",\n" : "\n") << "{\"signs\": \"" << regions_[r].signs << "\", \"witness\": ";
-    write_json_point(out, regions_[r].witness);
-    out << ", \"blocked\": [";
-    for (std::size_t b = 0; b < blocked_[r].size(); ++b)
-      out << (b ? "," : "") << '[' << blocked_[r][b].hyperplane << ',' << blocked_[r][b].farkas << ']';
-    out << "]}";
-  }
-  out << "\n],\n\"farkas\": [";
+  // The Farkas entries before the regions: a streaming checker then checks every blocked pair as it reads it
+  // (docs/certificate.md), keeping no pair in memory.
+  out << "]},\n\"region_count\": " << regions_.size() << ",\n\"farkas\": [";
   for (std::size_t f = 0; f < farkas.size(); ++f) {
     const FarkasCertificate& certificate = farkas[f];
     out << (f ? ",\n" : "\n") << "{\"hyperplanes\": [";
@@ -98,6 +91,15 @@ void CertificateBuilder::write(std::ostream& out, const FarkasPool& pool) const 
     out << "\", \"multipliers\": [";
     for (std::size_t k = 0; k < certificate.multipliers.size(); ++k)
       out << (k ? ",\"" : "\"") << certificate.multipliers[k].get_str() << '"';
+    out << "]}";
+  }
+  out << "\n],\n\"regions\": [";
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    out << (r ? ",\n" : "\n") << "{\"signs\": \"" << regions_[r].signs << "\", \"witness\": ";
+    write_json_point(out, regions_[r].witness);
+    out << ", \"blocked\": [";
+    for (std::size_t b = 0; b < blocked_[r].size(); ++b)
+      out << (b ? "," : "") << '[' << blocked_[r][b].hyperplane << ',' << blocked_[r][b].farkas << ']';
     out << "]}";
   }
   out << "\n]\n}\n";

@@ -1,5 +1,7 @@
 #include "dataset/check_files.hpp"
 
+#include "verify/json_stream.hpp"
+
 #include "arrangement/arr_io.hpp"
 #include "arrangement/errors.hpp"
 #include "verify/certificate_fields.hpp"
@@ -26,7 +28,6 @@ nlohmann::json read_json_file(const std::string& path) {
 
 verify::CheckReport check_certificate_files(const std::string& certificate, const std::string& arrangement,
                                             const std::string& network) {
-  const nlohmann::json certificate_json = read_json_file(certificate);
   std::optional<nlohmann::json> network_json;
   if (!network.empty()) {
     network_json = read_json_file(network);
@@ -44,7 +45,14 @@ verify::CheckReport check_certificate_files(const std::string& certificate, cons
     rows.emplace();
     for (const Hyperplane& h : file.input) rows->push_back(h.coefficients);
   }
-  return verify::check_certificate(certificate_json, rows, network_json ? &*network_json : nullptr, network);
+  // Streamed: the certificate is never held whole (an arrangement certificate's memory is its sign vectors as bits).
+  try {
+    return verify::check_certificate_file(certificate, rows, network_json ? &*network_json : nullptr, network);
+  } catch (const verify::StreamError& e) {
+    throw InputError(e.what());
+  } catch (const std::runtime_error& e) {  // read_maybe_gzip, for a certificate read whole
+    throw InputError(e.what());
+  }
 }
 
 }  // namespace chamber

@@ -4,39 +4,25 @@
 #include "verify/hyperplane_rows.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace chamber::verify {
 
-namespace {
-
 using nlohmann::json;
 
-struct BlockedPair {
-  std::size_t hyperplane;
-  std::size_t farkas;
-};
-
-/// The regions after reading: sign vectors (views into the certificate's strings) and their blocked pairs, stored
-/// flat so that 100k regions cost two vectors, not 100k small ones.
-struct ParsedRegions {
-  std::vector<std::string_view> signs;
-  std::vector<std::size_t> blocked_begin;  // the pairs of region k are blocked[blocked_begin[k] .. blocked_begin[k+1])
-  std::vector<BlockedPair> blocked;
-};
-
-struct FarkasEntry {
-  std::vector<std::size_t> indices;
-  std::string_view signs;
-};
-
-using RegionIndex = std::unordered_map<std::string_view, std::size_t>;
+namespace {
 
 char flip(char sign) { return sign == '+' ? '-' : '+'; }
 
 std::string region_path(std::size_t k) { return "regions[" + std::to_string(k) + "]"; }
+
+}  // namespace
+
+// Named, not anonymous: ArrangementChecker::State (external linkage) holds them.
+namespace arrangement_check {
 
 /// Checks interior witnesses with integer arithmetic: writing x = X / D with D > 0 the least common denominator,
 /// the sign of b + a·x is the sign of b·D + a·X, one integer dot product per hyperplane instead of rational sums.
@@ -81,183 +67,271 @@ class WitnessChecker {
   mpz_class value_;                // (b + a·x) · D
 };
 
-/*! reads every region, checks its witness (check 2) and the shape of its blocked pairs. */
-ParsedRegions read_regions(const json& regions, const HyperplaneRows& arrangement, std::size_t farkas_count) {
-  const std::size_t m = arrangement.rows.size();
-  ParsedRegions result;
-  result.signs.reserve(regions.size());
-  result.blocked_begin.reserve(regions.size() + 1);
-  WitnessChecker witness_checker(arrangement);
-  std::vector<std::size_t> blocked_stamp(m, 0);  // k + 1 when region k blocks hyperplane i: no clearing between regions
-  for (std::size_t k = 0; k < regions.size(); ++k) {
-    const std::string path = region_path(k);
-    const json& region = regions[k];
-    if (!region.is_object()) fail(path + ": not a JSON object");
-    std::string_view signs = require_signs(member(region, "signs", path), m, path + ".signs", "one per hyperplane");
-    witness_checker.check(member(region, "witness", path), signs, path);
+struct BlockedPair {
+  std::uint32_t hyperplane;
+  std::uint32_t farkas;
+};
 
-    const json& blocked = require_array(member(region, "blocked", path), path + ".blocked");
-    result.blocked_begin.push_back(result.blocked.size());
-    for (std::size_t t = 0; t < blocked.size(); ++t) {
-      auto pair_path = [&] { return path + ".blocked[" + std::to_string(t) + "]"; };
-      const json& pair = blocked[t];
-      if (!pair.is_array() || pair.size() != 2) fail(pair_path() + ": expected a pair [hyperplane, farkas entry]");
-      const std::size_t i = read_index(pair[0], m, "hyperplane", [&] { return pair_path() + "[0]"; });
-      const std::size_t f = read_index(pair[1], farkas_count, "farkas entry", [&] { return pair_path() + "[1]"; });
-      if (blocked_stamp[i] == k + 1) fail(pair_path() + ": hyperplane " + std::to_string(i) + " is blocked twice");
-      blocked_stamp[i] = k + 1;
-      result.blocked.push_back({i, f});
+}  // namespace arrangement_check
+
+using arrangement_check::BlockedPair;
+using arrangement_check::WitnessChecker;
+
+/// Regions as bit-packed sign vectors ('+' = 1) in one flat array, found again through an open-addressing table of
+/// region numbers; blocked pairs and Farkas entries flat too: a million regions of 63 hyperplanes cost ~30 MB.
+struct ArrangementChecker::State {
+  HyperplaneRows arrangement;
+  std::size_t words = 0;                   // 64-bit words per sign vector
+  std::vector<std::uint64_t> signs;        // region k's words at [k * words, (k + 1) * words)
+  std::vector<std::uint64_t> table;        // region number + 1, or 0 for an empty slot; size a power of two
+  std::vector<std::uint64_t> blocked_mask;  // region k's blocked hyperplanes, laid out as `signs`
+  std::vector<std::uint64_t> blocked_begin{0};
+  std::vector<BlockedPair> blocked;         // only the pairs not yet checked against their entries
+  std::optional<std::size_t> farkas_count;  // known before the regions: pairs range-checked as read
+  std::vector<std::uint64_t> farkas_begin{0};
+  std::vector<std::uint32_t> farkas_indices;
+  std::string farkas_signs;
+  std::vector<std::size_t> blocked_stamp;  // k + 1 when region k blocks hyperplane i
+  std::unique_ptr<WitnessChecker> witness;
+
+  std::size_t regions() const { return blocked_begin.size() - 1; }
+  const std::uint64_t* words_of(std::size_t k) const { return signs.data() + k * words; }
+
+  std::uint64_t hash(const std::uint64_t* key) const {
+    std::uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (std::size_t w = 0; w < words; ++w) {
+      h ^= key[w] + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+      h *= 0xff51afd7ed558ccdull;
     }
-    result.signs.push_back(signs);
+    return h ^ (h >> 33);
   }
-  result.blocked_begin.push_back(result.blocked.size());
-  return result;
+  /*! the slot holding `key`, or the empty slot where it would go. */
+  std::size_t slot_of(const std::uint64_t* key) const {
+    const std::size_t mask = table.size() - 1;
+    for (std::size_t s = hash(key) & mask;; s = (s + 1) & mask) {
+      if (table[s] == 0) return s;
+      if (std::equal(key, key + words, words_of(table[s] - 1))) return s;
+    }
+  }
+  void grow() {
+    std::vector<std::uint64_t> old(table.empty() ? 0 : table.size() * 2, 0);
+    old.swap(table);
+    if (table.empty()) table.assign(1024, 0);
+    for (std::uint64_t entry : old)
+      if (entry != 0) table[slot_of(words_of(entry - 1))] = entry;
+  }
+  std::size_t farkas() const { return farkas_begin.size() - 1; }
+  /*! checks the blocked pair [i, f] of region k with sign vector `signs` (check 4): Farkas entry f exists and has, on
+   * each of its hyperplanes, the sign the neighbour across i has there, so the neighbour is an empty cell. `position`
+   * is the pair's place in the region's list. */
+  template <typename Signs>
+  void check_pair(std::size_t k, std::size_t position, const Signs& signs, BlockedPair pair) const {
+    if (pair.farkas >= farkas()) {
+      std::size_t unused = 0;
+      fail(region_path(k) + ".blocked[" + std::to_string(position) + "][1]: " +
+           parse_index(json(pair.farkas), farkas(), "farkas entry", unused));
+    }
+    for (std::uint64_t q = farkas_begin[pair.farkas]; q < farkas_begin[pair.farkas + 1]; ++q) {
+      const std::size_t j = farkas_indices[q];
+      const char neighbour_sign = j == pair.hyperplane ? flip(signs[j]) : signs[j];
+      if (farkas_signs[q] != neighbour_sign)
+        fail(region_path(k) + ": blocked [" + std::to_string(pair.hyperplane) + ", " + std::to_string(pair.farkas) +
+             "]: farkas[" + std::to_string(pair.farkas) + "] sign of hyperplane " + std::to_string(j) + " is " +
+             farkas_signs[q] + ", neighbour has " + neighbour_sign);
+    }
+  }
+  std::string text_of(std::size_t k) const {
+    std::string text(arrangement.rows.size(), '-');
+    const std::uint64_t* key = words_of(k);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if ((key[i / 64] >> (i % 64)) & 1u) text[i] = '+';
+    return text;
+  }
+};
+
+ArrangementChecker::ArrangementChecker(const json& arrangement,
+                                       const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
+                                       CheckReport& report)
+    : state_(std::make_unique<State>()) {
+  state_->arrangement = read_hyperplane_rows(arrangement);
+  report.dimension = state_->arrangement.dimension;
+  report.hyperplanes = state_->arrangement.rows.size();
+  // Before the expensive checks: a certificate about another file is worth saying first.
+  if (input_rows) match_input_rows(state_->arrangement, *input_rows);
+  const std::size_t m = state_->arrangement.rows.size();
+  if (m > std::numeric_limits<std::uint32_t>::max()) fail("arrangement.hyperplanes: more than 2^32 - 1 rows");
+  state_->words = (m + 63) / 64;
+  state_->blocked_stamp.assign(m, 0);
+  state_->witness = std::make_unique<WitnessChecker>(state_->arrangement);
 }
 
-/*! indexes the regions by sign vector, failing when two are equal (check 2: the count counts distinct cells). */
-RegionIndex index_regions(const ParsedRegions& regions) {
-  RegionIndex index;
-  index.reserve(regions.signs.size());
-  for (std::size_t k = 0; k < regions.signs.size(); ++k) {
-    auto [found, is_new] = index.emplace(regions.signs[k], k);
-    if (!is_new) fail(region_path(found->second) + " and " + region_path(k) + " have the same sign vector");
+ArrangementChecker::~ArrangementChecker() = default;
+
+void ArrangementChecker::expect_farkas(std::size_t count) { state_->farkas_count = count; }
+
+std::size_t ArrangementChecker::regions() const { return state_->regions(); }
+std::size_t ArrangementChecker::farkas() const { return state_->farkas(); }
+
+void ArrangementChecker::add_region(std::size_t k, const json& region) {
+  State& st = *state_;
+  const std::size_t m = st.arrangement.rows.size();
+  const std::string path = region_path(k);
+  if (!region.is_object()) fail(path + ": not a JSON object");
+  std::string_view signs = require_signs(member(region, "signs", path), m, path + ".signs", "one per hyperplane");
+  st.witness->check(member(region, "witness", path), signs, path);
+
+  // Every Farkas entry already read (they came first): each pair is checked now and only the mask is kept.
+  const bool entries_known = st.farkas_count && *st.farkas_count == st.farkas();
+  const json& blocked = require_array(member(region, "blocked", path), path + ".blocked");
+  const std::size_t mask_begin = st.blocked_mask.size();
+  st.blocked_mask.resize(mask_begin + st.words, 0);
+  for (std::size_t t = 0; t < blocked.size(); ++t) {
+    auto pair_path = [&] { return path + ".blocked[" + std::to_string(t) + "]"; };
+    const json& pair = blocked[t];
+    if (!pair.is_array() || pair.size() != 2) fail(pair_path() + ": expected a pair [hyperplane, farkas entry]");
+    const std::size_t i = read_index(pair[0], m, "hyperplane", [&] { return pair_path() + "[0]"; });
+    const std::size_t f = read_index(pair[1], st.farkas_count.value_or(std::numeric_limits<std::uint32_t>::max()),
+                                     "farkas entry", [&] { return pair_path() + "[1]"; });
+    if (st.blocked_stamp[i] == k + 1) fail(pair_path() + ": hyperplane " + std::to_string(i) + " is blocked twice");
+    st.blocked_stamp[i] = k + 1;
+    st.blocked_mask[mask_begin + i / 64] |= std::uint64_t{1} << (i % 64);
+    const BlockedPair checked{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(f)};
+    if (entries_known)
+      st.check_pair(k, t, signs, checked);
+    else
+      st.blocked.push_back(checked);
   }
-  return index;
+  st.blocked_begin.push_back(st.blocked.size());
+
+  // The sign vector as bits; a second region with the same one is refused (the count counts distinct cells).
+  const std::size_t begin = st.signs.size();
+  st.signs.resize(begin + st.words, 0);
+  for (std::size_t i = 0; i < m; ++i)
+    if (signs[i] == '+') st.signs[begin + i / 64] |= std::uint64_t{1} << (i % 64);
+  if (2 * (k + 1) > st.table.size()) st.grow();
+  const std::size_t slot = st.slot_of(st.words_of(k));
+  if (st.table[slot] != 0) fail(region_path(st.table[slot] - 1) + " and " + path + " have the same sign vector");
+  st.table[slot] = k + 1;
 }
 
-/*! reads every Farkas entry and checks that it proves its strict system infeasible (check 3). Multipliers are scaled
- * by their common denominator L > 0, which changes neither the zero test nor the sign of the constant term. */
-std::vector<FarkasEntry> read_farkas(const json& farkas, const HyperplaneRows& arrangement) {
+void ArrangementChecker::add_farkas(std::size_t f, const json& entry) {
+  State& st = *state_;
+  const HyperplaneRows& arrangement = st.arrangement;
   const std::size_t n = arrangement.dimension;
   const std::size_t m = arrangement.rows.size();
-  std::vector<FarkasEntry> result;
-  result.reserve(farkas.size());
-  std::vector<mpq_class> multipliers;
-  std::vector<mpz_class> combination(n + 1);
+  const std::string path = "farkas[" + std::to_string(f) + "]";
+  if (!entry.is_object()) fail(path + ": not a JSON object");
+  const json& indices = require_array(member(entry, "hyperplanes", path), path + ".hyperplanes");
+  if (indices.empty()) fail(path + ".hyperplanes: empty (at least one hyperplane)");
+  std::vector<std::size_t> parsed;
+  parsed.reserve(indices.size());
+  for (std::size_t t = 0; t < indices.size(); ++t) {
+    auto index_path = [&] { return path + ".hyperplanes[" + std::to_string(t) + "]"; };
+    const std::size_t j = read_index(indices[t], m, "hyperplane", index_path);
+    if (t > 0 && j <= parsed.back())
+      fail(index_path() + ": indices not strictly increasing (" + std::to_string(j) + " after " +
+           std::to_string(parsed.back()) + ")");
+    parsed.push_back(j);
+  }
+  const std::size_t p = parsed.size();
+  const std::string& signs = require_signs(member(entry, "signs", path), p, path + ".signs", "one per listed hyperplane");
+  const json& lambdas =
+      require_array(member(entry, "multipliers", path), p, path + ".multipliers", "one per listed hyperplane");
+
+  // Multipliers scaled by their common denominator L > 0, which changes neither the zero test nor the sign of the
+  // constant term.
+  std::vector<mpq_class> multipliers(p);
   mpz_class common = 1;
+  for (std::size_t t = 0; t < p; ++t) {
+    read_rational(lambdas[t], multipliers[t], [&] { return path + ".multipliers[" + std::to_string(t) + "]"; });
+    if (sgn(multipliers[t]) <= 0)
+      fail(path + ".multipliers[" + std::to_string(t) + "]: multiplier " + multipliers[t].get_str() +
+           " is not positive");
+    mpz_lcm(common.get_mpz_t(), common.get_mpz_t(), multipliers[t].get_den_mpz_t());
+  }
+  std::vector<mpz_class> combination(n + 1, 0);
   mpz_class scaled;
-  for (std::size_t f = 0; f < farkas.size(); ++f) {
-    const std::string path = "farkas[" + std::to_string(f) + "]";
-    const json& entry = farkas[f];
-    if (!entry.is_object()) fail(path + ": not a JSON object");
-    FarkasEntry parsed;
-    const json& indices = require_array(member(entry, "hyperplanes", path), path + ".hyperplanes");
-    if (indices.empty()) fail(path + ".hyperplanes: empty (at least one hyperplane)");
-    for (std::size_t t = 0; t < indices.size(); ++t) {
-      auto index_path = [&] { return path + ".hyperplanes[" + std::to_string(t) + "]"; };
-      const std::size_t j = read_index(indices[t], m, "hyperplane", index_path);
-      if (t > 0 && j <= parsed.indices.back())
-        fail(index_path() + ": indices not strictly increasing (" + std::to_string(j) + " after " +
-             std::to_string(parsed.indices.back()) + ")");
-      parsed.indices.push_back(j);
+  for (std::size_t t = 0; t < p; ++t) {
+    mpz_divexact(scaled.get_mpz_t(), common.get_mpz_t(), multipliers[t].get_den_mpz_t());
+    scaled *= multipliers[t].get_num();
+    const IntegerRow& row = arrangement.rows[parsed[t]];
+    for (std::size_t c = 0; c <= n; ++c) {
+      if (signs[t] == '+')
+        mpz_addmul(combination[c].get_mpz_t(), scaled.get_mpz_t(), row[c].get_mpz_t());
+      else
+        mpz_submul(combination[c].get_mpz_t(), scaled.get_mpz_t(), row[c].get_mpz_t());
     }
-    const std::size_t p = parsed.indices.size();
-    parsed.signs = require_signs(member(entry, "signs", path), p, path + ".signs", "one per listed hyperplane");
-    const json& lambdas = require_array(member(entry, "multipliers", path), p, path + ".multipliers",
-                                        "one per listed hyperplane");
-
-    multipliers.resize(p);
-    common = 1;
-    for (std::size_t t = 0; t < p; ++t) {
-      read_rational(lambdas[t], multipliers[t], [&] { return path + ".multipliers[" + std::to_string(t) + "]"; });
-      if (sgn(multipliers[t]) <= 0)
-        fail(path + ".multipliers[" + std::to_string(t) + "]: multiplier " + multipliers[t].get_str() +
-             " is not positive");
-      mpz_lcm(common.get_mpz_t(), common.get_mpz_t(), multipliers[t].get_den_mpz_t());
-    }
-    for (mpz_class& value : combination) value = 0;
-    for (std::size_t t = 0; t < p; ++t) {
-      mpz_divexact(scaled.get_mpz_t(), common.get_mpz_t(), multipliers[t].get_den_mpz_t());
-      scaled *= multipliers[t].get_num();
-      const IntegerRow& row = arrangement.rows[parsed.indices[t]];
-      for (std::size_t c = 0; c <= n; ++c) {
-        if (parsed.signs[t] == '+')
-          mpz_addmul(combination[c].get_mpz_t(), scaled.get_mpz_t(), row[c].get_mpz_t());
-        else
-          mpz_submul(combination[c].get_mpz_t(), scaled.get_mpz_t(), row[c].get_mpz_t());
-      }
-    }
-    auto unscaled = [&](const mpz_class& value) {
-      mpq_class quotient(value, common);
-      quotient.canonicalize();
-      return quotient.get_str();
-    };
-    for (std::size_t c = 1; c <= n; ++c)
-      if (combination[c] != 0)
-        fail(path + ": combination of normals is not zero (coordinate " + std::to_string(c) + " = " +
-             unscaled(combination[c]) + ")");
-    if (combination[0] > 0) fail(path + ": constant term " + unscaled(combination[0]) + " > 0");
-    result.push_back(std::move(parsed));
   }
-  return result;
+  auto unscaled = [&](const mpz_class& value) {
+    mpq_class quotient(value, common);
+    quotient.canonicalize();
+    return quotient.get_str();
+  };
+  for (std::size_t c = 1; c <= n; ++c)
+    if (combination[c] != 0)
+      fail(path + ": combination of normals is not zero (coordinate " + std::to_string(c) + " = " +
+           unscaled(combination[c]) + ")");
+  if (combination[0] > 0) fail(path + ": constant term " + unscaled(combination[0]) + " > 0");
+
+  for (std::size_t j : parsed) st.farkas_indices.push_back(static_cast<std::uint32_t>(j));
+  st.farkas_signs += signs;
+  st.farkas_begin.push_back(st.farkas_indices.size());
 }
 
-/*! checks that the blocked pair [i, f] of region k covers the neighbour across i: Farkas entry f has, on each of its
- * hyperplanes, the sign the neighbour has there — so the neighbour is an empty cell. */
-void check_blocked_pair(std::size_t k, std::string_view signs, BlockedPair pair, const FarkasEntry& entry) {
-  for (std::size_t t = 0; t < entry.indices.size(); ++t) {
-    const std::size_t j = entry.indices[t];
-    const char neighbour_sign = j == pair.hyperplane ? flip(signs[j]) : signs[j];
-    if (entry.signs[t] != neighbour_sign)
-      fail(region_path(k) + ": blocked [" + std::to_string(pair.hyperplane) + ", " + std::to_string(pair.farkas) +
-           "]: farkas[" + std::to_string(pair.farkas) + "] sign of hyperplane " + std::to_string(j) + " is " +
-           entry.signs[t] + ", neighbour has " + neighbour_sign);
-  }
-}
-
-/*! checks that the regions are closed under crossing facets (check 4): for every region and hyperplane, the flipped
- * sign vector is a region or is covered by a blocked pair. */
-void check_closure(const ParsedRegions& regions, const RegionIndex& index, const std::vector<FarkasEntry>& farkas,
-                   std::size_t m) {
-  std::vector<std::size_t> blocked_stamp(m, 0);  // k + 1 when region k blocks hyperplane i
-  std::string neighbour;
-  for (std::size_t k = 0; k < regions.signs.size(); ++k) {
-    const std::string_view signs = regions.signs[k];
-    for (std::size_t t = regions.blocked_begin[k]; t < regions.blocked_begin[k + 1]; ++t) {
-      const BlockedPair pair = regions.blocked[t];
-      check_blocked_pair(k, signs, pair, farkas[pair.farkas]);
-      blocked_stamp[pair.hyperplane] = k + 1;
+void ArrangementChecker::finish() {
+  State& st = *state_;
+  const std::size_t m = st.arrangement.rows.size();
+  if (st.regions() == 0) return;  // nothing to close (the callers refuse an empty list first)
+  std::vector<std::uint64_t> neighbour(st.words);
+  std::string text;
+  for (std::size_t k = 0; k < st.regions(); ++k) {
+    const std::uint64_t* key = st.words_of(k);
+    const std::uint64_t* mask = st.blocked_mask.data() + k * st.words;
+    if (st.blocked_begin[k] < st.blocked_begin[k + 1]) {  // pairs read before their entries
+      text = st.text_of(k);
+      std::size_t position = 0;
+      for (std::size_t t = st.blocked_begin[k]; t < st.blocked_begin[k + 1]; ++t)
+        st.check_pair(k, position++, text, st.blocked[t]);
     }
-    neighbour.assign(signs);
+    // Closure (check 4): for every hyperplane not blocked, the flipped sign vector is a region.
+    std::copy(key, key + st.words, neighbour.begin());
     for (std::size_t i = 0; i < m; ++i) {
-      if (blocked_stamp[i] == k + 1) continue;
-      neighbour[i] = flip(signs[i]);
-      if (index.find(std::string_view(neighbour)) == index.end())
-        fail(region_path(k) + ": hyperplane " + std::to_string(i) + ": neighbour " + neighbour +
+      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+      if (mask[i / 64] & bit) continue;
+      neighbour[i / 64] ^= bit;
+      if (st.table[st.slot_of(neighbour.data())] == 0) {
+        text = st.text_of(k);
+        text[i] = flip(text[i]);
+        fail(region_path(k) + ": hyperplane " + std::to_string(i) + ": neighbour " + text +
              " is not a region and no Farkas entry is given");
-      neighbour[i] = signs[i];
+      }
+      neighbour[i / 64] ^= bit;
     }
   }
 }
 
-}  // namespace
+void check_region_count(const json& region_count, std::size_t listed) {
+  const std::optional<std::uint64_t> claimed = json_natural(region_count);
+  if (!claimed) fail("region_count: expected a JSON integer >= 0, found " + describe(region_count));
+  if (*claimed != listed)  // check 5
+    fail("region_count " + std::to_string(*claimed) + " but " + std::to_string(listed) + " regions listed");
+  // The closure argument needs a nonempty set; and R^n minus finitely many hyperplanes is never empty.
+  if (listed == 0) fail("regions: empty (every arrangement has at least one region)");
+}
 
 void check_arrangement_certificate(const json& certificate,
                                    const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
                                    CheckReport& report) {
-  const HyperplaneRows arrangement = read_hyperplane_rows(member(certificate, "arrangement", ""));
-  report.dimension = arrangement.dimension;
-  report.hyperplanes = arrangement.rows.size();
-  // Before the expensive checks: a certificate about another file is worth saying first.
-  if (input_rows) match_input_rows(arrangement, *input_rows);
-
+  ArrangementChecker checker(member(certificate, "arrangement", ""), input_rows, report);
   const json& regions = require_array(member(certificate, "regions", ""), "regions");
   const json& farkas = require_array(member(certificate, "farkas", ""), "farkas");
   report.regions = regions.size();
   report.farkas = farkas.size();
-
-  const json& region_count = member(certificate, "region_count", "");
-  const std::optional<std::uint64_t> claimed = json_natural(region_count);
-  if (!claimed) fail("region_count: expected a JSON integer >= 0, found " + describe(region_count));
-  if (*claimed != regions.size())  // check 5
-    fail("region_count " + std::to_string(*claimed) + " but " + std::to_string(regions.size()) + " regions listed");
-  // The closure argument needs a nonempty set; and R^n minus finitely many hyperplanes is never empty.
-  if (regions.empty()) fail("regions: empty (every arrangement has at least one region)");
-
-  const ParsedRegions parsed = read_regions(regions, arrangement, farkas.size());
-  const RegionIndex index = index_regions(parsed);
-  const std::vector<FarkasEntry> entries = read_farkas(farkas, arrangement);
-  check_closure(parsed, index, entries, arrangement.rows.size());
+  check_region_count(member(certificate, "region_count", ""), regions.size());
+  checker.expect_farkas(farkas.size());
+  for (std::size_t k = 0; k < regions.size(); ++k) checker.add_region(k, regions[k]);
+  for (std::size_t f = 0; f < farkas.size(); ++f) checker.add_farkas(f, farkas[f]);
+  checker.finish();
 }
 
 }  // namespace chamber::verify

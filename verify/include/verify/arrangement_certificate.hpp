@@ -7,6 +7,8 @@
 #include <gmpxx.h>
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,5 +20,42 @@ namespace chamber::verify {
 void check_arrangement_certificate(const nlohmann::json& certificate,
                                    const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
                                    CheckReport& report);
+
+/*! checks `region_count` (a JSON integer equal to the `listed` number of regions, check 5) and that the list is not
+ * empty. \throws CheckFailure otherwise. */
+void check_region_count(const nlohmann::json& region_count, std::size_t listed);
+
+/*! The checks of an "arrangement" certificate fed one region and one Farkas entry at a time, in their order (from a
+ * parsed certificate or from a stream, certificate_check.hpp). What it keeps: per region its sign vector as bits and
+ * its blocked pairs, per Farkas entry its indices and signs — never a region's JSON. Every member function
+ * \throws CheckFailure as check_arrangement_certificate. */
+class ArrangementChecker {
+ public:
+  /*! reads the arrangement (check 1) and, when given, matches it with the input file's rows. */
+  ArrangementChecker(const nlohmann::json& arrangement,
+                     const std::optional<std::vector<std::vector<mpz_class>>>& input_rows, CheckReport& report);
+  ~ArrangementChecker();
+  ArrangementChecker(const ArrangementChecker&) = delete;
+  ArrangementChecker& operator=(const ArrangementChecker&) = delete;
+
+  /*! the number of Farkas entries, when it is known before the regions: blocked pairs are then range-checked as they
+   * are read (otherwise in finish()). */
+  void expect_farkas(std::size_t count);
+  /*! region k (k = the regions added so far): its witness (check 2), a sign vector no earlier region has, the shape of
+   * its blocked pairs. */
+  void add_region(std::size_t k, const nlohmann::json& region);
+  /*! Farkas entry f (f = the entries added so far): a valid proof of infeasibility (check 3). */
+  void add_farkas(std::size_t f, const nlohmann::json& entry);
+  /*! after every region and entry: the blocked pairs' entries exist and agree (check 4), and the regions are closed
+   * under crossing facets. */
+  void finish();
+
+  std::size_t regions() const;
+  std::size_t farkas() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace chamber::verify
