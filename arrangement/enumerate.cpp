@@ -15,12 +15,10 @@ namespace chamber {
 namespace {
 
 /*! a node of the search: sign conditions on hyperplanes 0..depth−1 and a witness strictly inside them. */
-struct Node {
-  std::size_t depth;
-  std::string signs;
-  Point witness;
-  std::vector<BlockedHyperplane> blocked;
-};
+using Node = FrontierJob;
+
+/*! the executor installed by set_subtree_executor (chamber-mpi), or none. */
+std::atomic<SubtreeExecutor*> subtree_executor{nullptr};
 
 std::vector<SignCondition> conditions_of(const std::string& signs) {
   std::vector<SignCondition> conditions;
@@ -200,15 +198,53 @@ void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeas
 
 /*! what a worker found below one frontier node, in depth-first order. */
 struct Subtree {
-  std::vector<Node> leaves;
-  FarkasPool farkas;
-  EnumerationStats stats;
-  std::uint64_t solves = 0;  // LPs solved for this subtree
+  SubtreeResult found;
   std::exception_ptr error;
   bool done = false;
 };
 
+/*! searches the subtree below `node` with `solver` into `result` (regions, the subtree's own Farkas entries, counts);
+ * `leaf` may stop the search by throwing. */
+void search_below(const Arrangement& arrangement, Node node, StrictFeasibilitySolver& solver, bool keep_farkas,
+                  std::size_t frontier_depth, const RunControl& control, const std::atomic<bool>* stop,
+                  const std::function<void()>& before_leaf, SubtreeResult& result) {
+  const std::uint64_t solves_before = solver.solves();
+  const LpCounters counters_before = solver.counters();
+  FarkasPool pool;
+  RunControl worker_control = control;
+  worker_control.progress = nullptr;
+  std::vector<Node> local{std::move(node)};
+  try {
+    search(arrangement, local, solver, keep_farkas ? &pool : nullptr, result.stats, worker_control,
+           SearchTarget{SIZE_MAX, frontier_depth,
+                        [&](Node&& leaf) {
+                          if (before_leaf) before_leaf();
+                          result.leaves.push_back(std::move(leaf));
+                        },
+                        nullptr, nullptr},
+           stop);
+  } catch (...) {
+    result.farkas = pool.entries();
+    result.solves = solver.solves() - solves_before;
+    throw;
+  }
+  result.farkas = pool.entries();
+  result.solves = solver.solves() - solves_before;
+  result.counters = solver.counters();
+  result.counters -= counters_before;
+}
+
 }  // namespace
+
+void set_subtree_executor(SubtreeExecutor* executor) { subtree_executor = executor; }
+
+SubtreeResult search_subtree(const Arrangement& arrangement, const FrontierJob& job, std::size_t frontier_depth,
+                             bool keep_farkas, bool exact_lp, const RunControl& control) {
+  StrictFeasibilitySolver solver(arrangement, exact_lp);
+  SubtreeResult result;
+  search_below(arrangement, job, solver, keep_farkas, frontier_depth, control, nullptr, nullptr, result);
+  return result;
+}
 
 void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& witness, const RegionSink& sink) {
   const std::size_t m = arrangement_.size();
@@ -235,7 +271,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   const unsigned threads = std::max(1u, options_.threads);
   const bool splits = m >= cell_signs.size() + split_levels + 2;
   const std::size_t frontier_depth = splits ? cell_signs.size() + split_levels : SIZE_MAX;
-  if (threads == 1 || !splits) {
+  SubtreeExecutor* const executor = subtree_executor.load();
+  if ((threads == 1 && !executor) || !splits) {
     search(arrangement_, stack, solver_, pool, stats_, control,
            SearchTarget{SIZE_MAX, frontier_depth, emit, nullptr, nullptr}, nullptr);
     stats_.lp_solves = solver_.solves();
@@ -263,6 +300,15 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
          nullptr);
 
   std::vector<Subtree> results(frontier.size());
+  if (executor) {  // another process searches the subtrees; the replay below is the same
+    executor->run(arrangement_, frontier_depth, pool != nullptr, options_.exact_lp, frontier,
+                  [&](std::size_t index, SubtreeResult&& found) {
+                    results.at(index).found = std::move(found);
+                    results[index].done = true;
+                  });
+    for (const Subtree& result : results)
+      if (!result.done) throw InternalError("a subtree executor returned without searching every frontier node");
+  }
   std::mutex mutex;
   std::condition_variable finished;
   std::atomic<std::size_t> next{0};
@@ -270,32 +316,23 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   // Regions found so far by phase 1 and all workers: past control.max_regions the answer is over the limit whatever
   // the order, so a worker stops there instead of finishing a huge subtree before the replay notices.
   std::atomic<std::uint64_t> found{stats_.regions};
-  std::uint64_t worker_solves = 0;
-  LpCounters worker_counters;
+  std::uint64_t worker_solves = 0, executor_solves = 0;
+  LpCounters worker_counters, executor_counters;
   auto work = [&] {
     StrictFeasibilitySolver solver(arrangement_, options_.exact_lp);
-    RunControl worker_control = control;
-    worker_control.progress = nullptr;
     for (std::size_t f; (f = next.fetch_add(1)) < frontier.size();) {
       Subtree result;
-      const std::uint64_t solves_before = solver.solves();
       try {
-        std::vector<Node> local{std::move(frontier[f])};
-        search(arrangement_, local, solver, pool ? &result.farkas : nullptr, result.stats, worker_control,
-               SearchTarget{SIZE_MAX, frontier_depth,
-                            [&](Node&& node) {
-                              if (control.max_regions && found.fetch_add(1) + 1 > *control.max_regions)
-                                throw LimitReached("region limit of " + std::to_string(*control.max_regions) +
-                                                   " reached");
-                              result.leaves.push_back(std::move(node));
-                            },
-                            nullptr, nullptr},
-               &stop);
+        search_below(arrangement_, std::move(frontier[f]), solver, pool != nullptr, frontier_depth, control, &stop,
+                     [&] {
+                       if (control.max_regions && found.fetch_add(1) + 1 > *control.max_regions)
+                         throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+                     },
+                     result.found);
       } catch (...) {
         result.error = std::current_exception();
         stop = true;
       }
-      result.solves = solver.solves() - solves_before;
       result.done = true;
       std::lock_guard<std::mutex> lock(mutex);
       results[f] = std::move(result);
@@ -307,7 +344,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     worker_counters += solver.counters();
   };
   std::vector<std::thread> workers;
-  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+  if (!executor)
+    for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
   auto join = [&] {
     stop = true;
     for (std::thread& worker : workers)
@@ -328,14 +366,19 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
         result = std::move(results[event.index]);
       }
       if (result.error) std::rethrow_exception(result.error);
-      std::vector<std::size_t> local_index(result.farkas.size());
-      for (std::size_t e = 0; e < result.farkas.size(); ++e) local_index[e] = farkas_.add(result.farkas.entries()[e]);
-      stats_.perturbations += result.stats.perturbations;
-      stats_.lp_skipped += result.stats.lp_skipped;
-      stats_.lp_reused += result.stats.lp_reused;
-      stats_.lp_infeasible += result.stats.lp_infeasible;
-      replayed_solves += result.solves;
-      for (Node& leaf : result.leaves) {
+      SubtreeResult& found_below = result.found;
+      std::vector<std::size_t> local_index(found_below.farkas.size());
+      for (std::size_t e = 0; e < found_below.farkas.size(); ++e) local_index[e] = farkas_.add(found_below.farkas[e]);
+      stats_.perturbations += found_below.stats.perturbations;
+      stats_.lp_skipped += found_below.stats.lp_skipped;
+      stats_.lp_reused += found_below.stats.lp_reused;
+      stats_.lp_infeasible += found_below.stats.lp_infeasible;
+      replayed_solves += found_below.solves;
+      if (executor) {
+        executor_solves += found_below.solves;
+        executor_counters += found_below.counters;
+      }
+      for (Node& leaf : found_below.leaves) {
         for (BlockedHyperplane& b : leaf.blocked)  // proofs above the frontier depth come from phase 1
           b.farkas = b.hyperplane >= frontier_depth ? local_index[b.farkas] : phase1_index[b.farkas];
         emit(std::move(leaf));
@@ -346,7 +389,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     throw;
   }
   join();
-  solver_.absorb(worker_solves, worker_counters);
+  worker_counters += executor_counters;
+  solver_.absorb(worker_solves + executor_solves, worker_counters);
   stats_.lp_solves = solver_.solves();
 }
 

@@ -78,6 +78,47 @@ class RegionEnumerator {
   FarkasPool farkas_;
 };
 
+/*! a node of the search at the frontier depth, whose subtree may be searched by another process: conditions on
+ * hyperplanes 0..depth−1, a witness strictly inside them, and the hyperplanes proven no facet on the way (Farkas
+ * entries of the frontier's pool). */
+struct FrontierJob {
+  std::size_t depth = 0;
+  std::string signs;
+  Point witness;
+  std::vector<BlockedHyperplane> blocked;
+};
+
+/*! what the search below one frontier node found, in depth-first order: its regions (depth m) with their blocked
+ * hyperplanes — entries for hyperplanes at or below the frontier depth index `farkas`, the others the frontier's
+ * pool — its own Farkas entries, counts and LPs. */
+struct SubtreeResult {
+  std::vector<FrontierJob> leaves;
+  std::vector<FarkasCertificate> farkas;
+  EnumerationStats stats;
+  std::uint64_t solves = 0;
+  LpCounters counters;
+};
+
+/*! searches the subtree below `job` exactly as a thread of RegionEnumerator::run_in_cell does (its own solver; Farkas
+ * entries reused within the subtree only), for a process that received the job. */
+SubtreeResult search_subtree(const Arrangement& arrangement, const FrontierJob& job, std::size_t frontier_depth,
+                             bool keep_farkas, bool exact_lp, const RunControl& control);
+
+/*! searches frontier jobs elsewhere (chamber-mpi's ranks) instead of on this process's threads. */
+class SubtreeExecutor {
+ public:
+  virtual ~SubtreeExecutor() = default;
+  /*! searches every job (search_subtree with these arguments) and calls `done(index, result)` once per job, in any
+   * order, on the calling thread, before returning. \throws what a job threw (as InternalError when remote). */
+  virtual void run(const Arrangement& arrangement, std::size_t frontier_depth, bool keep_farkas, bool exact_lp,
+                   const std::vector<FrontierJob>& jobs,
+                   const std::function<void(std::size_t, SubtreeResult&&)>& done) = 0;
+};
+
+/*! installs the executor that every RegionEnumerator of this process hands its frontier subtrees to (nullptr: its own
+ * threads). The results are the same either way: regions, their order, the Farkas pool and the LP count. */
+void set_subtree_executor(SubtreeExecutor* executor);
+
 /*! returns two witnesses on either side of `hyperplane`, both still strictly inside `conditions`.
  * \pre `p` lies on `hyperplane` and strictly inside every condition. */
 std::pair<Point, Point> push_off(const Arrangement& arrangement, const Point& p, std::size_t hyperplane,

@@ -13,6 +13,11 @@ struct Command {
   std::function<int()> run;
 };
 
+/*! runs the command line `argv` (as `chamber` does; `program` names the binary in messages) and returns the exit
+ * code: 0 success, 1 a check found a claim false, 2 bad input or usage, 3 internal inconsistency, 4 user limit,
+ * 130/143 stopped by SIGINT/SIGTERM. */
+int run(int argc, char** argv, const char* program = "chamber");
+
 Command add_count_command(CLI::App& app);
 Command add_enumerate_command(CLI::App& app);
 Command add_check_command(CLI::App& app);

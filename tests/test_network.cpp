@@ -71,7 +71,7 @@ TEST_CASE("output shapes follow Lemma 1, with strides", "[network]") {
 TEST_CASE("affine rows of a strided conv read the CHW flattening", "[network]") {
   // input 2x3x4, one filter 2x2 with stride (1, 2): output 1x2x2.
   Conv2d conv{1, 2, 2, 1, 2, rationals({"1", "2", "3", "4", "5", "6", "7", "8"}), rationals({"-1"})};
-  Network net{{2, 3, 4}, {conv}};
+  Network net{{2, 3, 4}, {conv}, std::nullopt};
   std::vector<RationalVector> rows = affine_rows(net, 0);
   REQUIRE(rows.size() == 4);
   // output position (1, 1) reads input rows 1..2, columns 2..3 of both channels.

@@ -30,13 +30,29 @@ std::string read_header(const nlohmann::json& certificate) {
   return kind->get<std::string>();
 }
 
+/*! runs `checks` and records the verdict in `report`: valid when they return, else the reason they failed with. */
+template <typename Checks>
+void record_verdict(CheckReport& report, Checks&& checks) {
+  try {
+    checks();
+    report.valid = true;
+  } catch (const CheckFailure& failure) {
+    report.valid = false;
+    report.reason = failure.reason;
+  } catch (const nlohmann::json::exception& error) {
+    // Only reachable through a structural case the checks missed; still a verdict, not a crash.
+    report.valid = false;
+    report.reason = std::string("malformed certificate: ") + error.what();
+  }
+}
+
 }  // namespace
 
 CheckReport check_certificate(const nlohmann::json& certificate,
                               const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
                               const nlohmann::json* network_file, const std::string& network_file_name) {
   CheckReport report;
-  try {
+  record_verdict(report, [&] {
     report.declared_kind = read_header(certificate);
     if (report.declared_kind == "arrangement") {
       report.kind = CertificateKind::arrangement;
@@ -49,15 +65,7 @@ CheckReport check_certificate(const nlohmann::json& certificate,
     } else {
       fail("unsupported certificate kind '" + report.declared_kind + "'");
     }
-    report.valid = true;
-  } catch (const CheckFailure& failure) {
-    report.valid = false;
-    report.reason = failure.reason;
-  } catch (const nlohmann::json::exception& error) {
-    // Only reachable through a structural case the checks above missed; still a verdict, not a crash.
-    report.valid = false;
-    report.reason = std::string("malformed certificate: ") + error.what();
-  }
+  });
   return report;
 }
 
@@ -143,7 +151,7 @@ CheckReport check_certificate_file(const std::string& path,
 
   // The verdict, in the order of the parsed path: the header, the arrangement, the lists, the count, then the regions
   // and entries in file order, then closure.
-  try {
+  record_verdict(report, [&] {
     if (!summary.repeated_keys.empty()) fail("certificate: key '" + summary.repeated_keys.front() + "' appears twice");
     for (const std::string& key : streamed)
       if (summary.lengths.count(key)) check.header[key] = nlohmann::json::array();  // its elements were streamed
@@ -159,14 +167,7 @@ CheckReport check_certificate_file(const std::string& path,
     check_region_count(member(check.header, "region_count", ""), report.regions);
     if (check.element_failure) throw *check.element_failure;
     check.checker->finish();
-    report.valid = true;
-  } catch (const CheckFailure& failure) {
-    report.valid = false;
-    report.reason = failure.reason;
-  } catch (const nlohmann::json::exception& error) {
-    report.valid = false;
-    report.reason = std::string("malformed certificate: ") + error.what();
-  }
+  });
   return report;
 }
 

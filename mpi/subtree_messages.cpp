@@ -1,0 +1,131 @@
+#include "mpi/subtree_messages.hpp"
+
+#include "arrangement/errors.hpp"
+
+namespace chamber::mpi {
+
+namespace {
+
+using nlohmann::json;
+
+json integers(const IntegerVector& values) {
+  json out = json::array();
+  for (const Integer& v : values) out.push_back(v.get_str());
+  return out;
+}
+
+IntegerVector integers_from(const json& values) {
+  IntegerVector out;
+  out.reserve(values.size());
+  for (const json& v : values) out.emplace_back(v.get<std::string>());
+  return out;
+}
+
+json stats_json(const EnumerationStats& stats) {
+  return {stats.regions, stats.lp_solves, stats.lp_infeasible, stats.perturbations, stats.lp_skipped, stats.lp_reused};
+}
+
+EnumerationStats stats_from(const json& values) {
+  EnumerationStats stats;
+  stats.regions = values.at(0);
+  stats.lp_solves = values.at(1);
+  stats.lp_infeasible = values.at(2);
+  stats.perturbations = values.at(3);
+  stats.lp_skipped = values.at(4);
+  stats.lp_reused = values.at(5);
+  return stats;
+}
+
+}  // namespace
+
+json batch_json(std::uint64_t id, const Arrangement& arrangement, std::size_t frontier_depth, bool keep_farkas,
+                bool exact_lp) {
+  json rows = json::array();
+  for (const Hyperplane& h : arrangement.hyperplanes()) rows.push_back(integers(h.coefficients));
+  return {{"id", id},
+          {"dimension", arrangement.dimension()},
+          {"rows", std::move(rows)},
+          {"frontier_depth", frontier_depth},
+          {"keep_farkas", keep_farkas},
+          {"exact_lp", exact_lp}};
+}
+
+Batch batch_from_json(const json& message) {
+  try {
+    Batch batch;
+    batch.id = message.at("id");
+    std::vector<Hyperplane> rows;
+    for (const json& row : message.at("rows")) rows.push_back(Hyperplane{integers_from(row)});
+    MergeReport merge;
+    batch.arrangement = Arrangement(message.at("dimension"), rows, &merge);
+    // The rows are an arrangement's already: merged again they must stay as they are, or the indices would move.
+    if (batch.arrangement.size() != rows.size())
+      throw InternalError("chamber-mpi: a batch's arrangement merged rows on arrival");
+    batch.frontier_depth = message.at("frontier_depth");
+    batch.keep_farkas = message.at("keep_farkas");
+    batch.exact_lp = message.at("exact_lp");
+    return batch;
+  } catch (const json::exception& e) {
+    throw InternalError(std::string("chamber-mpi: malformed batch message: ") + e.what());
+  }
+}
+
+json job_json(const FrontierJob& job) {
+  json blocked = json::array();
+  for (const BlockedHyperplane& b : job.blocked) blocked.push_back({b.hyperplane, b.farkas});
+  return {{"depth", job.depth}, {"signs", job.signs}, {"witness", integers(job.witness.coordinates)},
+          {"blocked", std::move(blocked)}};
+}
+
+FrontierJob job_from_json(const json& message) {
+  try {
+    FrontierJob job;
+    job.depth = message.at("depth");
+    job.signs = message.at("signs").get<std::string>();
+    job.witness.coordinates = integers_from(message.at("witness"));
+    for (const json& b : message.at("blocked")) job.blocked.push_back({b.at(0), b.at(1)});
+    return job;
+  } catch (const json::exception& e) {
+    throw InternalError(std::string("chamber-mpi: malformed job message: ") + e.what());
+  }
+}
+
+json result_json(const SubtreeResult& result) {
+  json leaves = json::array();
+  for (const FrontierJob& leaf : result.leaves) leaves.push_back(job_json(leaf));
+  json farkas = json::array();
+  for (const FarkasCertificate& entry : result.farkas) {
+    json conditions = json::array();
+    for (const SignCondition& c : entry.conditions) conditions.push_back({c.hyperplane, c.sign});
+    farkas.push_back({{"conditions", std::move(conditions)}, {"multipliers", integers(entry.multipliers)}});
+  }
+  return {{"leaves", std::move(leaves)},
+          {"farkas", std::move(farkas)},
+          {"stats", stats_json(result.stats)},
+          {"solves", result.solves},
+          {"counters", {result.counters.float_witness, result.counters.float_farkas, result.counters.exact}}};
+}
+
+SubtreeResult result_from_json(const json& message) {
+  try {
+    SubtreeResult result;
+    for (const json& leaf : message.at("leaves")) result.leaves.push_back(job_from_json(leaf));
+    for (const json& entry : message.at("farkas")) {
+      FarkasCertificate certificate;
+      for (const json& c : entry.at("conditions")) certificate.conditions.push_back({c.at(0), c.at(1)});
+      certificate.multipliers = integers_from(entry.at("multipliers"));
+      result.farkas.push_back(std::move(certificate));
+    }
+    result.stats = stats_from(message.at("stats"));
+    result.solves = message.at("solves");
+    const json& counters = message.at("counters");
+    result.counters.float_witness = counters.at(0);
+    result.counters.float_farkas = counters.at(1);
+    result.counters.exact = counters.at(2);
+    return result;
+  } catch (const json::exception& e) {
+    throw InternalError(std::string("chamber-mpi: malformed result message: ") + e.what());
+  }
+}
+
+}  // namespace chamber::mpi

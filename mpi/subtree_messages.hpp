@@ -1,0 +1,35 @@
+// The messages between chamber-mpi's ranks, as JSON text: the arrangement a batch of frontier jobs belongs to, a job,
+// and a job's result (arrangement/enumerate.hpp: FrontierJob, SubtreeResult). Integers travel as decimal strings, so
+// every number arrives exactly.
+#pragma once
+
+#include "arrangement/enumerate.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace chamber::mpi {
+
+/*! what a worker needs to search a batch's jobs. */
+struct Batch {
+  std::uint64_t id = 0;
+  Arrangement arrangement;
+  std::size_t frontier_depth = 0;
+  bool keep_farkas = false;
+  bool exact_lp = false;
+};
+
+nlohmann::json batch_json(std::uint64_t id, const Arrangement& arrangement, std::size_t frontier_depth,
+                          bool keep_farkas, bool exact_lp);
+/*! \throws InternalError when the message is not a batch. */
+Batch batch_from_json(const nlohmann::json& message);
+
+nlohmann::json job_json(const FrontierJob& job);
+FrontierJob job_from_json(const nlohmann::json& message);
+
+nlohmann::json result_json(const SubtreeResult& result);
+SubtreeResult result_from_json(const nlohmann::json& message);
+
+}  // namespace chamber::mpi
