@@ -36,7 +36,7 @@ Network conv1d(const std::vector<long>& weights, const std::vector<long>& biases
   conv.kernel_w = weights.size() / biases.size();
   for (long w : weights) conv.weight.emplace_back(w);
   for (long b : biases) conv.bias.emplace_back(b);
-  return Network{Shape{1, 1, width}, {conv}};
+  return Network{Shape{1, 1, width}, {conv}, std::nullopt};
 }
 
 std::vector<std::size_t> range(std::size_t n) {
@@ -270,7 +270,7 @@ TEST_CASE("judge_eq4 rejects counts that contradict Prop. 2 and networks it does
   Network two_layers = net;
   two_layers.layers.push_back(Linear{1, 8, RationalVector(8, 1), RationalVector{0}});
   CHECK_THROWS_AS(judge_eq4(two_layers, 255), InputError);
-  const Network linear{Shape{3, 1, 1}, {Linear{2, 3, RationalVector(6, 1), RationalVector(2, 0)}}};
+  const Network linear{Shape{3, 1, 1}, {Linear{2, 3, RationalVector(6, 1), RationalVector(2, 0)}}, std::nullopt};
   CHECK_THROWS_AS(judge_eq4(linear, 4), InputError);
   CHECK_THROWS_AS(check_prop2(linear), InputError);
   CHECK_THROWS_AS(structural_dependency({1, 3, 3}, {2, 2, 2, 1, 1}, {0, 0}), InputError);

@@ -4,16 +4,12 @@
 #pragma once
 
 #include "verify/certificate_check.hpp"
+#include "verify_stream.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <cstddef>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <utility>
@@ -23,6 +19,7 @@ namespace chamber::test::verify_arrangements {
 
 using chamber::verify::check_certificate;
 using chamber::verify::CheckReport;
+using chamber::test::streamed_reports;
 using nlohmann::json;
 
 // --- Hand-written certificates, each complete and valid -------------------------------------------------------------
@@ -159,43 +156,6 @@ inline json coordinate_hyperplanes(int n) {
 }
 
 // --- Helpers --------------------------------------------------------------------------------------------------------
-
-/*! the certificate as JSON text with its root members in the order `first` gives (the others after them, sorted):
- * the same document, in the byte order another writer might choose. */
-inline std::string text_in_order(const json& certificate, const std::vector<std::string>& first) {
-  if (!certificate.is_object()) return certificate.dump();
-  std::string text = "{";
-  auto add = [&](const std::string& key, const json& value) {
-    text += (text.size() > 1 ? ",\n" : "") + json(key).dump() + ": " + value.dump();
-  };
-  for (const std::string& key : first)
-    if (certificate.contains(key)) add(key, certificate[key]);
-  for (const auto& [key, value] : certificate.items())
-    if (std::find(first.begin(), first.end(), key) == first.end()) add(key, value);
-  return text + "}";
-}
-
-/*! the reports of the streaming checker (check_certificate_file) on the certificate written to a file in three key
- * orders: sorted (farkas before regions), the writers' (arrangement, regions, farkas), and the lists first (a second
- * pass once the arrangement is known). */
-inline std::vector<CheckReport> streamed_reports(const json& certificate) {
-  static int counter = 0;
-  const std::filesystem::path path = std::filesystem::temp_directory_path() /
-                                     ("chamber_stream_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
-                                      ".json");
-  std::vector<CheckReport> reports;
-  for (const std::vector<std::string>& order :
-       {std::vector<std::string>{}, {"format", "version", "kind", "arrangement", "region_count", "regions", "farkas"},
-        {"regions", "farkas"}}) {
-    {
-      std::ofstream out(path);
-      out << text_in_order(certificate, order);
-    }
-    reports.push_back(chamber::verify::check_certificate_file(path.string()));
-  }
-  std::filesystem::remove(path);
-  return reports;
-}
 
 inline void require_valid(const json& certificate) {
   const CheckReport report = check_certificate(certificate);

@@ -6,6 +6,7 @@
 
 #include "verify/certificate_check.hpp"
 #include "verify/network_model.hpp"
+#include "verify_stream.hpp"
 
 #include <catch2/catch.hpp>
 #include <gmpxx.h>
@@ -186,8 +187,17 @@ inline json large_grid_certificate(int k) {
 
 // --- Helpers --------------------------------------------------------------------------------------------------------
 
+/*! the parsed checker's report, after checking that the streaming checker agrees with it (validity, reason, sizes)
+ * whatever the order of the keys in the file. */
 inline CheckReport check(const json& cert, const json* network_file = nullptr, const std::string& name = "NET.json") {
-  return check_certificate(cert, std::nullopt, network_file, name);
+  const CheckReport report = check_certificate(cert, std::nullopt, network_file, name);
+  for (const CheckReport& streamed : chamber::test::streamed_reports(cert, network_file, name)) {
+    INFO("parsed: " << report.reason << "\nstreamed: " << streamed.reason);
+    CHECK(streamed.valid == report.valid);
+    CHECK(streamed.reason == report.reason);
+    if (report.valid) CHECK((streamed.regions == report.regions && streamed.farkas == report.farkas));
+  }
+  return report;
 }
 
 inline void require_valid(const json& cert, std::size_t regions, std::size_t neurons, std::size_t dimension) {

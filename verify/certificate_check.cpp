@@ -116,6 +116,60 @@ struct StreamedCheck {
   }
 };
 
+/*! the streamed check of a "network" certificate whose header (the members besides the lists) the first pass read:
+ * a second pass reads the patterns, pairs and entries, a third checks every region (NetworkChecker). */
+CheckReport check_network_file(const std::string& path, nlohmann::json header, StreamSummary& summary,
+                               const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
+                               const nlohmann::json* network_file, const std::string& network_file_name) {
+  CheckReport report;
+  const std::vector<std::string> streamed{"regions", "farkas"};
+  record_verdict(report, [&] {
+    if (!summary.repeated_keys.empty()) fail("certificate: key '" + summary.repeated_keys.front() + "' appears twice");
+    for (const std::string& key : streamed)
+      if (summary.lengths.count(key)) header[key] = nlohmann::json::array();  // its elements are streamed
+    report.declared_kind = read_header(header);
+    report.kind = CertificateKind::network;
+    if (input_rows) fail("an arrangement file was given, but this certificate is of kind 'network'");
+    NetworkChecker checker(header, network_file, network_file_name, report);
+    require_array(member(header, "regions", ""), "regions");
+    require_array(member(header, "farkas", ""), "farkas");
+    report.regions = summary.lengths["regions"];
+    report.farkas = summary.lengths["farkas"];
+    check_network_region_count(member(header, "region_count", ""), report.regions);
+    std::optional<CheckFailure> failure;  // the first one; the file is still parsed to its end
+    auto guarded = [&](auto&& step) {
+      if (failure) return;
+      try {
+        step();
+      } catch (const CheckFailure& f) {
+        failure = f;
+      }
+    };
+    stream_json_file(
+        path, streamed,
+        [&](const std::string& key, std::size_t index, nlohmann::json&& value) {
+          guarded([&] {
+            if (key == "regions")
+              checker.add_region_shape(index, value);
+            else
+              checker.add_farkas(index, value);
+          });
+        },
+        [](const std::string&, nlohmann::json&&) {});
+    if (failure) throw *failure;
+    checker.prepare();
+    stream_json_file(
+        path, streamed,
+        [&](const std::string& key, std::size_t index, nlohmann::json&& value) {
+          if (key == "regions") guarded([&] { checker.check_region(index, value); });
+        },
+        [](const std::string&, nlohmann::json&&) {});
+    if (failure) throw *failure;
+    checker.finish();
+  });
+  return report;
+}
+
 }  // namespace
 
 CheckReport check_certificate_file(const std::string& path,
@@ -137,7 +191,9 @@ CheckReport check_certificate_file(const std::string& path,
   auto kind = check.header.find("kind");
   const bool arrangement_kind = kind == check.header.end() || *kind == "arrangement";
   if (!summary.root_is_object) return check_certificate(summary.root, input_rows, network_file, network_file_name);
-  if (!arrangement_kind) {
+  if (!arrangement_kind && *kind == "network") return check_network_file(path, check.header, summary,
+                                                                       input_rows, network_file, network_file_name);
+  if (!arrangement_kind) {  // another kind, or a kind that is not a string: the parsed check says why
     std::string why;
     std::optional<nlohmann::json> document = parse_json_document(read_maybe_gzip(path), why);
     if (!document) throw StreamError(path + ": not JSON: " + why);

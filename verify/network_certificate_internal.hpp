@@ -65,7 +65,7 @@ using RegionIndex = std::unordered_map<std::string_view, std::size_t>;
 
 struct FarkasEntry {
   std::vector<std::size_t> conditions;  // neuron k < N, or N + face
-  std::string_view signs;
+  std::string signs;
   std::vector<mpz_class> multipliers;  // lambda_q * denominator: positive integers
   mpz_class denominator;               // the least common denominator of the lambda_q
 };

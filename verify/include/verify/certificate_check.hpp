@@ -37,11 +37,12 @@ struct CheckReport {
  * neurons. */
 nlohmann::json to_json(const CheckReport& report);
 
-/*! checks the certificate file at `path` (JSON or gzip JSON) as check_certificate, reading it as a stream: an
- * "arrangement" certificate's regions and Farkas entries are checked one at a time as they are parsed and only their
- * sign vectors (bits), blocked pairs and entry signs are kept, so memory does not grow with the JSON text (a second
- * pass over the file is made when the arrangement comes after the regions in it). A "network" certificate is still
- * read whole. A root key given twice makes the certificate invalid. \throws StreamError (json_stream.hpp) naming the
+/*! checks the certificate file at `path` (JSON or gzip JSON) as check_certificate, reading it as a stream, so memory
+ * does not grow with the JSON text: an "arrangement" certificate's regions and Farkas entries are checked one at a time
+ * as they are parsed and only their sign vectors (bits), blocked hyperplanes and entry signs are kept (a second pass
+ * is made when the arrangement comes after the lists); a "network" certificate takes two more passes, one for the
+ * patterns, pairs and entries it keeps, one for every region's witness and closure (NetworkChecker). A root key given
+ * twice makes the certificate invalid. \throws StreamError (json_stream.hpp) naming the
  * file when it cannot be read or is not JSON, whether or not a check failed before the parser got there. */
 CheckReport check_certificate_file(const std::string& path,
                                    const std::optional<std::vector<std::vector<mpz_class>>>& input_rows = std::nullopt,
