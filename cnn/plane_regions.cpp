@@ -19,10 +19,12 @@ namespace {
 using plane::ConvexCell;
 using plane::Facet;
 
-/*! a cell of the layers refined so far: its polygon and the pattern of those layers. */
+/*! a cell of the layers refined so far: its polygon, the pattern of those layers, and (with keep_proofs) the proofs
+ * found on the way for neurons that missed it, which hold for every region inside it. */
 struct Piece {
   ConvexCell polygon;
   std::string pattern;
+  std::vector<NonFacetProof> proofs;
 };
 
 /*! what one task found besides its regions (summed over tasks in their order). */
@@ -77,9 +79,10 @@ class Refiner {
         }
         if (!(positive && negative)) {  // misses the interior: one side on the whole piece
           out[p].pattern[offset + k] = positive ? '+' : '-';
+          if (options_.keep_proofs) prove_missed(out[p], *line, positive, stats);
           continue;
         }
-        Piece minus{ConvexCell{}, out[p].pattern};
+        Piece minus{ConvexCell{}, out[p].pattern, out[p].proofs};
         ConvexCell plus;
         plane::split(polygon, signs_, *line, plus, minus.polygon);
         out[p].polygon = std::move(plus);
@@ -106,6 +109,23 @@ class Refiner {
   }
 
  private:
+  /*! the proof that `line` (oriented positive when `positive`) carries no edge of any region inside `piece`, given
+   * once here for them all (so the certificate holds it once): from the piece's edges at the vertex where the line's
+   * form is least. Left to the regions (finish) when the line is an edge of the piece, or when the proof would lean on
+   * a side of the computing window, which bounds nothing in all of R^2. */
+  void prove_missed(Piece& piece, const Facet& line, bool positive, TaskStats& stats) {
+    Facet g = line;
+    if (!positive)
+      for (Integer* v : {&g.c, &g.a, &g.b}) mpz_neg(v->get_mpz_t(), v->get_mpz_t());
+    if (plane::is_facet(piece.polygon, g)) return;
+    NonFacetProof proof = plane::non_facet_proof(piece.polygon, g, scratch_);
+    if (!is_box_)
+      for (std::size_t q = 1; q < proof.constraints.size(); ++q)
+        if (proof.constraints[q] >= network_.neurons()) return;
+    piece.proofs.push_back(std::move(proof));
+    ++stats.proofs;
+  }
+
   /*! stores layer `layer`'s forms and the primitive line of each non-constant one. */
   void set_lines(std::size_t layer, std::vector<IntegerVector> forms) {
     forms_[layer] = std::move(forms);
@@ -153,8 +173,14 @@ class Refiner {
     }
     if (options_.keep_proofs && !*doomed_) {  // a doomed window's regions are thrown away
       const ConvexCell& facets = cell ? cell->cell : piece.polygon;
+      region.region.proofs = std::move(piece.proofs);
+      const std::size_t inherited = region.region.proofs.size();
       for (const Facet& g : constraints) {
         if (plane::is_facet(facets, g)) continue;
+        const auto first = region.region.proofs.begin();
+        if (std::any_of(first, first + static_cast<std::ptrdiff_t>(inherited),
+                        [&](const NonFacetProof& proof) { return proof.hyperplane == g.reference; }))
+          continue;  // proven where the neuron missed an enclosing piece
         region.region.proofs.push_back(plane::non_facet_proof(facets, g, scratch_));
         ++stats.proofs;
       }
@@ -277,7 +303,7 @@ std::optional<Rational> PlaneRegionEnumerator::enumerate(const Box& window, bool
   // The first layer on this thread; its pieces are the tasks.
   std::atomic<bool> doomed{false};
   Refiner first(network_, options_, window, is_box, doomed);
-  Piece start{plane::square(window, network_.neurons()), std::string()};
+  Piece start{plane::square(window, network_.neurons()), std::string(), {}};
   std::vector<Piece> tasks;
   if (layers == 0) {
     std::vector<PlaneRegion> regions;
