@@ -307,6 +307,8 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
       need_proof.push_back(g);
     }
   }
+  // The enumeration's proofs are texts now: freed here, on the proving threads, rather than all at the end.
+  entry.region.proofs = std::vector<NonFacetProof>();
   if (need_proof.empty()) return out;
 
   // One LP per remaining group: the far side of it within the other constraints must be empty.
