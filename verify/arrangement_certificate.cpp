@@ -310,15 +310,6 @@ void ArrangementChecker::finish() {
   }
 }
 
-void check_region_count(const json& region_count, std::size_t listed) {
-  const std::optional<std::uint64_t> claimed = json_natural(region_count);
-  if (!claimed) fail("region_count: expected a JSON integer >= 0, found " + describe(region_count));
-  if (*claimed != listed)  // check 5
-    fail("region_count " + std::to_string(*claimed) + " but " + std::to_string(listed) + " regions listed");
-  // The closure argument needs a nonempty set; and R^n minus finitely many hyperplanes is never empty.
-  if (listed == 0) fail("regions: empty (every arrangement has at least one region)");
-}
-
 void check_arrangement_certificate(const json& certificate,
                                    const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
                                    CheckReport& report) {
@@ -327,7 +318,7 @@ void check_arrangement_certificate(const json& certificate,
   const json& farkas = require_array(member(certificate, "farkas", ""), "farkas");
   report.regions = regions.size();
   report.farkas = farkas.size();
-  check_region_count(member(certificate, "region_count", ""), regions.size());
+  check_region_count(member(certificate, "region_count", ""), regions.size(), arrangement_nonempty);
   checker.expect_farkas(farkas.size());
   for (std::size_t k = 0; k < regions.size(); ++k) checker.add_region(k, regions[k]);
   for (std::size_t f = 0; f < farkas.size(); ++f) checker.add_farkas(f, farkas[f]);

@@ -135,7 +135,7 @@ CheckReport check_network_file(const std::string& path, nlohmann::json header, S
     require_array(member(header, "farkas", ""), "farkas");
     report.regions = summary.lengths["regions"];
     report.farkas = summary.lengths["farkas"];
-    check_network_region_count(member(header, "region_count", ""), report.regions);
+    check_region_count(member(header, "region_count", ""), report.regions, network_nonempty);
     std::optional<CheckFailure> failure;  // the first one; the file is still parsed to its end
     auto guarded = [&](auto&& step) {
       if (failure) return;
@@ -220,7 +220,7 @@ CheckReport check_certificate_file(const std::string& path,
     require_array(member(check.header, "farkas", ""), "farkas");
     report.regions = summary.lengths["regions"];
     report.farkas = summary.lengths["farkas"];
-    check_region_count(member(check.header, "region_count", ""), report.regions);
+    check_region_count(member(check.header, "region_count", ""), report.regions, arrangement_nonempty);
     if (check.element_failure) throw *check.element_failure;
     check.checker->finish();
   });

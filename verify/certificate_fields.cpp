@@ -153,6 +153,15 @@ std::optional<nlohmann::json> parse_json_document(const std::string& text, std::
   }
 }
 
+void check_region_count(const nlohmann::json& region_count, std::size_t listed, const char* nonempty) {
+  const std::optional<std::uint64_t> claimed = json_natural(region_count);
+  if (!claimed) fail("region_count: expected a JSON integer >= 0, found " + describe(region_count));
+  if (*claimed != listed)  // check 5
+    fail("region_count " + std::to_string(*claimed) + " but " + std::to_string(listed) + " regions listed");
+  // The closure argument needs a nonempty set.
+  if (listed == 0) fail(std::string("regions: empty (") + nonempty + ")");
+}
+
 const nlohmann::json& member(const nlohmann::json& object, const char* key, const std::string& path) {
   if (!object.is_object()) fail((path.empty() ? std::string("certificate") : path) + ": not a JSON object");
   auto found = object.find(key);

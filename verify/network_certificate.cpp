@@ -184,15 +184,6 @@ Header read_header(const json& certificate, const json* network_file, const std:
 
 }  // namespace
 
-void check_network_region_count(const json& region_count, std::size_t listed) {
-  const std::optional<std::uint64_t> claimed = json_natural(region_count);
-  if (!claimed) fail("region_count: expected a JSON integer >= 0, found " + describe(region_count));
-  if (*claimed != listed)  // check 5
-    fail("region_count " + std::to_string(*claimed) + " but " + std::to_string(listed) + " regions listed");
-  // The closure argument needs a nonempty set; and the domain is never empty.
-  if (listed == 0) fail("regions: empty (every network has at least one linear region)");
-}
-
 void check_network_certificate(const json& certificate, const json* network_file, const std::string& network_file_name,
                                CheckReport& report) {
   const Header header = read_header(certificate, network_file, network_file_name, report);
@@ -201,7 +192,7 @@ void check_network_certificate(const json& certificate, const json* network_file
   const json& farkas = require_array(member(certificate, "farkas", ""), "farkas");
   report.regions = regions.size();
   report.farkas = farkas.size();
-  check_network_region_count(member(certificate, "region_count", ""), regions.size());
+  check_region_count(member(certificate, "region_count", ""), regions.size(), network_nonempty);
 
   const ParsedRegions parsed = read_regions(regions, model.neurons(), farkas.size());
   const RegionIndex index = index_regions(parsed);

@@ -21,9 +21,8 @@ void check_arrangement_certificate(const nlohmann::json& certificate,
                                    const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
                                    CheckReport& report);
 
-/*! checks `region_count` (a JSON integer equal to the `listed` number of regions, check 5) and that the list is not
- * empty. \throws CheckFailure otherwise. */
-void check_region_count(const nlohmann::json& region_count, std::size_t listed);
+/// Why an arrangement certificate lists at least one region (check_region_count's `nonempty`).
+inline constexpr const char* arrangement_nonempty = "every arrangement has at least one region";
 
 /*! The checks of an "arrangement" certificate fed one region and one Farkas entry at a time, in their order (from a
  * parsed certificate or from a stream, certificate_check.hpp). What it keeps: per region its sign vector as bits and

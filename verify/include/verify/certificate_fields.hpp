@@ -45,6 +45,10 @@ inline constexpr std::size_t max_dimension = 4096;
  * or arrays and objects nested deeper than max_json_depth (checked before parsing). */
 std::optional<nlohmann::json> parse_json_document(const std::string& text, std::string& why);
 
+/*! checks `region_count` (a JSON integer equal to the `listed` regions, check 5 of either kind) and that the list is
+ * not empty; `nonempty` says why it cannot be ("every arrangement has at least one region"). */
+void check_region_count(const nlohmann::json& region_count, std::size_t listed, const char* nonempty);
+
 /*! returns a short rendering of `value` for a reason: a scalar or a string prefix, or the kind and size of an array or
  * object (never its contents). */
 std::string describe(const nlohmann::json& value);

@@ -19,8 +19,8 @@ namespace chamber::verify {
 void check_network_certificate(const nlohmann::json& certificate, const nlohmann::json* network_file,
                                const std::string& network_file_name, CheckReport& report);
 
-/*! checks `region_count` (a JSON integer equal to the `listed` regions, check 5) and that the list is not empty. */
-void check_network_region_count(const nlohmann::json& region_count, std::size_t listed);
+/// Why a network certificate lists at least one region (check_region_count's `nonempty`).
+inline constexpr const char* network_nonempty = "every network has at least one linear region";
 
 /*! The checks of a "network" certificate read as a stream (certificate_check.hpp) in two passes over its lists: first
  * every region's pattern and blocked pairs and every Farkas entry (add_region_shape, add_farkas), then every region
