@@ -203,35 +203,26 @@ struct Subtree {
   bool done = false;
 };
 
-/*! searches the subtree below `node` with `solver` into `result` (regions, the subtree's own Farkas entries, counts);
- * `leaf` may stop the search by throwing. */
+/*! searches the subtree below `node` with `solver` into `result` (regions, the subtree's own Farkas entries, its LPs);
+ * `before_leaf` may stop the search by throwing (the partial result is then dropped). */
 void search_below(const Arrangement& arrangement, Node node, StrictFeasibilitySolver& solver, bool keep_farkas,
                   std::size_t frontier_depth, const RunControl& control, const std::atomic<bool>* stop,
                   const std::function<void()>& before_leaf, SubtreeResult& result) {
   const std::uint64_t solves_before = solver.solves();
-  const LpCounters counters_before = solver.counters();
   FarkasPool pool;
   RunControl worker_control = control;
   worker_control.progress = nullptr;
   std::vector<Node> local{std::move(node)};
-  try {
-    search(arrangement, local, solver, keep_farkas ? &pool : nullptr, result.stats, worker_control,
-           SearchTarget{SIZE_MAX, frontier_depth,
-                        [&](Node&& leaf) {
-                          if (before_leaf) before_leaf();
-                          result.leaves.push_back(std::move(leaf));
-                        },
-                        nullptr, nullptr},
-           stop);
-  } catch (...) {
-    result.farkas = pool.entries();
-    result.solves = solver.solves() - solves_before;
-    throw;
-  }
+  search(arrangement, local, solver, keep_farkas ? &pool : nullptr, result.stats, worker_control,
+         SearchTarget{SIZE_MAX, frontier_depth,
+                      [&](Node&& leaf) {
+                        if (before_leaf) before_leaf();
+                        result.leaves.push_back(std::move(leaf));
+                      },
+                      nullptr, nullptr},
+         stop);
   result.farkas = pool.entries();
   result.solves = solver.solves() - solves_before;
-  result.counters = solver.counters();
-  result.counters -= counters_before;
 }
 
 }  // namespace
@@ -243,6 +234,7 @@ SubtreeResult search_subtree(const Arrangement& arrangement, const FrontierJob& 
   StrictFeasibilitySolver solver(arrangement, exact_lp);
   SubtreeResult result;
   search_below(arrangement, job, solver, keep_farkas, frontier_depth, control, nullptr, nullptr, result);
+  result.counters = solver.counters();  // a solver of its own: all its LPs are this subtree's
   return result;
 }
 

@@ -65,12 +65,6 @@ struct LpCounters {
     exact += other.exact;
     return *this;
   }
-  LpCounters& operator-=(const LpCounters& other) {
-    float_witness -= other.float_witness;
-    float_farkas -= other.float_farkas;
-    exact -= other.exact;
-    return *this;
-  }
 };
 
 /*! returns whether the environment variable CHAMBER_EXACT_LP is "1": every LP then takes the exact path, as

@@ -39,6 +39,14 @@ def train(model, x, y, steps, lr):
         return (model(x).argmax(1) == y).float().mean().item()
 
 
+def fit(label, model, x, y, steps, lr, least, shape, name):
+    """Trains `model`, checks its train accuracy is at least `least`, and writes it as examples/`name`."""
+    accuracy = train(model, x, y, steps, lr)
+    print("%s: train accuracy %.3f" % (label, accuracy))
+    assert accuracy >= least
+    write(model, shape, name)
+
+
 def write(model, shape, name):
     document = export_torch.to_chamber(model, shape)
     with open(os.path.join(here, name), "w") as out:
@@ -54,10 +62,7 @@ def main():
     y = torch.tensor(ys, dtype=torch.long)
     mlp = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
                         nn.Linear(16, 2))
-    accuracy = train(mlp, x, y, 1500, 0.01)
-    print("moons MLP: train accuracy %.3f" % accuracy)
-    assert accuracy >= 0.95
-    write(mlp, (1, 1, 2), "moons_mlp.json")
+    fit("moons MLP", mlp, x, y, 1500, 0.01, 0.95, (1, 1, 2), "moons_mlp.json")
 
     torch.manual_seed(1)
     digits = load_digits()
@@ -65,10 +70,7 @@ def main():
     labels = torch.tensor(digits.target, dtype=torch.long)
     cnn = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.Conv2d(4, 4, 3, stride=2), nn.ReLU(), nn.Flatten(),
                         nn.Linear(4 * 2 * 2, 16), nn.ReLU(), nn.Linear(16, 10))
-    accuracy = train(cnn, images, labels, 1500, 0.01)
-    print("digits CNN: train accuracy %.3f" % accuracy)
-    assert accuracy >= 0.90
-    write(cnn, (1, 8, 8), "digits_cnn.json")
+    fit("digits CNN", cnn, images, labels, 1500, 0.01, 0.90, (1, 8, 8), "digits_cnn.json")
 
     chosen = []
     for label in (0, 1, 7):
@@ -87,19 +89,13 @@ def main():
     iris_labels = torch.tensor(iris.target, dtype=torch.long)
     iris_mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(),
                              nn.Linear(8, 3))
-    accuracy = train(iris_mlp, features, iris_labels, 1000, 0.01)
-    print("iris MLP: train accuracy %.3f" % accuracy)
-    assert accuracy >= 0.95
-    write(iris_mlp, (1, 1, 4), "iris_mlp.json")
+    fit("iris MLP", iris_mlp, features, iris_labels, 1000, 0.01, 0.95, (1, 1, 4), "iris_mlp.json")
 
     torch.manual_seed(1)
     small = nn.functional.avg_pool2d(images, 2)
     small_cnn = nn.Sequential(nn.Conv2d(1, 2, 2, stride=2), nn.ReLU(), nn.Flatten(), nn.Linear(2 * 2 * 2, 8), nn.ReLU(),
                               nn.Linear(8, 10))
-    accuracy = train(small_cnn, small, labels, 1500, 0.02)
-    print("digits 4x4 CNN: train accuracy %.3f" % accuracy)
-    assert accuracy >= 0.5
-    write(small_cnn, (1, 4, 4), "digits4_cnn.json")
+    fit("digits 4x4 CNN", small_cnn, small, labels, 1500, 0.02, 0.5, (1, 4, 4), "digits4_cnn.json")
 
 
 if __name__ == "__main__":

@@ -42,10 +42,6 @@ std::optional<Box> read_box(const json& value) {
   return box;
 }
 
-}  // namespace
-
-namespace {
-
 /*! reads region r's pattern (check 1: N characters from "+-0") and the shape of its blocked pairs into `result`; the
  * pattern is viewed in the JSON value, or in a copy kept in `arena` when given (a streamed region is dropped). A Farkas
  * index is range-checked against `farkas_count` (SIZE_MAX while unknown: NetworkChecker::prepare checks it). */
