@@ -105,10 +105,70 @@ int first_nonzero_sign(const IntegerVector& u, const IntegerVector& v) {
   return 0;
 }
 
+/*! one layer's forms under the characters of the layers before it, with what the certificate reads of each form: its
+ * primitive row (the form divided by its content, same orientation; empty for a constant form) and its content. */
+struct LayerForms {
+  std::vector<IntegerVector> forms;
+  std::vector<IntegerVector> primitive;
+  std::vector<Integer> content;
+};
+
 }  // namespace
 
+/*! Layer l's forms depend only on the pattern of the layers before it, which many regions (and the neighbours tried
+ * across their hyperplanes) share: each is computed once and kept, keyed by that prefix of the pattern. Safe for the
+ * proving threads; bounded (a layer's table is emptied when the cache would hold more than max_entries integers). */
+class NetworkCertificateBuilder::FormsCache {
+ public:
+  explicit FormsCache(const IntegerNetwork& network) : network_(network), tables_(network.layers()) {}
+
+  /*! returns layer `l`'s forms under the first first_neuron[l] characters of `pattern`. */
+  std::shared_ptr<const LayerForms> get(std::size_t l, const std::string& pattern) {
+    std::string key(pattern, 0, network_.first_neuron[l]);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (auto it = tables_[l].find(key); it != tables_[l].end()) return it->second;
+    }
+    std::shared_ptr<const LayerForms> previous = l > 0 ? get(l - 1, pattern) : nullptr;
+    auto made = std::make_shared<LayerForms>();
+    made->forms = layer_forms(network_, l, pattern, previous ? previous->forms : made->forms);
+    made->primitive.resize(made->forms.size());
+    made->content.resize(made->forms.size());
+    for (std::size_t i = 0; i < made->forms.size(); ++i) {
+      const IntegerVector& form = made->forms[i];
+      made->content[i] = content(form);
+      if (is_constant(form)) continue;
+      IntegerVector& row = made->primitive[i];
+      row.resize(form.size());
+      for (std::size_t c = 0; c < form.size(); ++c)
+        mpz_divexact(row[c].get_mpz_t(), form[c].get_mpz_t(), made->content[i].get_mpz_t());
+    }
+    const std::size_t size = made->forms.size() * (network_.input_dimension + 1) * 2;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (held_ + size > max_entries) {
+      for (auto& table : tables_) table.clear();
+      held_ = 0;
+    }
+    if (tables_[l].emplace(std::move(key), made).second) held_ += size;
+    return made;
+  }
+
+ private:
+  static constexpr std::size_t max_entries = std::size_t{1} << 22;
+  const IntegerNetwork& network_;
+  std::mutex mutex_;
+  std::vector<std::unordered_map<std::string, std::shared_ptr<const LayerForms>>> tables_;
+  std::size_t held_ = 0;
+};
+
 NetworkCertificateBuilder::NetworkCertificateBuilder(const Network& network, std::optional<Box> box, bool exact_lp)
-    : network_(network), integer_(integer_network(network)), box_(std::move(box)), exact_lp_(exact_lp) {}
+    : network_(network),
+      integer_(integer_network(network)),
+      forms_(std::make_unique<FormsCache>(integer_)),
+      box_(std::move(box)),
+      exact_lp_(exact_lp) {}
+
+NetworkCertificateBuilder::~NetworkCertificateBuilder() = default;
 
 void NetworkCertificateBuilder::add_region(const LinearRegion& region) {
   const bool inserted = index_.emplace(region.pattern, regions_.size()).second;
@@ -176,7 +236,12 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
   const std::string& sigma = entry.region.pattern;
   const std::size_t n = integer_.input_dimension;
   const std::size_t neurons = integer_.neurons();
-  const std::vector<IntegerVector> forms = all_forms(integer_, sigma);
+  std::vector<std::shared_ptr<const LayerForms>> own(integer_.layers());
+  for (std::size_t l = 0; l < own.size(); ++l) own[l] = forms_->get(l, sigma);
+  auto at = [&](std::size_t k) -> std::pair<const LayerForms&, std::size_t> {
+    const std::size_t l = integer_.layer_of(k);
+    return {*own[l], k - integer_.first_neuron[l]};
+  };
 
   // Groups: box faces first, then the neurons' hyperplanes, keyed by the hyperplane as a set.
   std::vector<Group> groups;
@@ -191,9 +256,9 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
     }
   }
   for (std::size_t k = 0; k < neurons; ++k) {
-    if (is_constant(forms[k])) continue;
-    IntegerVector row = forms[k];
-    make_primitive(row);
+    const auto [layer, i] = at(k);
+    if (layer.primitive[i].empty()) continue;
+    IntegerVector row = layer.primitive[i];
     if (sigma[k] == '-')
       for (Integer& v : row) v = -v;
     auto [it, inserted] = group_of_key.emplace(row, groups.size());
@@ -210,37 +275,28 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
   }
 
   // The neighbour across group g, or nothing when some form there is not a multiple of the group's.
-  // Layer by layer with the characters found so far; layers up to the first one holding a neuron of the group keep the
-  // region's forms (their inputs are unchanged), so those are taken from `forms` instead of being recomputed.
-  // The layers before the group's first neuron hold none of its neurons and keep their characters: the walk starts
-  // at that layer, whose forms are the region's (read in place), and recomputes only the layers after it.
+  // Layer by layer with the characters found so far: the layers before the group's first neuron hold none of its
+  // neurons and keep their characters, so the walk starts at that layer, whose forms are the region's; the forms of
+  // the layers after it come from the cache under the neighbour's characters.
   auto neighbour = [&](std::size_t g) -> std::optional<std::string> {
     const IntegerVector& h = groups[g].row;  // positive on the region: the far side is h < 0
     std::string tau = sigma;
     const std::size_t first_layer = integer_.layer_of(groups[g].reference);
-    std::vector<IntegerVector> previous, layer;
     for (std::size_t l = first_layer; l < integer_.layers(); ++l) {
       const std::size_t begin = integer_.first_neuron[l], end = integer_.first_neuron[l + 1];
-      if (l > first_layer) layer = layer_forms(integer_, l, tau, previous);
+      const std::shared_ptr<const LayerForms> layer = l == first_layer ? own[l] : forms_->get(l, tau);
       for (std::size_t i = 0; i < end - begin; ++i) {
         const std::size_t k = begin + i;
-        const bool zero_form = is_constant(forms[k]) && sgn(forms[k][0]) == 0;
+        const bool zero_form = own[l]->primitive[i].empty() && sgn(own[l]->forms[i][0]) == 0;
         if (group_of_neuron[k] != g && !zero_form) continue;
-        const IntegerVector& form = l == first_layer ? forms[k] : layer[i];
-        if (is_constant(form) && sgn(form[0]) == 0) {
+        const IntegerVector& form = layer->forms[i];
+        if (layer->primitive[i].empty()) {
+          if (sgn(form[0]) != 0) return std::nullopt;  // a nonzero constant is no multiple of h
           tau[k] = '0';
           continue;
         }
-        IntegerVector row = form;
-        make_primitive(row);
-        if (!same_hyperplane(row, h)) return std::nullopt;
+        if (!same_hyperplane(layer->primitive[i], h)) return std::nullopt;
         tau[k] = first_nonzero_sign(form, h) > 0 ? '-' : '+';
-      }
-      if (l + 1 < integer_.layers()) {
-        if (l == first_layer)
-          previous.assign(forms.begin() + begin, forms.begin() + end);
-        else
-          previous = std::move(layer);
       }
     }
     return tau;
@@ -271,7 +327,8 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
       } else {  // the primitive row is ±(scaled form)/content, the scaled form S_l times the true one
         Rational& f = factor[reference];
         if (sgn(f) == 0) {
-          f = Rational(integer_.scale[integer_.layer_of(reference)], content(forms[reference]));
+          const auto [layer, i] = at(reference);
+          f = Rational(integer_.scale[integer_.layer_of(reference)], layer.content[i]);
           f.canonicalize();
         }
         lambda = Rational(multipliers[q]) * f;  // canonical factors: a canonical product

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -30,6 +31,7 @@ struct NetworkCertificateStats {
 class NetworkCertificateBuilder {
  public:
   NetworkCertificateBuilder(const Network& network, std::optional<Box> box, bool exact_lp);
+  ~NetworkCertificateBuilder();
 
   void add_region(const LinearRegion& region);
   /*! finds, for every region and hyperplane, the neighbour or the Farkas proof.
@@ -68,8 +70,11 @@ class NetworkCertificateBuilder {
   /*! proves every hyperplane of `entry`'s region and shortens its witness; reads only shared, unchanging state. */
   RegionProofs prove_region(Entry& entry) const;
 
+  class FormsCache;
+
   const Network& network_;
   IntegerNetwork integer_;
+  std::unique_ptr<FormsCache> forms_;  // each layer's forms by the pattern before it, shared by regions and neighbours
   std::optional<Box> box_;
   bool exact_lp_;
   std::vector<Entry> regions_;
