@@ -17,8 +17,8 @@ namespace {
 /*! a node of the search: sign conditions on hyperplanes 0..depth−1 and a witness strictly inside them. */
 using Node = FrontierJob;
 
-/*! the executor installed by set_subtree_executor (chamber-mpi), or none. */
-std::atomic<SubtreeExecutor*> subtree_executor{nullptr};
+/*! the executor installed by set_job_executor (chamber-mpi), or none. */
+std::atomic<JobExecutor*> job_executor{nullptr};
 
 std::vector<SignCondition> conditions_of(const std::string& signs) {
   std::vector<SignCondition> conditions;
@@ -117,17 +117,22 @@ struct SearchTarget {
   std::function<void(Node&&)> frontier;
   /*! called with the index of every Farkas entry new to the pool, in discovery order. */
   std::function<void(std::size_t)> new_farkas;
+  /*! the search stops after visiting this many nodes, leaving the rest on the stack. */
+  std::uint64_t budget = UINT64_MAX;
 };
 
-/*! the depth-first search from the nodes on `stack`, one LP per node for the side its witness does not hold. */
-void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeasibilitySolver& solver,
-            FarkasPool* farkas, EnumerationStats& stats, const RunControl& control, const SearchTarget& target,
-            const std::atomic<bool>* stop) {
+/*! the depth-first search from the nodes on `stack`, one LP per node for the side its witness does not hold; returns
+ * the number of nodes visited (up to target.budget: the nodes not visited then are left on `stack`). */
+std::uint64_t search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeasibilitySolver& solver,
+                     FarkasPool* farkas, EnumerationStats& stats, const RunControl& control, const SearchTarget& target,
+                     const std::atomic<bool>* stop) {
   const std::size_t m = arrangement.size();
   FarkasPool scratch;  // holds the proofs for reuse when the caller keeps none
   FarkasPool& pool = farkas ? *farkas : scratch;
   FarkasTrie above, below;
-  while (!stack.empty()) {
+  std::uint64_t visited = 0;
+  while (!stack.empty() && visited < target.budget) {
+    ++visited;
     Node node = std::move(stack.back());
     stack.pop_back();
     if (node.depth == target.reuse_depth) below.clear();
@@ -140,7 +145,7 @@ void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeas
       continue;
     }
     control.check_time("region enumeration");
-    if (stop && stop->load(std::memory_order_relaxed)) return;
+    if (stop && stop->load(std::memory_order_relaxed)) return visited;
     const std::size_t k = node.depth;
     const int side = arrangement[k].side(node.witness);
     if (side == 0) {
@@ -194,6 +199,7 @@ void search(const Arrangement& arrangement, std::vector<Node>& stack, StrictFeas
     ++node.depth;
     stack.push_back(std::move(node));
   }
+  return visited;
 }
 
 /*! what a worker found below one frontier node, in depth-first order. */
@@ -227,14 +233,25 @@ void search_below(const Arrangement& arrangement, Node node, StrictFeasibilitySo
 
 }  // namespace
 
-void set_subtree_executor(SubtreeExecutor* executor) { subtree_executor = executor; }
+void set_job_executor(JobExecutor* executor) { job_executor = executor; }
 
-SubtreeResult search_subtree(const Arrangement& arrangement, const FrontierJob& job, std::size_t frontier_depth,
-                             bool keep_farkas, bool exact_lp, const RunControl& control) {
-  StrictFeasibilitySolver solver(arrangement, exact_lp);
+SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job, const JobOptions& options,
+                         const RunControl& control) {
+  StrictFeasibilitySolver solver(arrangement, options.exact_lp);
   SubtreeResult result;
-  search_below(arrangement, job, solver, keep_farkas, frontier_depth, control, nullptr, nullptr, result);
-  result.counters = solver.counters();  // a solver of its own: all its LPs are this subtree's
+  FarkasPool pool;
+  RunControl job_control = control;
+  job_control.progress = nullptr;
+  std::vector<Node> stack{job};
+  result.nodes = search(arrangement, stack, solver, options.keep_farkas ? &pool : nullptr, result.stats, job_control,
+                        SearchTarget{SIZE_MAX, job.depth, [&](Node&& leaf) { result.leaves.push_back(std::move(leaf)); },
+                                     nullptr, nullptr, options.budget},
+                        nullptr);
+  // The stack's top is the next node in depth-first order.
+  result.children.assign(std::make_move_iterator(stack.rbegin()), std::make_move_iterator(stack.rend()));
+  result.farkas = pool.entries();
+  result.solves = solver.solves();
+  result.counters = solver.counters();
   return result;
 }
 
@@ -263,8 +280,11 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   const unsigned threads = std::max(1u, options_.threads);
   const bool splits = m >= cell_signs.size() + split_levels + 2;
   const std::size_t frontier_depth = splits ? cell_signs.size() + split_levels : SIZE_MAX;
-  SubtreeExecutor* const executor = subtree_executor.load();
-  if ((threads == 1 && !executor) || !splits) {
+  if (JobExecutor* const executor = job_executor.load(); executor && splits) {
+    run_jobs(*executor, stack.back(), emit, replayed_solves);
+    return;
+  }
+  if (threads == 1 || !splits) {
     search(arrangement_, stack, solver_, pool, stats_, control,
            SearchTarget{SIZE_MAX, frontier_depth, emit, nullptr, nullptr}, nullptr);
     stats_.lp_solves = solver_.solves();
@@ -292,15 +312,6 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
          nullptr);
 
   std::vector<Subtree> results(frontier.size());
-  if (executor) {  // another process searches the subtrees; the replay below is the same
-    executor->run(arrangement_, frontier_depth, pool != nullptr, options_.exact_lp, frontier,
-                  [&](std::size_t index, SubtreeResult&& found) {
-                    results.at(index).found = std::move(found);
-                    results[index].done = true;
-                  });
-    for (const Subtree& result : results)
-      if (!result.done) throw InternalError("a subtree executor returned without searching every frontier node");
-  }
   std::mutex mutex;
   std::condition_variable finished;
   std::atomic<std::size_t> next{0};
@@ -308,8 +319,8 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   // Regions found so far by phase 1 and all workers: past control.max_regions the answer is over the limit whatever
   // the order, so a worker stops there instead of finishing a huge subtree before the replay notices.
   std::atomic<std::uint64_t> found{stats_.regions};
-  std::uint64_t worker_solves = 0, executor_solves = 0;
-  LpCounters worker_counters, executor_counters;
+  std::uint64_t worker_solves = 0;
+  LpCounters worker_counters;
   auto work = [&] {
     StrictFeasibilitySolver solver(arrangement_, options_.exact_lp);
     for (std::size_t f; (f = next.fetch_add(1)) < frontier.size();) {
@@ -336,8 +347,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     worker_counters += solver.counters();
   };
   std::vector<std::thread> workers;
-  if (!executor)
-    for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
   auto join = [&] {
     stop = true;
     for (std::thread& worker : workers)
@@ -366,10 +376,6 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
       stats_.lp_reused += found_below.stats.lp_reused;
       stats_.lp_infeasible += found_below.stats.lp_infeasible;
       replayed_solves += found_below.solves;
-      if (executor) {
-        executor_solves += found_below.solves;
-        executor_counters += found_below.counters;
-      }
       for (Node& leaf : found_below.leaves) {
         for (BlockedHyperplane& b : leaf.blocked)  // proofs above the frontier depth come from phase 1
           b.farkas = b.hyperplane >= frontier_depth ? local_index[b.farkas] : phase1_index[b.farkas];
@@ -381,8 +387,50 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     throw;
   }
   join();
-  worker_counters += executor_counters;
-  solver_.absorb(worker_solves + executor_solves, worker_counters);
+  solver_.absorb(worker_solves, worker_counters);
+  stats_.lp_solves = solver_.solves();
+}
+
+void RegionEnumerator::run_jobs(JobExecutor& executor, const FrontierJob& root,
+                                const std::function<void(FrontierJob&&)>& emit, std::uint64_t& replayed_solves) {
+  JobOptions options = executor.options();
+  options.keep_farkas = options_.keep_farkas;
+  options.exact_lp = options_.exact_lp;
+  // A region's blocked entries index the Farkas entries of the job that proved them: the region's own job for
+  // hyperplanes at or beyond its depth, else the nearest ancestor job whose depth is at most the hyperplane (depths
+  // grow down the tree of jobs). The replay comes in tree order, so the ancestors are the last jobs on `path`.
+  struct Replayed {
+    std::size_t depth;
+    std::vector<std::size_t> index;  // the job's Farkas entry -> the pool's
+  };
+  std::vector<Replayed> path;
+  std::uint64_t solves = 0;
+  LpCounters counters;
+  executor.run(arrangement_, options, root, [&](const JobInfo& info, SubtreeResult&& found) {
+    if (info.level > path.size()) throw InternalError("a job replayed before its parent");
+    path.resize(info.level);
+    Replayed& own = path.emplace_back(Replayed{info.depth, {}});
+    own.index.reserve(found.farkas.size());
+    for (const FarkasCertificate& entry : found.farkas) own.index.push_back(farkas_.add(entry));
+    stats_.perturbations += found.stats.perturbations;
+    stats_.lp_skipped += found.stats.lp_skipped;
+    stats_.lp_reused += found.stats.lp_reused;
+    stats_.lp_infeasible += found.stats.lp_infeasible;
+    replayed_solves += found.solves;
+    solves += found.solves;
+    counters += found.counters;
+    for (FrontierJob& leaf : found.leaves) {
+      for (BlockedHyperplane& b : leaf.blocked) {
+        std::size_t a = path.size();
+        while (a > 0 && path[a - 1].depth > b.hyperplane) --a;
+        if (a == 0 || b.farkas >= path[a - 1].index.size())
+          throw InternalError("a job's region names a Farkas entry no job on its path found");
+        b.farkas = path[a - 1].index[b.farkas];
+      }
+      emit(std::move(leaf));
+    }
+  });
+  solver_.absorb(solves, counters);
   stats_.lp_solves = solver_.solves();
 }
 

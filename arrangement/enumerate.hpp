@@ -54,6 +54,9 @@ struct EnumerationOptions {
 /*! receives each region with the hyperplanes its search path proved to be non-facets. */
 using RegionSink = std::function<void(const Region&, const std::vector<BlockedHyperplane>&)>;
 
+struct FrontierJob;
+class JobExecutor;
+
 class RegionEnumerator {
  public:
   RegionEnumerator(const Arrangement& arrangement, EnumerationOptions options);
@@ -71,6 +74,10 @@ class RegionEnumerator {
   StrictFeasibilitySolver& solver() { return solver_; }
 
  private:
+  /*! the search below `root` as a tree of jobs on `executor`, each region handed to `emit` in depth-first order. */
+  void run_jobs(JobExecutor& executor, const FrontierJob& root, const std::function<void(FrontierJob&&)>& emit,
+                std::uint64_t& replayed_solves);
+
   const Arrangement& arrangement_;
   EnumerationOptions options_;
   StrictFeasibilitySolver solver_;
@@ -78,9 +85,9 @@ class RegionEnumerator {
   FarkasPool farkas_;
 };
 
-/*! a node of the search at the frontier depth, whose subtree may be searched by another process: conditions on
- * hyperplanes 0..depth−1, a witness strictly inside them, and the hyperplanes proven no facet on the way (Farkas
- * entries of the frontier's pool). */
+/*! a node of the search whose subtree may be searched by another thread or process (a frontier node, or a job):
+ * conditions on hyperplanes 0..depth−1, a witness strictly inside them, and the hyperplanes proven no facet on the
+ * way (Farkas entries of the pools above it). */
 struct FrontierJob {
   std::size_t depth = 0;
   std::string signs;
@@ -88,36 +95,62 @@ struct FrontierJob {
   std::vector<BlockedHyperplane> blocked;
 };
 
-/*! what the search below one frontier node found, in depth-first order: its regions (depth m) with their blocked
- * hyperplanes — entries for hyperplanes at or below the frontier depth index `farkas`, the others the frontier's
- * pool — its own Farkas entries, counts and LPs. */
+/*! what the search below one node found, in depth-first order: its regions (depth m) with their blocked hyperplanes —
+ * entries for hyperplanes at or beyond the node's depth index `farkas`, the others those the node carried —, its own
+ * Farkas entries, counts and LPs; for a budgeted job, also the nodes left unexplored when the budget ran out, in
+ * depth-first order (their regions come after `leaves`). */
 struct SubtreeResult {
   std::vector<FrontierJob> leaves;
+  std::vector<FrontierJob> children;
   std::vector<FarkasCertificate> farkas;
   EnumerationStats stats;
   std::uint64_t solves = 0;
+  std::uint64_t nodes = 0;  // search nodes visited
   LpCounters counters;
 };
 
-/*! searches the subtree below `job` exactly as a thread of RegionEnumerator::run_in_cell does (its own solver; Farkas
- * entries reused within the subtree only), for a process that received the job. */
-SubtreeResult search_subtree(const Arrangement& arrangement, const FrontierJob& job, std::size_t frontier_depth,
-                             bool keep_farkas, bool exact_lp, const RunControl& control);
-
-/*! searches frontier jobs elsewhere (chamber-mpi's ranks) instead of on this process's threads. */
-class SubtreeExecutor {
- public:
-  virtual ~SubtreeExecutor() = default;
-  /*! searches every job (search_subtree with these arguments) and calls `done(index, result)` once per job, in any
-   * order, on the calling thread, before returning. \throws what a job threw (as InternalError when remote). */
-  virtual void run(const Arrangement& arrangement, std::size_t frontier_depth, bool keep_farkas, bool exact_lp,
-                   const std::vector<FrontierJob>& jobs,
-                   const std::function<void(std::size_t, SubtreeResult&&)>& done) = 0;
+/*! how the jobs of a distributed enumeration are searched. */
+struct JobOptions {
+  /*! search nodes a job visits before it returns what is left of its subtree as new jobs (as mplrs's budget). */
+  std::uint64_t budget = 2000;
+  bool keep_farkas = false;
+  bool exact_lp = false;
 };
 
-/*! installs the executor that every RegionEnumerator of this process hands its frontier subtrees to (nullptr: its own
- * threads). The results are the same either way: regions, their order, the Farkas pool and the LP count. */
-void set_subtree_executor(SubtreeExecutor* executor);
+/*! searches the subtree below `job` for up to options.budget nodes with a solver of its own (Farkas entries reused
+ * within the job only), for whichever thread or process received the job. The result depends on the job and the
+ * options only. */
+SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job, const JobOptions& options,
+                         const RunControl& control);
+
+/*! a job's place in the tree of jobs: job 0 is the root; a job's children are its result's `children`. */
+struct JobInfo {
+  std::size_t id = 0;
+  std::size_t depth = 0;  // of its node: its regions' blocked entries from here on index its Farkas entries
+  std::size_t parent = SIZE_MAX;
+  std::size_t level = 0;  // jobs between it and the root
+};
+using JobReplay = std::function<void(const JobInfo&, SubtreeResult&&)>;
+
+/*! searches a tree of budgeted jobs elsewhere (chamber-mpi's ranks, or threads). */
+class JobExecutor {
+ public:
+  virtual ~JobExecutor() = default;
+  /*! searches `root` and every job its results spawn (search_job with `options`), and calls `replay` once per job on
+   * the calling thread in tree order: a job, then the subtrees of its children in their order (which is the
+   * depth-first order of the one-process search). \throws what a job or `replay` threw (as InternalError when
+   * remote), after every job in flight has come back. */
+  virtual void run(const Arrangement& arrangement, const JobOptions& options, FrontierJob root,
+                   const JobReplay& replay) = 0;
+  /*! the options of the runs of this executor. */
+  virtual JobOptions options() const = 0;
+};
+
+/*! installs the executor that every RegionEnumerator of this process hands its searches to (nullptr: none; then it
+ * searches itself, on its threads). An enumeration through an executor gives the same regions in the same order as
+ * without, and the same Farkas pool and LP count for any executor with the same options (any number of ranks or
+ * threads); its LPs differ from the threaded search's, whose memo is cut at other places. */
+void set_job_executor(JobExecutor* executor);
 
 /*! returns two witnesses on either side of `hyperplane`, both still strictly inside `conditions`.
  * \pre `p` lies on `hyperplane` and strictly inside every condition. */

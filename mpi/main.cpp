@@ -1,30 +1,35 @@
-// chamber-mpi: `mpirun -np N chamber-mpi COMMAND ...` takes the same commands, options and outputs as `chamber`.
-// Rank 0 runs the command line; every enumeration that splits its search tree (RegionEnumerator::run_in_cell: the
-// nodes at a fixed depth below the cell, up to 256 of them) hands the subtrees below those nodes to the other ranks
-// through a SubtreeExecutor: rank 0 keeps the queue and gives each idle worker the next subtree (dynamic, so a slow
-// subtree holds up one rank, not a fixed share), searches subtrees itself on a thread of its own meanwhile, and
-// replays the results in tree order as a threaded run does. The
-// regions, their order, the Farkas entries and the LP count are therefore those of `chamber` for any N. With N = 1 the
-// command runs on rank 0 alone, on its threads.
+// chamber-mpi: `mpirun -np N chamber-mpi COMMAND ...` takes the same commands, options and outputs as `chamber`, plus
+// two of its own (read here, before the command line):
+//   --job-budget N   search nodes per job (default 2000)
+//   --job-log FILE   one JSON line per job searched (bench/mpi.sh replays it; format in bench/README.md)
+// Rank 0 runs the command line; every enumeration big enough to split (RegionEnumerator::run_in_cell) becomes a tree of
+// budgeted jobs, as in mplrs: rank 0 keeps the queue (arrangement/job_tree.hpp), gives each idle worker the job
+// earliest in tree order, and a worker searches it for up to the budget of nodes and sends back the regions it found
+// and the unexplored rest of its subtree as new jobs. Rank 0 searches jobs too, on a thread of its own, and replays
+// the results in tree order, so the regions come in the one-process depth-first order, and the Farkas entries, the
+// certificate and the LP count depend on the budget only: the same for any N (N = 1 included).
 //
 // Messages are JSON text (mpi/subtree_messages.hpp). A worker that fails reports it and rank 0 stops the run with
 // exit 3; a rank that dies makes mpirun end them all (MPI's default error handler), never a hang.
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
+#include "arrangement/job_tree.hpp"
 #include "cli/commands.hpp"
 #include "mpi/subtree_messages.hpp"
 
 #include <mpi.h>
 
-#include <atomic>
+#include <charconv>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
-#include <deque>
+#include <cstring>
+#include <fstream>
+#include <iostream>
 #include <mutex>
 #include <optional>
-#include <thread>
-#include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace chamber::mpi {
@@ -50,105 +55,166 @@ std::string receive(int from, int& sender, int& tag) {
   return text;
 }
 
-/// Rank 0's side: the subtrees of one split go to the workers, one at a time each, until all are back.
-class MpiExecutor : public SubtreeExecutor {
- public:
-  explicit MpiExecutor(int ranks) : ranks_(ranks) {}
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
-  void run(const Arrangement& arrangement, std::size_t frontier_depth, bool keep_farkas, bool exact_lp,
-           const std::vector<FrontierJob>& jobs,
-           const std::function<void(std::size_t, SubtreeResult&&)>& done) override {
-    const std::uint64_t id = ++batches_;
-    const std::string batch = batch_json(id, arrangement, frontier_depth, keep_farkas, exact_lp).dump();
-    // The queue is shared by this rank's own searching thread (no MPI calls there) and the MPI loop below.
+/// Rank 0's side: the jobs of one enumeration go to the workers, one at a time each, until every result is replayed.
+class MpiExecutor : public JobExecutor {
+ public:
+  MpiExecutor(int ranks, JobOptions options, std::ostream* log) : ranks_(ranks), options_(options), log_(log) {}
+
+  JobOptions options() const override { return options_; }
+
+  void run(const Arrangement& arrangement, const JobOptions& options, FrontierJob root,
+           const JobReplay& replay) override {
+    const std::uint64_t batch = ++batches_;
+    const std::string batch_text = batch_json(batch, arrangement, options).dump();
+    // The tree is shared by this rank's own searching thread (no MPI calls there) and the MPI loop below.
     std::mutex mutex;
-    std::deque<std::size_t> queue;
-    for (std::size_t j = 0; j < jobs.size(); ++j) queue.push_back(j);
-    std::vector<std::pair<std::size_t, SubtreeResult>> local_done;
-    std::string failure;  // after a failure no job is given out, but every outstanding result is still received
-    auto next_job = [&]() -> std::optional<std::size_t> {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (queue.empty() || !failure.empty()) return std::nullopt;
-      const std::size_t j = queue.front();
-      queue.pop_front();
-      return j;
+    std::condition_variable changed;
+    JobTree tree(std::move(root));
+    std::string failure;  // after a failure no job is handed out, but every outstanding result is still received
+    bool over = false;    // tells the local thread to end
+    bool local_busy = false;
+    std::vector<JobRecord> records;
+    std::vector<std::size_t> record_of;  // job -> its record
+    auto record = [&](const JobInfo& info, const SubtreeResult& result, double seconds, double master_seconds,
+                      int rank) {
+      if (record_of.size() <= info.id) record_of.resize(info.id + 1, SIZE_MAX);
+      record_of[info.id] = records.size();
+      records.push_back(JobRecord{batch, info, result.nodes, result.leaves.size(), result.solves,
+                                  result.children.size(), seconds, master_seconds, rank});
     };
-    std::size_t outstanding = 0;
-    auto give = [&](int worker) {
-      if (std::optional<std::size_t> j = next_job()) {
-        send(nlohmann::json{{"batch", id}, {"index", *j}, {"job", job_json(jobs[*j])}}.dump(), worker, job_tag);
-        ++outstanding;
-      }
-    };
-    for (int worker = 1; worker < ranks_; ++worker) {
-      send(batch, worker, batch_tag);
-      give(worker);
-    }
-    // Rank 0 searches subtrees too, on a thread of its own, while this loop serves the workers.
-    std::atomic<bool> local_finished{false};
+
     std::thread local([&] {
-      while (std::optional<std::size_t> j = next_job()) {
+      std::unique_lock<std::mutex> lock(mutex);
+      for (;;) {
+        std::optional<std::pair<JobInfo, FrontierJob>> job;
+        changed.wait(lock, [&] { return over || (failure.empty() && (job = tree.take()).has_value()); });
+        if (!job) return;
+        local_busy = true;
+        lock.unlock();
+        SubtreeResult result;
+        std::string error;
+        const auto start = std::chrono::steady_clock::now();
         try {
-          SubtreeResult result = search_subtree(arrangement, jobs[*j], frontier_depth, keep_farkas, exact_lp, {});
-          std::lock_guard<std::mutex> lock(mutex);
-          local_done.emplace_back(*j, std::move(result));
+          result = search_job(arrangement, job->second, options, RunControl{});
         } catch (const std::exception& e) {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (failure.empty()) failure = std::string("chamber-mpi: rank 0: ") + e.what();
+          error = std::string("chamber-mpi: rank 0: ") + e.what();
         }
+        const double seconds = seconds_since(start);
+        lock.lock();
+        local_busy = false;
+        if (!error.empty()) {
+          if (failure.empty()) failure = error;
+          continue;
+        }
+        record(job->first, result, seconds, 0, 0);
+        tree.finish(job->first.id, std::move(result));
       }
-      local_finished = true;
     });
-    auto take_local = [&] {
-      std::vector<std::pair<std::size_t, SubtreeResult>> found;
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        found.swap(local_done);
+
+    std::vector<int> idle;
+    for (int worker = 1; worker < ranks_; ++worker) {
+      send(batch_text, worker, batch_tag);
+      idle.push_back(worker);
+    }
+    std::unique_lock<std::mutex> lock(mutex);
+    std::size_t outstanding = 0;  // jobs at the workers
+    for (;;) {
+      bool progress = false;
+      // Idle workers first: they search while this rank replays.
+      while (failure.empty() && !idle.empty()) {
+        std::optional<std::pair<JobInfo, FrontierJob>> job = tree.take();
+        if (!job) break;
+        const int worker = idle.back();
+        idle.pop_back();
+        lock.unlock();
+        send(nlohmann::json{{"batch", batch}, {"id", job->first.id}, {"job", job_json(job->second)}}.dump(), worker,
+             job_tag);
+        lock.lock();
+        ++outstanding;
+        progress = true;
       }
-      for (auto& [j, result] : found)
-        if (failure.empty()) done(j, std::move(result));
-    };
-    while (outstanding > 0 || !local_finished) {
-      take_local();
+      changed.notify_all();  // new jobs may be waiting for the local thread
+      while (failure.empty()) {
+        std::optional<std::pair<JobInfo, SubtreeResult>> next = tree.next_in_order();
+        if (!next) break;
+        lock.unlock();
+        const auto start = std::chrono::steady_clock::now();
+        try {
+          replay(next->first, std::move(next->second));
+        } catch (const std::exception& e) {
+          lock.lock();
+          if (failure.empty()) failure = e.what();
+          break;
+        }
+        lock.lock();
+        records[record_of.at(next->first.id)].master_seconds += seconds_since(start);
+        progress = true;
+      }
+      if (outstanding == 0 && !local_busy && (tree.complete() || !failure.empty())) break;
+      lock.unlock();
       int ready = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ready, &status);
-      if (!ready) {
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-        continue;
-      }
-      int sender = 0, tag = 0;
-      const std::string text = receive(status.MPI_SOURCE, sender, tag);
-      --outstanding;
-      try {
-        if (tag != result_tag)
-          throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": " +
-                              (tag == error_tag ? text : std::string("unexpected message")));
-        const nlohmann::json message = nlohmann::json::parse(text);
-        give(sender);  // the next subtree first: the worker searches while this one is merged
-        std::lock_guard<std::mutex> lock(mutex);
-        if (failure.empty()) done(message.at("index").get<std::size_t>(), result_from_json(message.at("result")));
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (failure.empty()) failure = e.what();
+      if (ready) {
+        int sender = 0, tag = 0;
+        const auto start = std::chrono::steady_clock::now();
+        const std::string text = receive(status.MPI_SOURCE, sender, tag);
+        lock.lock();
+        --outstanding;
+        idle.push_back(sender);
+        try {
+          if (tag != result_tag)
+            throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": " +
+                                (tag == error_tag ? text : std::string("unexpected message")));
+          const nlohmann::json message = nlohmann::json::parse(text);
+          SubtreeResult result = result_from_json(message.at("result"));
+          if (failure.empty()) {
+            const std::size_t id = message.at("id").get<std::size_t>();
+            if (id >= tree.jobs()) throw InternalError("chamber-mpi: a result for an unknown job");
+            record(tree.info(id), result, message.at("seconds").get<double>(), 0, sender);
+            tree.finish(id, std::move(result));
+            records.back().master_seconds = seconds_since(start);
+          }
+        } catch (const std::exception& e) {
+          if (failure.empty()) failure = e.what();
+        }
+      } else if (!progress) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        lock.lock();
+      } else {
+        lock.lock();
       }
     }
+    over = true;
+    lock.unlock();
+    changed.notify_all();
     local.join();
-    take_local();
+    if (log_) {
+      for (const JobRecord& r : records) write_job_record(*log_, r);
+      log_->flush();
+    }
     if (!failure.empty()) throw InternalError(failure);
   }
 
   /*! tells every worker that the run is over. */
-  void stop() {
-    for (int worker = 1; worker < ranks_; ++worker) send("", worker, stop_tag);
+  void stop() { stop_workers(ranks_); }
+
+  static void stop_workers(int ranks) {
+    for (int worker = 1; worker < ranks; ++worker) send("", worker, stop_tag);
   }
 
  private:
   int ranks_;
+  JobOptions options_;
+  std::ostream* log_;
   std::uint64_t batches_ = 0;
 };
 
-/*! a worker rank: searches the subtrees rank 0 sends until it says stop. */
+/*! a worker rank: searches the jobs rank 0 sends until it says stop. */
 void work() {
   Batch batch;
   for (;;) {
@@ -164,13 +230,54 @@ void work() {
       if (message.at("batch").get<std::uint64_t>() != batch.id)
         throw InternalError("chamber-mpi: a job of batch " + message.at("batch").dump() + " arrived during batch " +
                             std::to_string(batch.id));
-      const SubtreeResult result = search_subtree(batch.arrangement, job_from_json(message.at("job")),
-                                                  batch.frontier_depth, batch.keep_farkas, batch.exact_lp, RunControl{});
-      send(nlohmann::json{{"index", message.at("index")}, {"result", result_json(result)}}.dump(), 0, result_tag);
+      const auto start = std::chrono::steady_clock::now();
+      const SubtreeResult result =
+          search_job(batch.arrangement, job_from_json(message.at("job")), batch.options, RunControl{});
+      send(nlohmann::json{{"id", message.at("id")}, {"seconds", seconds_since(start)}, {"result", result_json(result)}}
+               .dump(),
+           0, result_tag);
     } catch (const std::exception& e) {
       send(e.what(), 0, error_tag);
     }
   }
+}
+
+/*! chamber-mpi's own options, taken out of argv before the command line is parsed. */
+struct MpiOptions {
+  JobOptions jobs;
+  std::string log;
+};
+
+/*! removes --job-budget N and --job-log FILE from argv. \returns false (with a message) when they are malformed. */
+bool take_options(int& argc, char** argv, MpiOptions& options) {
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--job-budget" || arg == "--job-log") {
+      if (i + 1 >= argc) {
+        std::cerr << "chamber-mpi: error: " << arg << " needs a value\n";
+        return false;
+      }
+      const std::string_view value = argv[++i];
+      if (arg == "--job-log") {
+        options.log = value;
+        continue;
+      }
+      std::uint64_t budget = 0;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), budget);
+      if (error != std::errc() || end != value.data() + value.size() || budget == 0) {
+        std::cerr << "chamber-mpi: error: --job-budget: expected a positive number of search nodes, found '" << value
+                  << "'\n";
+        return false;
+      }
+      options.jobs.budget = budget;
+      continue;
+    }
+    argv[kept++] = argv[i];
+  }
+  argc = kept;
+  argv[argc] = nullptr;
+  return true;
 }
 
 }  // namespace
@@ -185,11 +292,23 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   int code = 0;
   if (rank == 0) {
-    chamber::mpi::MpiExecutor executor(ranks);
-    if (ranks > 1) chamber::set_subtree_executor(&executor);
-    code = chamber::cli::run(argc, argv, "chamber-mpi");
-    chamber::set_subtree_executor(nullptr);
-    executor.stop();
+    chamber::mpi::MpiOptions options;
+    std::ofstream log;
+    if (!chamber::mpi::take_options(argc, argv, options)) {
+      code = 2;
+    } else if (!options.log.empty() && (log.open(options.log), !log)) {
+      std::cerr << "chamber-mpi: error: --job-log: cannot write " << options.log << ": " << std::strerror(errno) << "\n";
+      code = 2;
+    }
+    if (code == 0) {
+      chamber::mpi::MpiExecutor executor(ranks, options.jobs, log.is_open() ? &log : nullptr);
+      chamber::set_job_executor(&executor);
+      code = chamber::cli::run(argc, argv, "chamber-mpi");
+      chamber::set_job_executor(nullptr);
+      executor.stop();
+    } else {
+      chamber::mpi::MpiExecutor::stop_workers(ranks);
+    }
   } else {
     chamber::mpi::work();
   }

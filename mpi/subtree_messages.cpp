@@ -38,16 +38,15 @@ EnumerationStats stats_from(const json& values) {
 
 }  // namespace
 
-json batch_json(std::uint64_t id, const Arrangement& arrangement, std::size_t frontier_depth, bool keep_farkas,
-                bool exact_lp) {
+json batch_json(std::uint64_t id, const Arrangement& arrangement, const JobOptions& options) {
   json rows = json::array();
   for (const Hyperplane& h : arrangement.hyperplanes()) rows.push_back(integers(h.coefficients));
   return {{"id", id},
           {"dimension", arrangement.dimension()},
           {"rows", std::move(rows)},
-          {"frontier_depth", frontier_depth},
-          {"keep_farkas", keep_farkas},
-          {"exact_lp", exact_lp}};
+          {"budget", options.budget},
+          {"keep_farkas", options.keep_farkas},
+          {"exact_lp", options.exact_lp}};
 }
 
 Batch batch_from_json(const json& message) {
@@ -61,9 +60,9 @@ Batch batch_from_json(const json& message) {
     // The rows are an arrangement's already: merged again they must stay as they are, or the indices would move.
     if (batch.arrangement.size() != rows.size())
       throw InternalError("chamber-mpi: a batch's arrangement merged rows on arrival");
-    batch.frontier_depth = message.at("frontier_depth");
-    batch.keep_farkas = message.at("keep_farkas");
-    batch.exact_lp = message.at("exact_lp");
+    batch.options.budget = message.at("budget");
+    batch.options.keep_farkas = message.at("keep_farkas");
+    batch.options.exact_lp = message.at("exact_lp");
     return batch;
   } catch (const json::exception& e) {
     throw InternalError(std::string("chamber-mpi: malformed batch message: ") + e.what());
@@ -93,6 +92,8 @@ FrontierJob job_from_json(const json& message) {
 json result_json(const SubtreeResult& result) {
   json leaves = json::array();
   for (const FrontierJob& leaf : result.leaves) leaves.push_back(job_json(leaf));
+  json children = json::array();
+  for (const FrontierJob& child : result.children) children.push_back(job_json(child));
   json farkas = json::array();
   for (const FarkasCertificate& entry : result.farkas) {
     json conditions = json::array();
@@ -100,7 +101,9 @@ json result_json(const SubtreeResult& result) {
     farkas.push_back({{"conditions", std::move(conditions)}, {"multipliers", integers(entry.multipliers)}});
   }
   return {{"leaves", std::move(leaves)},
+          {"children", std::move(children)},
           {"farkas", std::move(farkas)},
+          {"nodes", result.nodes},
           {"stats", stats_json(result.stats)},
           {"solves", result.solves},
           {"counters", {result.counters.float_witness, result.counters.float_farkas, result.counters.exact}}};
@@ -110,6 +113,7 @@ SubtreeResult result_from_json(const json& message) {
   try {
     SubtreeResult result;
     for (const json& leaf : message.at("leaves")) result.leaves.push_back(job_from_json(leaf));
+    for (const json& child : message.at("children")) result.children.push_back(job_from_json(child));
     for (const json& entry : message.at("farkas")) {
       FarkasCertificate certificate;
       for (const json& c : entry.at("conditions")) certificate.conditions.push_back({c.at(0), c.at(1)});
@@ -118,6 +122,7 @@ SubtreeResult result_from_json(const json& message) {
     }
     result.stats = stats_from(message.at("stats"));
     result.solves = message.at("solves");
+    result.nodes = message.at("nodes");
     const json& counters = message.at("counters");
     result.counters.float_witness = counters.at(0);
     result.counters.float_farkas = counters.at(1);

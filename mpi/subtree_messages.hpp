@@ -1,5 +1,5 @@
-// The messages between chamber-mpi's ranks, as JSON text: the arrangement a batch of frontier jobs belongs to, a job,
-// and a job's result (arrangement/enumerate.hpp: FrontierJob, SubtreeResult). Integers travel as decimal strings, so
+// The messages between chamber-mpi's ranks, as JSON text: the arrangement a batch of jobs belongs to with the jobs'
+// options, a job, and a job's result (arrangement/enumerate.hpp: FrontierJob, SubtreeResult). Integers travel as decimal strings, so
 // every number arrives exactly.
 #pragma once
 
@@ -16,13 +16,10 @@ namespace chamber::mpi {
 struct Batch {
   std::uint64_t id = 0;
   Arrangement arrangement;
-  std::size_t frontier_depth = 0;
-  bool keep_farkas = false;
-  bool exact_lp = false;
+  JobOptions options;
 };
 
-nlohmann::json batch_json(std::uint64_t id, const Arrangement& arrangement, std::size_t frontier_depth,
-                          bool keep_farkas, bool exact_lp);
+nlohmann::json batch_json(std::uint64_t id, const Arrangement& arrangement, const JobOptions& options);
 /*! \throws InternalError when the message is not a batch. */
 Batch batch_from_json(const nlohmann::json& message);
 

@@ -1,4 +1,5 @@
 // Region enumeration, the exact LP, boundedness, and generated certificates (accepted, and rejected once tampered).
+#include "arrangement/job_tree.hpp"
 #include "arrangement/errors.hpp"
 #include "tests/certify.hpp"
 #include "tests/families.hpp"
@@ -6,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -288,4 +290,88 @@ TEST_CASE("threads: a region limit and a deadline still stop the run", "[enumera
   late.deadline = RunControl::Clock::now();
   RegionEnumerator timed(arrangement, EnumerationOptions{late, false, false, 2});
   CHECK_THROWS_AS(timed.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
+}
+
+TEST_CASE("jobs: budgeted jobs give the one-process regions in order, and the same pool on any number of threads",
+          "[enumerate][jobs]") {
+  struct Run {
+    std::vector<Region> regions;
+    std::vector<std::vector<BlockedHyperplane>> blocked;
+    std::vector<FarkasCertificate> farkas;
+    std::uint64_t lp_solves = 0;
+    std::size_t jobs = 0;
+  };
+  auto run = [](const Arrangement& arrangement, std::optional<ThreadJobExecutor> executor) {
+    Run result;
+    if (executor) set_job_executor(&*executor);
+    RegionEnumerator enumerator(arrangement, EnumerationOptions{RunControl{}, true, false, 1});
+    enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>& blocked) {
+      result.regions.push_back(region);
+      result.blocked.push_back(blocked);
+    });
+    set_job_executor(nullptr);
+    result.farkas = enumerator.farkas().entries();
+    result.lp_solves = enumerator.stats().lp_solves;
+    if (executor) result.jobs = executor->records().size();
+    return result;
+  };
+  auto same_farkas = [](const FarkasCertificate& a, const FarkasCertificate& b) {
+    if (a.multipliers != b.multipliers || a.conditions.size() != b.conditions.size()) return false;
+    for (std::size_t k = 0; k < a.conditions.size(); ++k)
+      if (a.conditions[k].hyperplane != b.conditions[k].hyperplane || a.conditions[k].sign != b.conditions[k].sign)
+        return false;
+    return true;
+  };
+  const Arrangement cases[] = {resonance(4), threshold(3), braid(5), shi(3)};
+  for (const Arrangement& arrangement : cases) {
+    const Run alone = run(arrangement, std::nullopt);
+    for (std::uint64_t budget : {3u, 40u, 1000u}) {
+      const Run one = run(arrangement, ThreadJobExecutor(1, JobOptions{budget}));
+      INFO(arrangement.size() << " hyperplanes, budget " << budget << ", " << one.jobs << " jobs");
+      if (budget == 3 && arrangement.size() >= 10) CHECK(one.jobs > 20);
+      REQUIRE(one.regions.size() == alone.regions.size());
+      for (std::size_t r = 0; r < alone.regions.size(); ++r) {
+        CHECK(one.regions[r].signs == alone.regions[r].signs);
+        CHECK(one.regions[r].witness.coordinates == alone.regions[r].witness.coordinates);
+      }
+      for (unsigned threads : {2u, 3u}) {
+        INFO(threads << " threads");
+        const Run many = run(arrangement, ThreadJobExecutor(threads, JobOptions{budget}));
+        REQUIRE(many.regions.size() == one.regions.size());
+        for (std::size_t r = 0; r < one.regions.size(); ++r) {
+          CHECK(many.regions[r].signs == one.regions[r].signs);
+          REQUIRE(many.blocked[r].size() == one.blocked[r].size());
+          for (std::size_t b = 0; b < one.blocked[r].size(); ++b) {
+            CHECK(many.blocked[r][b].hyperplane == one.blocked[r][b].hyperplane);
+            CHECK(many.blocked[r][b].farkas == one.blocked[r][b].farkas);
+          }
+        }
+        REQUIRE(many.farkas.size() == one.farkas.size());
+        for (std::size_t f = 0; f < one.farkas.size(); ++f) CHECK(same_farkas(many.farkas[f], one.farkas[f]));
+        CHECK(many.lp_solves == one.lp_solves);
+        CHECK(many.jobs == one.jobs);
+      }
+    }
+  }
+}
+
+TEST_CASE("jobs: the certificate of a run in budgeted jobs checks; a region limit stops it", "[enumerate][jobs]") {
+  for (std::uint64_t budget : {5u, 200u}) {
+    ThreadJobExecutor executor(2, JobOptions{budget});
+    set_job_executor(&executor);
+    const test::Certified found = test::enumerate_and_check(resonance(4));
+    set_job_executor(nullptr);
+    INFO("budget " << budget << ": " << found.report.reason);
+    CHECK(found.report.valid);
+    CHECK(found.regions.size() == 370);
+    CHECK(executor.records().size() > 1);
+  }
+  RunControl limited;
+  limited.max_regions = 50;
+  ThreadJobExecutor executor(2, JobOptions{10});
+  set_job_executor(&executor);
+  const Arrangement arrangement = resonance(5);
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{limited, false, false, 1});
+  CHECK_THROWS_AS(enumerator.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
+  set_job_executor(nullptr);
 }
