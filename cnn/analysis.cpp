@@ -18,10 +18,12 @@ NetworkAnalysis analyse_network(const Network& network, const NetworkAnalysisOpt
   result.hidden_neurons = network.hidden_neurons();
   result.input = network.input;
   result.layers_text = describe_layers(network);
-  result.architecture = architecture_of(network);
-  result.closed_forms = closed_forms(result.architecture);
+  result.layers = layers_json(network);
+  result.closed_forms = closed_forms(network);
   result.box = options.box;
-  const bool one_conv = network.layers.size() == 1 && std::holds_alternative<Conv2d>(network.layers[0]);
+  // The verdict on eq. (4) needs one conv layer of the paper's kind (no padding, dilation, groups, batch-norm, pooling).
+  const bool one_conv = network.layers.size() == 1 && std::holds_alternative<Conv2d>(network.layers[0]) &&
+                        beyond_closed_forms(network).empty();
   const bool certify = !options.certificate.empty();
 
   LinearRegionEnumerator enumerator(
@@ -79,7 +81,7 @@ nlohmann::json NetworkAnalysis::to_json() const {
   out["regions"] = stats.regions;
   out["input_dimension"] = input_dimension;
   out["hidden_neurons"] = hidden_neurons;
-  out["layers"] = layers_json(architecture);
+  out["layers"] = layers;
   out["cells_per_layer"] = stats.cells_per_layer;
   out["box"] = box ? nlohmann::json::array({to_string(box->lo), to_string(box->hi)}) : nlohmann::json();
   out["engine"] = chamber::to_string(stats.engine);
@@ -89,7 +91,7 @@ nlohmann::json NetworkAnalysis::to_json() const {
     out["cone_engine"] = {{"max_rays", stats.max_rays},
                           {"fallback_cells", stats.fallback_cells},
                           {"vertex_lps", stats.vertex_lps}};
-  for (const ClosedForm& f : closed_forms) out[f.key] = closed_form_json(f);
+  add_closed_forms_json(out, closed_forms);
   if (verdict) {
     const nlohmann::json judged = chamber::to_json(*verdict);
     for (const auto& [key, value] : judged.items()) out[key] = value;

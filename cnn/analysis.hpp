@@ -54,7 +54,7 @@ struct NetworkAnalysis {
   std::size_t input_dimension = 0, hidden_neurons = 0;
   Shape input;
   std::string layers_text;  // describe_layers
-  Architecture architecture;
+  nlohmann::json layers;  // layers_json(network)
   std::vector<ClosedForm> closed_forms;
   std::optional<Box> box;
   LinearRegionStats stats;

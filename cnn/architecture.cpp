@@ -130,6 +130,8 @@ std::size_t Architecture::hidden_neurons() const {
 }
 
 Architecture architecture_of(const Network& network) {
+  if (const std::string why = beyond_closed_forms(network); !why.empty())
+    throw InputError("the network is beyond a weight-free architecture: " + why);
   Architecture architecture;
   architecture.input = network.input;
   for (const Layer& layer : network.layers) {
@@ -166,7 +168,43 @@ nlohmann::json closed_form_json(const ClosedForm& form) {
 }
 
 std::string closed_form_text(const ClosedForm& form) {
+  if (!form.applies) return "does not apply: " + form.note;
   return form.value ? form.value->get_str() : "not evaluated: " + form.note;
+}
+
+void add_closed_forms_json(nlohmann::json& out, const std::vector<ClosedForm>& forms) {
+  for (const ClosedForm& f : forms) {
+    out[f.key] = closed_form_json(f);
+    if (!f.applies) out["not_applicable"][f.key] = f.note;
+  }
+}
+
+std::vector<ClosedForm> closed_forms(const Network& network) {
+  const std::string why = beyond_closed_forms(network);
+  if (why.empty()) return closed_forms(architecture_of(network));
+  std::size_t convs = 0, linears = 0;
+  for (const Layer& layer : network.layers) ++(std::holds_alternative<Conv2d>(layer) ? convs : linears);
+  const std::string note = why + " (the paper's hypotheses do not hold)";
+  std::vector<ClosedForm> forms;
+  forms.push_back({"lemma2", "Lemma 2 (2^neurons)", lemma2(network.hidden_neurons())});
+  auto not_applying = [&](const char* key, const char* label) {
+    forms.push_back(ClosedForm{key, label, std::nullopt, note, false});
+  };
+  if (convs == 1 && linears == 0) {
+    not_applying("eq4", "Theorem 2 eq. (4)");
+    not_applying("theorem1", "Theorem 1 (one FC layer of as many neurons)");
+  }
+  if (convs >= 2 && linears == 0) {
+    not_applying("theorem5_lower", "Theorem 5 lower bound (8), on the maximum over weights");
+    not_applying("theorem5_upper", "Theorem 5 upper bound (9)");
+  }
+  if (convs == 0) {
+    if (linears == 1) not_applying("theorem1", "Theorem 1");
+    not_applying("montufar_lower", "Montufar et al. 2014 lower bound, on the maximum over weights");
+    not_applying("serra_upper", "Serra et al. 2018 upper bound");
+  }
+  if (convs > 0 && linears > 0) not_applying("theorem1_fc", "Theorem 1 for one FC layer of all the hidden neurons");
+  return forms;
 }
 
 std::vector<ClosedForm> closed_forms(const Architecture& architecture) {
@@ -234,17 +272,85 @@ nlohmann::json layers_json(const Architecture& architecture) {
   return layers;
 }
 
+namespace {
+
+std::string step_text(const AffineStep& step) {
+  if (const auto* pool = std::get_if<AvgPool2d>(&step))
+    return "avgpool2d " + std::to_string(pool->kernel_h) + "x" + std::to_string(pool->kernel_w) + " stride " +
+           std::to_string(pool->stride_h) + "x" + std::to_string(pool->stride_w) +
+           (pool->pad_h || pool->pad_w
+                ? " padding " + std::to_string(pool->pad_h) + "x" + std::to_string(pool->pad_w)
+                : std::string());
+  return std::holds_alternative<BatchNorm>(step) ? "batchnorm" : "flatten";
+}
+
+std::string step_type(const AffineStep& step) {
+  return std::holds_alternative<BatchNorm>(step) ? "batchnorm"
+         : std::holds_alternative<AvgPool2d>(step) ? "avgpool2d"
+                                                   : "flatten";
+}
+
+template <class Main>
+std::string steps_text(const Main& main, const std::string& core) {
+  std::string text;
+  for (const AffineStep& step : main.before) text += step_text(step) + ", ";
+  text += core;
+  for (const AffineStep& step : main.after) text += ", " + step_text(step);
+  return text;
+}
+
+}  // namespace
+
+nlohmann::json layers_json(const Network& network) {
+  nlohmann::json layers = nlohmann::json::array();
+  const std::vector<Shape> shapes = network.layer_shapes();
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    nlohmann::json layer;
+    const std::vector<AffineStep>* before = nullptr;
+    const std::vector<AffineStep>* after = nullptr;
+    if (const auto* conv = std::get_if<Conv2d>(&network.layers[l])) {
+      layer = {{"type", "conv2d"},
+               {"out_channels", conv->out_channels},
+               {"kernel_size", {conv->kernel_h, conv->kernel_w}},
+               {"stride", {conv->stride_h, conv->stride_w}}};
+      if (conv->pad_h || conv->pad_w) layer["padding"] = {conv->pad_h, conv->pad_w};
+      if (conv->dilation_h != 1 || conv->dilation_w != 1) layer["dilation"] = {conv->dilation_h, conv->dilation_w};
+      if (conv->groups != 1) layer["groups"] = conv->groups;
+      before = &conv->before, after = &conv->after;
+    } else {
+      const auto& linear = std::get<Linear>(network.layers[l]);
+      layer = {{"type", "linear"}, {"out_features", linear.out_features}};
+      before = &linear.before, after = &linear.after;
+    }
+    for (auto [key, steps] : {std::pair{"before", before}, std::pair{"after", after}}) {
+      if (steps->empty()) continue;
+      layer[key] = nlohmann::json::array();
+      for (const AffineStep& step : *steps) layer[key].push_back(step_type(step));
+    }
+    layer["output_shape"] = {shapes[l].channels, shapes[l].height, shapes[l].width};
+    layer["neurons"] = shapes[l].size();
+    layers.push_back(std::move(layer));
+  }
+  return layers;
+}
+
 std::string describe_layers(const Network& network) {
   std::string text;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     const Shape out = network.layer_output_shape(l);
     if (!text.empty()) text += "; ";
     if (const auto* conv = std::get_if<Conv2d>(&network.layers[l])) {
-      text += "conv2d " + std::to_string(conv->out_channels) + " filters " + std::to_string(conv->kernel_h) + "x" +
-              std::to_string(conv->kernel_w) + " stride " + std::to_string(conv->stride_h) +
-              (conv->stride_w != conv->stride_h ? "x" + std::to_string(conv->stride_w) : std::string());
+      std::string core = "conv2d " + std::to_string(conv->out_channels) + " filters " + std::to_string(conv->kernel_h) +
+                         "x" + std::to_string(conv->kernel_w) + " stride " + std::to_string(conv->stride_h) +
+                         (conv->stride_w != conv->stride_h ? "x" + std::to_string(conv->stride_w) : std::string());
+      if (conv->pad_h || conv->pad_w) core += " padding " + std::to_string(conv->pad_h) + "x" + std::to_string(conv->pad_w);
+      if (conv->dilation_h != 1 || conv->dilation_w != 1)
+        core += " dilation " + std::to_string(conv->dilation_h) + "x" + std::to_string(conv->dilation_w);
+      if (conv->groups != 1) core += " groups " + std::to_string(conv->groups);
+      text += steps_text(*conv, core);
     } else {
-      text += "linear " + std::to_string(std::get<Linear>(network.layers[l]).out_features) + " units";
+      const auto& linear = std::get<Linear>(network.layers[l]);
+      text += steps_text(linear, "linear " + std::to_string(linear.out_features) + " units");
     }
     text += " -> " + shape_text(out);
   }

@@ -42,11 +42,16 @@ struct Architecture {
  * "--conv", "--linear") and a short prefix of the text. */
 Architecture parse_architecture(const ArchitectureText& text);
 
-/*! returns the architecture of `network` (its weights left out). */
+/*! returns the architecture of `network` (its weights left out).
+ * \throws InputError when a layer is beyond what an architecture describes (beyond_closed_forms: padding, dilation,
+ * groups, batch-norm, pooling): its shapes and closed forms would be wrong. */
 Architecture architecture_of(const Network& network);
 
 /*! returns one JSON object per layer (type, sizes, output shape). */
 nlohmann::json layers_json(const Architecture& architecture);
+/*! the same for the hidden layers of a network, with its padding, dilation, groups and affine steps ("before" and
+ * "after": their types) when it has them. */
+nlohmann::json layers_json(const Network& network);
 
 /*! a closed form or bound of references.md evaluated for an architecture: JSON key, printed label, value. */
 struct ClosedForm {
@@ -54,17 +59,26 @@ struct ClosedForm {
   std::string label;
   std::optional<Integer> value;  // nothing when it is too large to evaluate (eq. (4) past its cap): see `note`
   std::string note = {};
+  bool applies = true;  // false: the network does not meet its hypotheses (`note` says why); no value
 };
 
-/*! returns the value as JSON (null when not evaluated). */
+/*! returns the value as JSON (null when not evaluated or when it does not apply). */
 nlohmann::json closed_form_json(const ClosedForm& form);
-/*! returns the value as text, or "not evaluated: " and the note. */
+/*! returns the value as text, or "not evaluated: " / "does not apply: " and the note. */
 std::string closed_form_text(const ClosedForm& form);
+/*! sets out[key] to closed_form_json for every form, and out["not_applicable"][key] to the reason of every form that
+ * does not apply (the key is left out when all apply). */
+void add_closed_forms_json(nlohmann::json& out, const std::vector<ClosedForm>& forms);
 
 /*! returns every closed form and bound that applies to `architecture`, in print order: Lemma 2, parameter counts;
  * eq. (4) and Theorem 1 for one conv layer; Theorem 5 for several; Theorem 1, Montufar and Serra for fully connected
  * nets. Lower bounds are about the best weights. */
 std::vector<ClosedForm> closed_forms(const Architecture& architecture);
+/*! returns the closed forms of `network`: those of its architecture when it meets their hypotheses; otherwise Lemma 2
+ * (true of every ReLU network) and, marked as not applying with the reason, the forms its conv/linear layout would
+ * have had (Theorem 2 and Theorem 5 of Xiong et al. assume convolutions without padding, dilation or groups and no
+ * batch-norm or pooling; Theorem 1, Montúfar and Serra assume plain fully connected layers). */
+std::vector<ClosedForm> closed_forms(const Network& network);
 
 /*! returns "conv2d 2 filters 2x2 stride 1 -> 2x2x2; …", one entry per layer of `network`. */
 std::string describe_layers(const Network& network);

@@ -174,15 +174,16 @@ std::size_t predicted_class(const std::vector<Rational>& outputs) {
 std::vector<Rational> network_outputs(const Network& network, const RationalVector& x) {
   if (!network.readout) throw InputError("the network has no read-out layer");
   const std::vector<Rational> all = pre_activations(network, x);
-  const Linear& readout = *network.readout;
-  const std::size_t first = all.size() - readout.in_features;
+  const std::vector<RationalVector> rows = readout_rows(network);
+  const std::size_t inputs = rows.front().size() - 1;
+  const std::size_t first = all.size() - inputs;
   std::vector<Rational> outputs;
-  outputs.reserve(readout.out_features);
-  for (std::size_t c = 0; c < readout.out_features; ++c) {
-    Rational sum = readout.bias[c];
-    for (std::size_t j = 0; j < readout.in_features; ++j) {
+  outputs.reserve(rows.size());
+  for (const RationalVector& row : rows) {
+    Rational sum = row[0];
+    for (std::size_t j = 0; j < inputs; ++j) {
       const Rational& h = all[first + j];
-      if (sgn(h) > 0) sum += readout.weight[c * readout.in_features + j] * h;
+      if (sgn(h) > 0 && sgn(row[1 + j]) != 0) sum += row[1 + j] * h;
     }
     outputs.push_back(std::move(sum));
   }
@@ -265,13 +266,7 @@ DecisionSlice decide_slice(const Network& network, const Slice& slice) {
   // The slice's hidden layers and the read-out as one integer network on (u, v): its last layer's forms are the
   // outputs, all scaled by one positive integer.
   std::vector<std::vector<RationalVector>> rows = slice_rows(network, slice.plane);
-  std::vector<RationalVector> last;
-  for (std::size_t c = 0; c < readout.out_features; ++c) {
-    RationalVector row{readout.bias[c]};
-    auto begin = readout.weight.begin() + static_cast<std::ptrdiff_t>(c * readout.in_features);
-    row.insert(row.end(), begin, begin + static_cast<std::ptrdiff_t>(readout.in_features));
-    last.push_back(std::move(row));
-  }
+  std::vector<RationalVector> last = readout_rows(network);  // the read-out over the last hidden layer
   rows.push_back(std::move(last));
   const IntegerNetwork sliced = integer_network(2, std::move(rows));
   const std::size_t outputs_from = sliced.first_neuron[sliced.layers() - 1];

@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 """Export a PyTorch ReLU network to chamber's network JSON (docs/network-format.md), every weight exact.
 
-Supported: a torch.nn.Sequential of Conv2d (padding 0, dilation 1, groups 1), Linear, ReLU and Flatten, where every
-Conv2d and Linear is followed by ReLU except an optional last Linear: the read-out layer, written as the network's
-"readout" (it changes no linear region; `chamber slice --colour class` reads it for the predicted classes). Anything
-else is refused with the layer's index, its name and why.
+Supported: a torch.nn.Sequential (nested Sequentials are flattened) of Conv2d (zero padding, dilation, groups), Linear,
+ReLU, BatchNorm1d/BatchNorm2d, AvgPool2d (ceil_mode=False, count_include_pad=True), Flatten, Identity and Dropout, read
+in eval mode: every Conv2d and Linear is followed by ReLU, with only BatchNorm/AvgPool2d/Flatten/Identity/Dropout
+between, except an optional last Linear: the read-out layer, written as the network's "readout" (it changes no linear
+region; `chamber slice --colour class` reads it for the predicted classes). Anything else (MaxPool2d, residual
+connections, attention, smooth activations, ...) is refused with the layer's index, its name and why.
 
 Each float32/float64 weight is written exactly: an integer when it is one, else the fraction "p/q" of its binary
-value (a float *is* a dyadic rational; nothing is rounded).
+value (a float *is* a dyadic rational; nothing is rounded). The one exception is batch-norm's
+sigma = sqrt(running_var + eps), which is not rational: it is written as the float32 value PyTorch itself computes
+(torch.sqrt in float32), and a note on stderr (and the file's "comment") says so.
 
 Usage:
   export_torch.py MODEL.pt --input CxHxW -o NET.json
@@ -51,18 +55,23 @@ def _describe(index, module):
     return "layer %d (%s)" % (index, module.__class__.__name__)
 
 
-_SUPPORTED = (nn.Conv2d, nn.Linear, nn.ReLU, nn.Flatten)
+_BN_NOTE = ("batch-norm: sigma = sqrt(running_var + eps) is taken as PyTorch's float32 torch.sqrt value (the one "
+            "rounded step; every other number is the exact value of its float)")
 
 
 def _unsupported(index, module):
     """Returns why `module` cannot be exported."""
     reasons = {
-        (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d): "pooling is not supported",
-        (nn.BatchNorm1d, nn.BatchNorm2d): "batch-norm is not supported (fold it into the previous layer first)",
-        (nn.Dropout, nn.Dropout2d): "dropout is not supported (remove it for export)",
+        (nn.MaxPool2d, nn.AdaptiveMaxPool2d, nn.MaxPool1d): "pooling by maximum is not supported yet (AvgPool2d is)",
+        (nn.AdaptiveAvgPool2d,): "adaptive pooling is not supported (use AvgPool2d with explicit sizes)",
+        (nn.Tanh, nn.Sigmoid, nn.GELU, nn.SiLU, nn.ELU, nn.Softplus, nn.Softmax, nn.LogSoftmax):
+            "a smooth activation has no linear regions (chamber reads ReLU networks)",
+        (nn.LeakyReLU, nn.PReLU, nn.Hardtanh, nn.ReLU6): "this piecewise-linear activation is not supported yet",
+        (nn.MultiheadAttention, nn.TransformerEncoderLayer): "attention is not supported",
     }
     why = next((r for types, r in reasons.items() if isinstance(module, types)),
-               "unsupported layer (chamber reads Conv2d, Linear, ReLU and Flatten)")
+               "unsupported layer (chamber reads Conv2d, Linear, ReLU, BatchNorm1d/2d, AvgPool2d, Flatten, Identity, "
+               "Dropout and nested Sequentials; residual connections and other modules are refused)")
     return "%s: %s" % (_describe(index, module), why)
 
 
@@ -81,82 +90,177 @@ def _pair(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
-def to_chamber(model, input_shape):
-    """Returns chamber's network JSON document for `model` (an nn.Sequential) and input shape (C, H, W)."""
+_SKIPPED = (nn.Identity, nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.AlphaDropout) if hasattr(nn, "Dropout1d") else (
+    nn.Identity, nn.Dropout, nn.Dropout2d, nn.AlphaDropout)
+
+
+def _conv_padding(module, where):
+    """Returns the (ph, pw) zero padding of a Conv2d, refusing what is not symmetric zero padding."""
+    if module.padding_mode != "zeros":
+        raise ExportError("%s: padding_mode %r is not supported (only zero padding)" % (where, module.padding_mode))
+    if isinstance(module.padding, str):
+        if module.padding == "valid":
+            return 0, 0
+        extents = [d * (k - 1) for d, k in zip(_pair(module.dilation), _pair(module.kernel_size))]
+        if any(e % 2 for e in extents):
+            raise ExportError("%s: padding='same' with an even kernel extent pads asymmetrically: not supported"
+                              % where)
+        return extents[0] // 2, extents[1] // 2
+    return _pair(module.padding)
+
+
+def _conv2d(module, where, c, h, w):
+    if module.in_channels != c:
+        raise ExportError("%s: expects %d input channels, the input here has %d" % (where, module.in_channels, c))
+    kh, kw = _pair(module.kernel_size)
+    sh, sw = _pair(module.stride)
+    ph, pw = _conv_padding(module, where)
+    dh, dw = _pair(module.dilation)
+    eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    if eh > h + 2 * ph or ew > w + 2 * pw:
+        raise ExportError("%s: kernel extent %dx%d is larger than its %dx%d input padded to %dx%d"
+                          % (where, eh, ew, h, w, h + 2 * ph, w + 2 * pw))
+    weight = module.weight.detach().cpu()
+    bias = module.bias.detach().cpu() if module.bias is not None else torch.zeros(module.out_channels)
+    layer = {"type": "conv2d", "out_channels": module.out_channels, "kernel_size": [kh, kw], "stride": [sh, sw]}
+    if (ph, pw) != (0, 0):
+        layer["padding"] = [ph, pw]
+    if (dh, dw) != (1, 1):
+        layer["dilation"] = [dh, dw]
+    if module.groups != 1:
+        layer["groups"] = module.groups
+    layer["weight"] = exact_array(weight)
+    layer["bias"] = exact_array(bias)
+    shape = (module.out_channels, (h + 2 * ph - eh) // sh + 1, (w + 2 * pw - ew) // sw + 1)
+    return layer, shape
+
+
+def _batchnorm(module, where, features):
+    if module.num_features != features:
+        raise ExportError("%s: expects %d features, the input here has %d" % (where, module.num_features, features))
+    if module.running_mean is None or module.running_var is None:
+        raise ExportError("%s: no running statistics (track_running_stats=False): its eval output depends on the "
+                          "batch" % where)
+    mean = module.running_mean.detach().cpu()
+    var = module.running_var.detach().cpu()
+    sigma = torch.sqrt(var + module.eps)  # PyTorch's own float32 value: the one rounded number of the export
+    gamma = module.weight.detach().cpu() if module.weight is not None else torch.ones_like(mean)
+    beta = module.bias.detach().cpu() if module.bias is not None else torch.zeros_like(mean)
+    return {"type": "batchnorm", "num_features": module.num_features, "weight": exact_array(gamma),
+            "bias": exact_array(beta), "running_mean": exact_array(mean), "sigma": exact_array(sigma)}
+
+
+def _avgpool2d(module, where, c, h, w):
+    if module.ceil_mode:
+        raise ExportError("%s: ceil_mode=True is not supported" % where)
+    if not module.count_include_pad:
+        raise ExportError("%s: count_include_pad=False is not supported (PyTorch's default True is)" % where)
+    if module.divisor_override is not None:
+        raise ExportError("%s: divisor_override is not supported" % where)
+    kh, kw = _pair(module.kernel_size)
+    sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
+    ph, pw = _pair(module.padding)
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        raise ExportError("%s: kernel %dx%d is larger than its %dx%d input padded to %dx%d"
+                          % (where, kh, kw, h, w, h + 2 * ph, w + 2 * pw))
+    layer = {"type": "avgpool2d", "kernel_size": [kh, kw], "stride": [sh, sw]}
+    if (ph, pw) != (0, 0):
+        layer["padding"] = [ph, pw]
+    return layer, (c, (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
+
+
+def to_chamber(model, input_shape, notes=None):
+    """Returns chamber's network JSON document for `model` (an nn.Sequential, evaluated as in eval mode) and input
+    shape (C, H, W). Notes for the user (batch-norm's float32 sigma) are appended to the list `notes` when given, and
+    written in the document's "comment"."""
     if not isinstance(model, nn.Sequential):
         raise ExportError("expected a torch.nn.Sequential, found %s" % model.__class__.__name__)
     if len(input_shape) != 3 or any(int(s) < 1 for s in input_shape):
         raise ExportError("input shape must be (C, H, W) with positive sizes, found %r" % (input_shape,))
-    c, h, w = (int(s) for s in input_shape)
+    c, h, w = (int(s) for s in input_shape)  # the shape chamber sees (a linear layer's output is U x 1 x 1)
     modules = _flatten_modules(model)
-    layers = []
+    kept = [i for i, m in enumerate(modules) if not isinstance(m, _SKIPPED)]  # Identity and Dropout: eval identity
+    layers = []  # each with "relu" (dropped or kept at the end)
     readout = None
-    flat = False  # after Flatten or a Linear layer
-    i = 0
-    while i < len(modules):
+    flat = False  # after Flatten or a Linear layer: PyTorch's tensor is (N, features)
+    open_main = None  # the index of a Conv2d/Linear whose ReLU has not come yet
+    batchnorm = False
+    for position, i in enumerate(kept):
         module = modules[i]
         where = _describe(i, module)
-        if isinstance(module, nn.Conv2d):
+        if isinstance(module, nn.ReLU):
+            if open_main is None:
+                raise ExportError("%s: a ReLU must follow a Conv2d or Linear layer (with only BatchNorm, AvgPool2d, "
+                                  "Flatten, Identity or Dropout between)" % where)
+            layers[-1]["relu"] = True
+            open_main = None
+        elif isinstance(module, nn.Conv2d):
             if flat:
                 raise ExportError("%s: a Conv2d after Flatten/Linear is not supported" % where)
-            padded = module.padding != "valid" if isinstance(module.padding, str) else _pair(module.padding) != (0, 0)
-            if padded:
-                raise ExportError("%s: padding %r is not supported (chamber reads padding 0 only)" % (where, module.padding))
-            if _pair(module.dilation) != (1, 1):
-                raise ExportError("%s: dilation %r is not supported" % (where, module.dilation))
-            if module.groups != 1:
-                raise ExportError("%s: groups=%d is not supported" % (where, module.groups))
-            if module.in_channels != c:
-                raise ExportError("%s: expects %d input channels, the input here has %d" % (where, module.in_channels, c))
-            kh, kw = _pair(module.kernel_size)
-            sh, sw = _pair(module.stride)
-            if kh > h or kw > w:
-                raise ExportError("%s: kernel %dx%d is larger than its %dx%d input" % (where, kh, kw, h, w))
-            weight = module.weight.detach().cpu()
-            bias = module.bias.detach().cpu() if module.bias is not None else torch.zeros(module.out_channels)
-            layers.append({"type": "conv2d", "out_channels": module.out_channels, "kernel_size": [kh, kw],
-                           "stride": [sh, sw], "weight": exact_array(weight), "bias": exact_array(bias)})
-            c, h, w = module.out_channels, (h - kh) // sh + 1, (w - kw) // sw + 1
+            if open_main is not None:
+                raise ExportError("%s: %s has no ReLU before this Conv2d (two affine maps in a row are not supported)"
+                                  % (where, _describe(open_main, modules[open_main])))
+            layer, (c, h, w) = _conv2d(module, where, c, h, w)
+            layers.append(dict(layer, relu=False))
+            open_main = i
         elif isinstance(module, nn.Linear):
             features = c * h * w
             if module.in_features != features:
                 raise ExportError("%s: expects %d input features, the previous output has %d (%dx%dx%d)"
                                   % (where, module.in_features, features, c, h, w))
-            followed_by_relu = i + 1 < len(modules) and isinstance(modules[i + 1], nn.ReLU)
-            if not followed_by_relu and i + 1 < len(modules):
-                if not isinstance(modules[i + 1], _SUPPORTED):
-                    raise ExportError(_unsupported(i + 1, modules[i + 1]))
-                raise ExportError("%s: must be followed by ReLU (only the last Linear may go without)" % where)
+            if open_main is not None:
+                raise ExportError("%s: %s has no ReLU before this Linear (two affine maps in a row are not supported)"
+                                  % (where, _describe(open_main, modules[open_main])))
             weight = module.weight.detach().cpu()
             bias = module.bias.detach().cpu() if module.bias is not None else torch.zeros(module.out_features)
             linear = {"out_features": module.out_features, "weight": exact_array(weight), "bias": exact_array(bias)}
-            if not followed_by_relu:  # the last Linear: the read-out layer (changes no linear region)
+            if position == len(kept) - 1 and layers:  # the last Linear: the read-out layer (changes no region)
                 readout = linear
                 break
-            layers.append(dict({"type": "linear"}, **linear))
-            c, h, w = 1, 1, module.out_features
+            layers.append(dict({"type": "linear"}, relu=False, **linear))
+            c, h, w = module.out_features, 1, 1
             flat = True
+            open_main = i
+        elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            if isinstance(module, nn.BatchNorm2d) and flat:
+                raise ExportError("%s: BatchNorm2d after Flatten/Linear (PyTorch refuses it too)" % where)
+            if isinstance(module, nn.BatchNorm1d):
+                if not flat:
+                    raise ExportError("%s: BatchNorm1d on a %dx%dx%d activation map is not supported (after Flatten "
+                                      "or Linear it is)" % (where, c, h, w))
+                if (h, w) != (1, 1):  # chamber's map is still C x H x W: flatten it, so that features are channels
+                    layers.append({"type": "flatten", "relu": False})
+                    c, h, w = c * h * w, 1, 1
+            layers.append(dict(_batchnorm(module, where, c), relu=False))
+            batchnorm = True
+        elif isinstance(module, nn.AvgPool2d):
+            if flat:
+                raise ExportError("%s: AvgPool2d after Flatten/Linear is not supported" % where)
+            layer, (c, h, w) = _avgpool2d(module, where, c, h, w)
+            layers.append(dict(layer, relu=False))
         elif isinstance(module, nn.Flatten):
             if module.start_dim != 1 or module.end_dim != -1:
                 raise ExportError("%s: only Flatten(start_dim=1, end_dim=-1) is supported" % where)
-            c, h, w = 1, 1, c * h * w
-            flat = True
-            i += 1
-            continue
-        elif isinstance(module, nn.ReLU):
-            raise ExportError("%s: a ReLU must follow a Conv2d or Linear layer" % where)
+            flat = True  # a linear layer reads the CHW flattening: nothing to write
         else:
             raise ExportError(_unsupported(i, module))
-        # A Conv2d must be followed by ReLU; skip it.
-        if i + 1 >= len(modules) or not isinstance(modules[i + 1], nn.ReLU):
-            if i + 1 < len(modules) and not isinstance(modules[i + 1], _SUPPORTED):
-                raise ExportError(_unsupported(i + 1, modules[i + 1]))
-            raise ExportError("%s: must be followed by ReLU" % where)
-        i += 2
-    if not layers:
+    if open_main is not None:
+        raise ExportError("%s: must be followed by ReLU (only the last Linear may go without)"
+                          % _describe(open_main, modules[open_main]))
+    hidden = [k for k, layer in enumerate(layers) if layer["relu"]]
+    if not hidden:
         raise ExportError("no hidden layer: the model has no Conv2d or Linear followed by ReLU")
+    if readout is None:  # layers after the last ReLU change no region, and nothing reads them
+        layers = layers[: hidden[-1] + 1]
+    for layer in layers:  # "relu" written only where it differs from the default of the type
+        if (layer["type"] in ("conv2d", "linear")) == layer["relu"]:
+            del layer["relu"]
     document = {"format": "chamber-network", "version": 1, "input_shape": [int(s) for s in input_shape],
                 "layers": layers}
+    if batchnorm:
+        document["comment"] = _BN_NOTE
+        if notes is not None:
+            notes.append(_BN_NOTE)
     if readout is not None:
         document["readout"] = readout
     return document
@@ -228,7 +332,11 @@ def main(argv=None):
             model = loaded
         else:
             raise ExportError("%s: holds a %s, not a model or a state dict" % (args.model, type(loaded).__name__))
-        document = to_chamber(model, input_shape)
+        model.eval()  # batch-norm uses its running statistics, dropout is the identity
+        notes = []
+        document = to_chamber(model, input_shape, notes)
+        for note in notes:
+            print("export_torch: note: %s" % note, file=sys.stderr)
     except ExportError as error:
         print("export_torch: error: %s" % error, file=sys.stderr)
         return 2

@@ -9,17 +9,243 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 
 namespace chamber {
 
 // ---------------------------------------------------------------------------------------------- model
 
+Shape conv_output_shape(const Shape& input, const Conv2d& conv) {
+  const std::size_t extent_h = conv.dilation_h * (conv.kernel_h - 1) + 1, extent_w = conv.dilation_w * (conv.kernel_w - 1) + 1;
+  return Shape{conv.out_channels, (input.height + 2 * conv.pad_h - extent_h) / conv.stride_h + 1,
+               (input.width + 2 * conv.pad_w - extent_w) / conv.stride_w + 1};
+}
+
+Shape output_shape(const Shape& input, const AffineStep& step) {
+  if (const auto* pool = std::get_if<AvgPool2d>(&step))
+    return Shape{input.channels, (input.height + 2 * pool->pad_h - pool->kernel_h) / pool->stride_h + 1,
+                 (input.width + 2 * pool->pad_w - pool->kernel_w) / pool->stride_w + 1};
+  if (std::holds_alternative<Flatten>(step)) return Shape{input.size(), 1, 1};
+  return input;  // batch-norm
+}
+
+namespace {
+
+Shape after_steps(Shape shape, const std::vector<AffineStep>& steps) {
+  for (const AffineStep& step : steps) shape = output_shape(shape, step);
+  return shape;
+}
+
+const std::vector<AffineStep>& before_steps(const Layer& layer) {
+  return std::visit([](const auto& l) -> const std::vector<AffineStep>& { return l.before; }, layer);
+}
+
+const std::vector<AffineStep>& after_steps_of(const Layer& layer) {
+  return std::visit([](const auto& l) -> const std::vector<AffineStep>& { return l.after; }, layer);
+}
+
+/*! one output of an affine map: bias + Σ coefficient · input[index] (indices ascending, no zero coefficient). */
+struct SparseRow {
+  Rational bias;
+  std::vector<std::pair<std::size_t, Rational>> terms;
+};
+using SparseMap = std::vector<SparseRow>;
+
+/*! calls visit(k, i, j, weight index, input index) for every weight of `conv` that reads a real (not padded) input. */
+template <class Visit>
+void for_each_conv_tap(const Conv2d& conv, const Shape& in, const Shape& out, Visit&& visit) {
+  const std::size_t per_group_in = in.channels / conv.groups, per_group_out = conv.out_channels / conv.groups;
+  for (std::size_t k = 0; k < out.channels; ++k)
+    for (std::size_t i = 0; i < out.height; ++i)
+      for (std::size_t j = 0; j < out.width; ++j)
+        for (std::size_t c = 0; c < per_group_in; ++c) {
+          const std::size_t channel = (k / per_group_out) * per_group_in + c;
+          for (std::size_t a = 0; a < conv.kernel_h; ++a) {
+            const std::size_t r = i * conv.stride_h + a * conv.dilation_h;  // row in the padded input
+            if (r < conv.pad_h || r - conv.pad_h >= in.height) continue;
+            for (std::size_t b = 0; b < conv.kernel_w; ++b) {
+              const std::size_t s = j * conv.stride_w + b * conv.dilation_w;
+              if (s < conv.pad_w || s - conv.pad_w >= in.width) continue;
+              visit(k, i, j, ((k * per_group_in + c) * conv.kernel_h + a) * conv.kernel_w + b,
+                    (channel * in.height + r - conv.pad_h) * in.width + s - conv.pad_w);
+            }
+          }
+        }
+}
+
+/*! calls visit(c, i, j, input index) for every real input in the window of output (c, i, j) of `pool`. */
+template <class Visit>
+void for_each_pool_tap(const AvgPool2d& pool, const Shape& in, const Shape& out, Visit&& visit) {
+  for (std::size_t c = 0; c < out.channels; ++c)
+    for (std::size_t i = 0; i < out.height; ++i)
+      for (std::size_t j = 0; j < out.width; ++j)
+        for (std::size_t a = 0; a < pool.kernel_h; ++a) {
+          const std::size_t r = i * pool.stride_h + a;
+          if (r < pool.pad_h || r - pool.pad_h >= in.height) continue;
+          for (std::size_t b = 0; b < pool.kernel_w; ++b) {
+            const std::size_t s = j * pool.stride_w + b;
+            if (s < pool.pad_w || s - pool.pad_w >= in.width) continue;
+            visit(c, i, j, (c * in.height + r - pool.pad_h) * in.width + s - pool.pad_w);
+          }
+        }
+}
+
+SparseMap step_map(const AffineStep& step, const Shape& in) {
+  const Shape out = output_shape(in, step);
+  SparseMap map(out.size());
+  if (const auto* pool = std::get_if<AvgPool2d>(&step)) {
+    const Rational weight(1, static_cast<unsigned long>(pool->kernel_h * pool->kernel_w));
+    for_each_pool_tap(*pool, in, out, [&](std::size_t c, std::size_t i, std::size_t j, std::size_t x) {
+      map[(c * out.height + i) * out.width + j].terms.emplace_back(x, weight);
+    });
+    for (SparseRow& row : map) std::sort(row.terms.begin(), row.terms.end(), [](const auto& p, const auto& q) {
+      return p.first < q.first;
+    });
+  } else if (const auto* norm = std::get_if<BatchNorm>(&step)) {
+    const std::size_t area = in.height * in.width;
+    for (std::size_t c = 0; c < in.channels; ++c) {
+      const Rational scale = norm->scale(c), shift = norm->shift(c);
+      for (std::size_t p = 0; p < area; ++p) {
+        map[c * area + p].bias = shift;
+        if (sgn(scale) != 0) map[c * area + p].terms.emplace_back(c * area + p, scale);
+      }
+    }
+  } else {
+    for (std::size_t x = 0; x < in.size(); ++x) map[x].terms.emplace_back(x, Rational(1));
+  }
+  return map;
+}
+
+SparseMap core_map(const Layer& layer, const Shape& in) {
+  SparseMap map;
+  if (const auto* conv = std::get_if<Conv2d>(&layer)) {
+    const Shape out = conv_output_shape(in, *conv);
+    map.resize(out.size());
+    for (std::size_t u = 0; u < map.size(); ++u) map[u].bias = conv->bias[u / (out.height * out.width)];
+    for_each_conv_tap(*conv, in, out, [&](std::size_t k, std::size_t i, std::size_t j, std::size_t w, std::size_t x) {
+      if (sgn(conv->weight[w]) != 0) map[(k * out.height + i) * out.width + j].terms.emplace_back(x, conv->weight[w]);
+    });
+    for (SparseRow& row : map) std::sort(row.terms.begin(), row.terms.end(), [](const auto& p, const auto& q) {
+      return p.first < q.first;
+    });
+    return map;
+  }
+  const auto& linear = std::get<Linear>(layer);
+  map.resize(linear.out_features);
+  for (std::size_t u = 0; u < linear.out_features; ++u) {
+    map[u].bias = linear.bias[u];
+    for (std::size_t x = 0; x < linear.in_features; ++x)
+      if (const Rational& w = linear.weight[u * linear.in_features + x]; sgn(w) != 0) map[u].terms.emplace_back(x, w);
+  }
+  return map;
+}
+
+/*! returns outer ∘ inner, where inner maps `inputs` values. */
+SparseMap compose(const SparseMap& outer, const SparseMap& inner, std::size_t inputs) {
+  SparseMap result(outer.size());
+  std::vector<Rational> sum(inputs);
+  std::vector<bool> touched(inputs, false);
+  std::vector<std::size_t> used;
+  for (std::size_t u = 0; u < outer.size(); ++u) {
+    SparseRow& row = result[u];
+    row.bias = outer[u].bias;
+    used.clear();
+    for (const auto& [j, c] : outer[u].terms) {
+      const SparseRow& term = inner[j];
+      if (sgn(term.bias) != 0) row.bias += c * term.bias;
+      for (const auto& [x, w] : term.terms) {
+        if (!touched[x]) {
+          touched[x] = true;
+          used.push_back(x);
+          sum[x] = 0;
+        }
+        sum[x] += c * w;
+      }
+    }
+    std::sort(used.begin(), used.end());
+    for (std::size_t x : used) {
+      touched[x] = false;
+      if (sgn(sum[x]) != 0) row.terms.emplace_back(x, sum[x]);
+    }
+  }
+  return result;
+}
+
+/*! returns the map of `steps` then `core` (if any) then `after` on an input of shape `in`, composed. */
+SparseMap composed_map(const std::vector<AffineStep>& steps, const Layer* core, const Shape& in) {
+  std::optional<SparseMap> map;
+  Shape shape = in;
+  auto add = [&](SparseMap next, const Shape& next_shape) {
+    map = map ? compose(next, *map, in.size()) : std::move(next);
+    shape = next_shape;
+  };
+  for (const AffineStep& step : steps) add(step_map(step, shape), output_shape(shape, step));
+  if (core) {
+    const Shape out = std::holds_alternative<Conv2d>(*core)
+                          ? conv_output_shape(shape, std::get<Conv2d>(*core))
+                          : Shape{std::get<Linear>(*core).out_features, 1, 1};
+    add(core_map(*core, shape), out);
+    for (const AffineStep& step : after_steps_of(*core)) add(step_map(step, shape), output_shape(shape, step));
+  }
+  if (!map) {  // no step at all: the identity
+    map.emplace(in.size());
+    for (std::size_t x = 0; x < in.size(); ++x) (*map)[x].terms.emplace_back(x, Rational(1));
+  }
+  return std::move(*map);
+}
+
+std::vector<RationalVector> dense_rows(const SparseMap& map, std::size_t inputs) {
+  std::vector<RationalVector> rows;
+  rows.reserve(map.size());
+  for (const SparseRow& sparse : map) {
+    RationalVector row(inputs + 1);
+    row[0] = sparse.bias;
+    for (const auto& [x, w] : sparse.terms) row[1 + x] = w;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string step_name(const AffineStep& step) {
+  if (std::holds_alternative<BatchNorm>(step)) return "batchnorm";
+  if (std::holds_alternative<AvgPool2d>(step)) return "avgpool2d";
+  return "flatten";
+}
+
+std::string pair_text(std::size_t h, std::size_t w) { return std::to_string(h) + "x" + std::to_string(w); }
+
+}  // namespace
+
 Shape output_shape(const Shape& input, const Layer& layer) {
-  if (const auto* conv = std::get_if<Conv2d>(&layer))
-    return conv_output_shape(input, ConvSpec{conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h,
-                                             conv->stride_w});
-  return Shape{std::get<Linear>(layer).out_features, 1, 1};
+  const Shape in = after_steps(input, before_steps(layer));
+  if (const auto* conv = std::get_if<Conv2d>(&layer)) return after_steps(conv_output_shape(in, *conv), conv->after);
+  const auto& linear = std::get<Linear>(layer);
+  return after_steps(Shape{linear.out_features, 1, 1}, linear.after);
+}
+
+std::string beyond_closed_forms(const Layer& layer) {
+  for (const AffineStep& step : before_steps(layer))
+    if (!std::holds_alternative<Flatten>(step)) return "a " + step_name(step) + " before its main map";
+  for (const AffineStep& step : after_steps_of(layer))
+    if (!std::holds_alternative<Flatten>(step)) return "a " + step_name(step) + " before its ReLU";
+  if (const auto* conv = std::get_if<Conv2d>(&layer)) {
+    if (conv->pad_h != 0 || conv->pad_w != 0) return "padding " + pair_text(conv->pad_h, conv->pad_w);
+    if (conv->dilation_h != 1 || conv->dilation_w != 1) return "dilation " + pair_text(conv->dilation_h, conv->dilation_w);
+    if (conv->groups != 1) return "groups " + std::to_string(conv->groups);
+  }
+  return {};
+}
+
+std::string beyond_closed_forms(const Network& network) {
+  for (std::size_t l = 0; l < network.layers.size(); ++l)
+    if (std::string why = beyond_closed_forms(network.layers[l]); !why.empty())
+      return "layer " + std::to_string(l) + " (" +
+             (std::holds_alternative<Conv2d>(network.layers[l]) ? "conv2d" : "linear") + ") has " + why;
+  if (network.readout)
+    for (const AffineStep& step : network.readout->before)
+      if (!std::holds_alternative<Flatten>(step)) return "the read-out has a " + step_name(step) + " before it";
+  return {};
 }
 
 Shape Network::layer_input_shape(std::size_t layer) const {
@@ -51,36 +277,14 @@ std::size_t Network::hidden_neurons() const {
 std::vector<RationalVector> affine_rows(const Network& network, std::size_t layer) {
   const Shape in = network.layer_input_shape(layer);
   const Layer& l = network.layers.at(layer);
-  std::vector<RationalVector> rows;
-  if (const auto* conv = std::get_if<Conv2d>(&l)) {
-    const Shape out = output_shape(in, l);
-    rows.reserve(out.size());
-    for (std::size_t k = 0; k < out.channels; ++k)
-      for (std::size_t i = 0; i < out.height; ++i)
-        for (std::size_t j = 0; j < out.width; ++j) {
-          RationalVector row(in.size() + 1);
-          row[0] = conv->bias[k];
-          for (std::size_t c = 0; c < in.channels; ++c)
-            for (std::size_t a = 0; a < conv->kernel_h; ++a)
-              for (std::size_t b = 0; b < conv->kernel_w; ++b) {
-                std::size_t x = (c * in.height + i * conv->stride_h + a) * in.width + j * conv->stride_w + b;
-                row[1 + x] = conv->weight[((k * in.channels + c) * conv->kernel_h + a) * conv->kernel_w + b];
-              }
-          rows.push_back(std::move(row));
-        }
-    return rows;
-  }
-  const auto& linear = std::get<Linear>(l);
-  rows.reserve(linear.out_features);
-  for (std::size_t u = 0; u < linear.out_features; ++u) {
-    RationalVector row;
-    row.reserve(linear.in_features + 1);
-    row.push_back(linear.bias[u]);
-    auto first = linear.weight.begin() + static_cast<std::ptrdiff_t>(u * linear.in_features);
-    row.insert(row.end(), first, first + static_cast<std::ptrdiff_t>(linear.in_features));
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return dense_rows(composed_map(before_steps(l), &l, in), in.size());
+}
+
+std::vector<RationalVector> readout_rows(const Network& network) {
+  const Shape in = network.layers.empty() ? network.input : network.layer_output_shape(network.layers.size() - 1);
+  const Linear& readout = network.readout.value();
+  const Layer core = Linear{readout.out_features, readout.in_features, readout.weight, readout.bias, {}, {}};
+  return dense_rows(composed_map(readout.before, &core, in), in.size());
 }
 
 LayerArrangement first_layer_arrangement(const Network& network) {
@@ -102,36 +306,66 @@ LayerArrangement first_layer_arrangement(const Network& network) {
 
 namespace {
 
-/*! returns the pre-activations of `layer` on the (post-ReLU) input `y` of shape `in`. */
-RationalVector apply_layer(const Layer& layer, const Shape& in, const RationalVector& y) {
-  RationalVector z;
-  if (const auto* conv = std::get_if<Conv2d>(&layer)) {
-    const Shape out = output_shape(in, layer);
-    z.reserve(out.size());
-    for (std::size_t k = 0; k < out.channels; ++k)
-      for (std::size_t i = 0; i < out.height; ++i)
-        for (std::size_t j = 0; j < out.width; ++j) {
-          Rational sum = conv->bias[k];
-          for (std::size_t c = 0; c < in.channels; ++c)
-            for (std::size_t a = 0; a < conv->kernel_h; ++a)
-              for (std::size_t b = 0; b < conv->kernel_w; ++b) {
-                const Rational& w = conv->weight[((k * in.channels + c) * conv->kernel_h + a) * conv->kernel_w + b];
-                const Rational& v = y[(c * in.height + i * conv->stride_h + a) * in.width + j * conv->stride_w + b];
-                if (sgn(w) != 0 && sgn(v) != 0) sum += w * v;
-              }
-          z.push_back(sum);
-        }
+// The forward pass applies each map in turn, layer by layer, without composing them: tests compare it with
+// affine_rows, which composes.
+
+RationalVector apply_step(const AffineStep& step, const Shape& in, const RationalVector& y) {
+  const Shape out = output_shape(in, step);
+  if (const auto* pool = std::get_if<AvgPool2d>(&step)) {
+    RationalVector z(out.size());
+    for_each_pool_tap(*pool, in, out, [&](std::size_t c, std::size_t i, std::size_t j, std::size_t x) {
+      if (sgn(y[x]) != 0) z[(c * out.height + i) * out.width + j] += y[x];
+    });
+    const Rational area(static_cast<unsigned long>(pool->kernel_h * pool->kernel_w));
+    for (Rational& v : z) v /= area;
     return z;
   }
-  const auto& linear = std::get<Linear>(layer);
-  z.reserve(linear.out_features);
-  for (std::size_t u = 0; u < linear.out_features; ++u) {
-    Rational sum = linear.bias[u];
-    for (std::size_t x = 0; x < linear.in_features; ++x) {
-      const Rational& w = linear.weight[u * linear.in_features + x];
-      if (sgn(w) != 0 && sgn(y[x]) != 0) sum += w * y[x];
+  if (const auto* norm = std::get_if<BatchNorm>(&step)) {
+    RationalVector z(out.size());
+    const std::size_t area = in.height * in.width;
+    for (std::size_t x = 0; x < z.size(); ++x) {
+      const std::size_t c = x / area;
+      z[x] = (y[x] - norm->running_mean[c]) * norm->weight[c] / norm->sigma[c] + norm->bias[c];
     }
-    z.push_back(sum);
+    return z;
+  }
+  return y;  // flatten
+}
+
+/*! returns the pre-activations of `layer` on the (post-ReLU) input `y` of shape `in`. */
+RationalVector apply_layer(const Layer& layer, const Shape& in, const RationalVector& y) {
+  RationalVector current = y;
+  Shape shape = in;
+  for (const AffineStep& step : before_steps(layer)) {
+    current = apply_step(step, shape, current);
+    shape = output_shape(shape, step);
+  }
+  RationalVector z;
+  if (const auto* conv = std::get_if<Conv2d>(&layer)) {
+    const Shape out = conv_output_shape(shape, *conv);
+    z.resize(out.size());
+    for (std::size_t u = 0; u < z.size(); ++u) z[u] = conv->bias[u / (out.height * out.width)];
+    for_each_conv_tap(*conv, shape, out, [&](std::size_t k, std::size_t i, std::size_t j, std::size_t w, std::size_t x) {
+      if (sgn(conv->weight[w]) != 0 && sgn(current[x]) != 0)
+        z[(k * out.height + i) * out.width + j] += conv->weight[w] * current[x];
+    });
+    shape = out;
+  } else {
+    const auto& linear = std::get<Linear>(layer);
+    z.reserve(linear.out_features);
+    for (std::size_t u = 0; u < linear.out_features; ++u) {
+      Rational sum = linear.bias[u];
+      for (std::size_t x = 0; x < linear.in_features; ++x) {
+        const Rational& w = linear.weight[u * linear.in_features + x];
+        if (sgn(w) != 0 && sgn(current[x]) != 0) sum += w * current[x];
+      }
+      z.push_back(sum);
+    }
+    shape = Shape{linear.out_features, 1, 1};
+  }
+  for (const AffineStep& step : after_steps_of(layer)) {
+    z = apply_step(step, shape, z);
+    shape = output_shape(shape, step);
   }
   return z;
 }
@@ -234,20 +468,26 @@ std::size_t read_size(const json& value, const Where& where, std::size_t min) {
   return static_cast<std::size_t>(v);
 }
 
-/*! reads an int (square) or a pair [h, w]; `what` names the field in messages ("stride"). */
-std::pair<std::size_t, std::size_t> read_pair(const json& value, const Where& where, const std::string& what) {
+/*! reads an int (square) or a pair [h, w], each at least `min`; `what` names the field in messages ("stride"). */
+std::pair<std::size_t, std::size_t> read_pair(const json& value, const Where& where, const std::string& what,
+                                              std::size_t min = 1) {
+  const std::string least = what + " must be at least " + std::to_string(min) + ", found ";
   if (value.is_array()) {
     if (value.size() != 2)
       where.fail("expected " + what + " as an integer or [height, width], found " + std::to_string(value.size()) +
                  " entries");
+    for (std::size_t d = 0; d < 2; ++d)
+      if (value[d].is_number_integer() && !value[d].is_number_unsigned() && value[d].get<std::int64_t>() < 0)
+        where.index(d).fail(least + value[d].dump());
     std::size_t h = read_size(value[0], where.index(0), 0), w = read_size(value[1], where.index(1), 0);
-    if (h == 0 || w == 0) where.fail(what + " must be at least 1, found [" + std::to_string(h) + ", " + std::to_string(w) + "]");
+    if (h < min || w < min) where.fail(least + "[" + std::to_string(h) + ", " + std::to_string(w) + "]");
     return {h, w};
   }
   if (!value.is_number_integer()) where.fail("expected " + what + " as an integer or [height, width], found " +
                                              describe(value));
+  if (!value.is_number_unsigned() && value.get<std::int64_t>() < 0) where.fail(least + value.dump());
   std::size_t v = read_size(value, where, 0);
-  if (v == 0) where.fail(what + " must be at least 1, found 0");
+  if (v < min) where.fail(least + std::to_string(v));
   return {v, v};
 }
 
@@ -292,8 +532,29 @@ void check_fields(const json& object, const std::set<std::string>& allowed, cons
     if (!allowed.count(it.key())) where.field(it.key()).fail("unknown field " + context);
 }
 
+/*! fails at `where` unless a window of extent (extent_h, extent_w) fits the input padded by (pad_h, pad_w). */
+void check_window(const Shape& in, std::size_t extent_h, std::size_t extent_w, std::size_t pad_h, std::size_t pad_w,
+                  const std::string& what, const Where& where) {
+  if (extent_h <= in.height + 2 * pad_h && extent_w <= in.width + 2 * pad_w) return;
+  if (pad_h == 0 && pad_w == 0)
+    where.fail(what + " " + std::to_string(extent_h) + "x" + std::to_string(extent_w) + " is larger than the " +
+               std::to_string(in.height) + "x" + std::to_string(in.width) + " input of this layer");
+  where.fail(what + " " + std::to_string(extent_h) + "x" + std::to_string(extent_w) + " is larger than the " +
+             std::to_string(in.height) + "x" + std::to_string(in.width) + " input of this layer padded to " +
+             std::to_string(in.height + 2 * pad_h) + "x" + std::to_string(in.width + 2 * pad_w));
+}
+
+/*! reads the optional "relu" of a layer (`otherwise` when absent). */
+bool read_relu(const json& object, const Where& where, bool otherwise) {
+  auto it = object.find("relu");
+  if (it == object.end()) return otherwise;
+  if (!it->is_boolean()) where.field("relu").fail("expected true or false, found " + describe(*it));
+  return it->get<bool>();
+}
+
 Conv2d read_conv2d(const json& object, const Shape& in, const Where& where) {
-  check_fields(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "weight", "bias"},
+  check_fields(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "dilation",
+                        "groups", "weight", "bias", "relu"},
                where, "for a conv2d layer");
   Conv2d conv;
   conv.out_channels = read_size(require(object, "out_channels", where), where.field("out_channels"), 1);
@@ -308,31 +569,86 @@ Conv2d read_conv2d(const json& object, const Shape& in, const Where& where) {
       read_pair(require(object, "kernel_size", where), where.field("kernel_size"), "kernel_size");
   if (auto it = object.find("stride"); it != object.end())
     std::tie(conv.stride_h, conv.stride_w) = read_pair(*it, where.field("stride"), "stride");
-  if (auto it = object.find("padding"); it != object.end()) {
-    bool zero = (it->is_number_integer() && *it == 0) || (*it == json::array({0, 0}));
-    if (!zero) where.field("padding").fail("padding is not supported (only 0), found " + describe(*it));
+  if (auto it = object.find("padding"); it != object.end())
+    std::tie(conv.pad_h, conv.pad_w) = read_pair(*it, where.field("padding"), "padding", 0);
+  if (auto it = object.find("dilation"); it != object.end())
+    std::tie(conv.dilation_h, conv.dilation_w) = read_pair(*it, where.field("dilation"), "dilation");
+  if (auto it = object.find("groups"); it != object.end()) {
+    conv.groups = read_size(*it, where.field("groups"), 1);
+    if (in.channels % conv.groups != 0 || conv.out_channels % conv.groups != 0)
+      where.field("groups").fail("groups " + std::to_string(conv.groups) + " must divide the " +
+                                 std::to_string(in.channels) + " input channels and the " +
+                                 std::to_string(conv.out_channels) + " output channels");
   }
-  if (conv.kernel_h > in.height || conv.kernel_w > in.width)
-    where.field("kernel_size").fail("kernel " + std::to_string(conv.kernel_h) + "x" + std::to_string(conv.kernel_w) +
-                                    " is larger than the " + std::to_string(in.height) + "x" +
-                                    std::to_string(in.width) + " input of this layer");
-  checked_product({conv.out_channels, in.channels, conv.kernel_h, conv.kernel_w}, where.field("weight"),
+  // Sizes are at most max_network_tensor_entries (10^7): the extents below cannot overflow.
+  const std::size_t extent_h = checked_product({conv.dilation_h, conv.kernel_h - 1}, where.field("dilation"),
+                                               "the dilated kernel") + 1;
+  const std::size_t extent_w = checked_product({conv.dilation_w, conv.kernel_w - 1}, where.field("dilation"),
+                                               "the dilated kernel") + 1;
+  const bool plain = conv.dilation_h == 1 && conv.dilation_w == 1;
+  check_window(in, extent_h, extent_w, conv.pad_h, conv.pad_w, plain ? "kernel" : "dilated kernel extent",
+               where.field("kernel_size"));
+  const std::size_t per_group = in.channels / conv.groups;
+  checked_product({conv.out_channels, per_group, conv.kernel_h, conv.kernel_w}, where.field("weight"),
                   "the weight tensor");
-  Shape out = output_shape(in, conv);
+  Shape out = conv_output_shape(in, conv);
   checked_product({out.channels, out.height, out.width}, where, "the output " + shape_text(out));
   std::vector<Dimension> dims{{conv.out_channels, "output channels"},
-                              {in.channels, "input channels"},
+                              {per_group, conv.groups == 1 ? "input channels"
+                                                           : "input channels per group: " + std::to_string(in.channels) +
+                                                                 " / groups " + std::to_string(conv.groups)},
                               {conv.kernel_h, "kernel height"},
                               {conv.kernel_w, "kernel width"}};
-  conv.weight.reserve(conv.out_channels * in.channels * conv.kernel_h * conv.kernel_w);
+  conv.weight.reserve(conv.out_channels * per_group * conv.kernel_h * conv.kernel_w);
   read_tensor(require(object, "weight", where), dims, 0, where.field("weight"), conv.weight);
   read_tensor(require(object, "bias", where), {{conv.out_channels, "output channels"}}, 0, where.field("bias"),
               conv.bias);
   return conv;
 }
 
+BatchNorm read_batchnorm(const json& object, const Shape& in, const Where& where) {
+  check_fields(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu"}, where,
+               "for a batchnorm layer");
+  if (auto it = object.find("num_features"); it != object.end()) {
+    std::size_t c = read_size(*it, where.field("num_features"), 1);
+    if (c != in.channels)
+      where.field("num_features").fail("num_features " + std::to_string(c) + " does not match the " +
+                                       std::to_string(in.channels) + " channels of this layer's " + shape_text(in) +
+                                       " input (after a flatten, every feature is a channel)");
+  }
+  BatchNorm norm;
+  const std::vector<Dimension> dims{{in.channels, "channels of the " + shape_text(in) + " input"}};
+  read_tensor(require(object, "weight", where), dims, 0, where.field("weight"), norm.weight);
+  read_tensor(require(object, "bias", where), dims, 0, where.field("bias"), norm.bias);
+  read_tensor(require(object, "running_mean", where), dims, 0, where.field("running_mean"), norm.running_mean);
+  read_tensor(require(object, "sigma", where), dims, 0, where.field("sigma"), norm.sigma);
+  for (std::size_t c = 0; c < norm.sigma.size(); ++c)
+    if (sgn(norm.sigma[c]) <= 0)
+      where.field("sigma").index(c).fail("sigma must be positive (it is sqrt(running_var + eps)), found " +
+                                         to_string(norm.sigma[c]));
+  return norm;
+}
+
+AvgPool2d read_avgpool2d(const json& object, const Shape& in, const Where& where) {
+  check_fields(object, {"type", "kernel_size", "stride", "padding", "relu"}, where, "for an avgpool2d layer");
+  AvgPool2d pool;
+  std::tie(pool.kernel_h, pool.kernel_w) =
+      read_pair(require(object, "kernel_size", where), where.field("kernel_size"), "kernel_size");
+  std::tie(pool.stride_h, pool.stride_w) = std::pair{pool.kernel_h, pool.kernel_w};  // PyTorch's default
+  if (auto it = object.find("stride"); it != object.end())
+    std::tie(pool.stride_h, pool.stride_w) = read_pair(*it, where.field("stride"), "stride");
+  if (auto it = object.find("padding"); it != object.end())
+    std::tie(pool.pad_h, pool.pad_w) = read_pair(*it, where.field("padding"), "padding", 0);
+  if (2 * pool.pad_h > pool.kernel_h || 2 * pool.pad_w > pool.kernel_w)
+    where.field("padding").fail("padding " + std::to_string(pool.pad_h) + "x" + std::to_string(pool.pad_w) +
+                                " is more than half the " + std::to_string(pool.kernel_h) + "x" +
+                                std::to_string(pool.kernel_w) + " kernel (PyTorch refuses it too)");
+  check_window(in, pool.kernel_h, pool.kernel_w, pool.pad_h, pool.pad_w, "kernel", where.field("kernel_size"));
+  return pool;
+}
+
 Linear read_linear(const json& object, const Shape& in, std::size_t layer, const Where& where) {
-  check_fields(object, {"type", "out_features", "in_features", "weight", "bias"}, where, "for a linear layer");
+  check_fields(object, {"type", "out_features", "in_features", "weight", "bias", "relu"}, where, "for a linear layer");
   Linear linear;
   linear.out_features = read_size(require(object, "out_features", where), where.field("out_features"), 1);
   linear.in_features = in.size();
@@ -459,39 +775,104 @@ Network read_network(const json& document, const std::string& name) {
   if (layers.empty()) layers_where.fail("no layers");
   if (layers.size() > max_layers)
     layers_where.fail(std::to_string(layers.size()) + " layers exceed the cap of " + std::to_string(max_layers));
+  // Hidden layers are closed by a ReLU: the steps without ReLU since the last one go before the next main map, the
+  // steps after a main map without ReLU go after it, up to the step that has ReLU.
   Shape current = network.input;
   std::size_t neurons = 0;
-  bool after_linear = false;
-  for (std::size_t l = 0; l < layers.size(); ++l) {
-    const Where where = layers_where.index(l);
-    const json& layer = layers[l];
-    if (!layer.is_object()) where.fail("expected a layer object, found " + describe(layer));
-    const json& type = require(layer, "type", where);
-    if (type == "conv2d") {
-      if (after_linear) where.fail("conv2d after a linear layer is not supported");
-      network.layers.emplace_back(read_conv2d(layer, current, where));
-    } else if (type == "linear") {
-      network.layers.emplace_back(read_linear(layer, current, l, where));
-      after_linear = true;
-    } else {
-      where.field("type").fail("unknown layer type " + describe(type) + " (expected \"conv2d\" or \"linear\")");
-    }
-    current = output_shape(current, network.layers.back());
+  bool flat = false;                 // after a linear layer or a flatten: no conv2d or pooling any more
+  std::vector<AffineStep> pending;   // steps without ReLU since the last ReLU
+  std::size_t first_pending = 0;     // the index of the first of them
+  std::optional<Layer> open;         // a main map without ReLU, collecting its after steps
+  std::size_t open_index = 0;
+  auto close = [&](Layer layer, const Where& where) {
+    network.layers.push_back(std::move(layer));
     // Checked layer by layer, before the next layer's weights are read: the affine forms have n + 1 entries each.
     neurons += current.size();
     if (neurons > max_hidden_neurons || neurons * (network.input.size() + 1) > max_form_entries)
       where.fail("the network has " + std::to_string(neurons) + " hidden neurons up to this layer, over the cap of " +
                  std::to_string(std::min(max_hidden_neurons, max_form_entries / (network.input.size() + 1))) +
                  " for input dimension " + std::to_string(network.input.size()));
+  };
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const Where where = layers_where.index(l);
+    const json& layer = layers[l];
+    if (!layer.is_object()) where.fail("expected a layer object, found " + describe(layer));
+    const json& type = require(layer, "type", where);
+    if (type == "conv2d" || type == "linear") {
+      if (open)
+        where.fail("layers[" + std::to_string(open_index) +
+                   "] has no ReLU: two conv2d/linear layers without a ReLU between them are not supported");
+      const bool relu = read_relu(layer, where, true);
+      Layer main;
+      if (type == "conv2d") {
+        if (flat) where.fail("conv2d after a linear layer or a flatten is not supported");
+        Conv2d conv = read_conv2d(layer, current, where);
+        current = conv_output_shape(current, conv);
+        conv.before = std::move(pending);
+        main = std::move(conv);
+      } else {
+        Linear linear = read_linear(layer, current, l, where);
+        current = Shape{linear.out_features, 1, 1};
+        linear.before = std::move(pending);
+        main = std::move(linear);
+        flat = true;
+      }
+      pending.clear();
+      if (relu)
+        close(std::move(main), where);
+      else
+        open = std::move(main), open_index = l;
+      continue;
+    }
+    AffineStep step;
+    if (type == "batchnorm") {
+      step = read_batchnorm(layer, current, where);
+    } else if (type == "avgpool2d") {
+      if (flat) where.fail("avgpool2d after a linear layer or a flatten is not supported");
+      step = read_avgpool2d(layer, current, where);
+    } else if (type == "flatten") {
+      check_fields(layer, {"type", "relu"}, where, "for a flatten layer");
+      step = Flatten{};
+      flat = true;
+    } else {
+      where.field("type").fail("unknown layer type " + describe(type) +
+                               " (expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\" or \"flatten\")");
+    }
+    const bool relu = read_relu(layer, where, false);
+    current = output_shape(current, step);
+    if (open) {
+      std::visit([&](auto& main) { main.after.push_back(std::move(step)); }, *open);
+      if (relu) {
+        close(std::move(*open), where);
+        open.reset();
+      }
+    } else {
+      if (relu)
+        where.field("relu").fail("a " + type.get<std::string>() +
+                                 " followed by ReLU must come after a conv2d or linear layer without ReLU");
+      if (pending.empty()) first_pending = l;
+      pending.push_back(std::move(step));
+    }
   }
-  // The read-out: a linear layer without ReLU on the last hidden layer's output (changes no region).
-  if (auto it = document.find("readout"); it != document.end()) {
+  if (open)
+    layers_where.index(open_index).fail("no ReLU follows this layer (the last layers must end with a ReLU; a final "
+                                        "linear layer without ReLU is the \"readout\")");
+  if (network.layers.empty()) layers_where.fail("no hidden layer: no layer is followed by ReLU");
+  // The read-out: a linear layer without ReLU on the last hidden layer's output (changes no region), after the steps
+  // that follow the last ReLU.
+  auto it = document.find("readout");
+  if (!pending.empty() && it == document.end())
+    layers_where.index(first_pending).fail("no ReLU follows this layer: layers after the last ReLU only feed a "
+                                           "\"readout\", and the file has none");
+  if (it != document.end()) {
     const Where where = top.field("readout");
     if (!it->is_object())
       where.fail("expected a linear read-out {\"out_features\", \"weight\", \"bias\"}, found " + describe(*it));
     if (auto type = it->find("type"); type != it->end() && *type != "linear")
       where.field("type").fail("the read-out is a linear layer, found " + describe(*type));
+    check_fields(*it, {"type", "out_features", "in_features", "weight", "bias"}, where, "for a linear layer");
     network.readout = read_linear(*it, current, layers.size(), where);
+    network.readout->before = std::move(pending);
   }
   return network;
 }
@@ -507,25 +888,75 @@ Network read_network_file(const std::string& path) {
   return read_network(document, path);
 }
 
+namespace {
+
+json pair_json(std::size_t h, std::size_t w) { return json::array({h, w}); }
+
+json step_json(const AffineStep& step, const Shape& in) {
+  if (const auto* norm = std::get_if<BatchNorm>(&step))
+    return json{{"type", "batchnorm"},
+                {"num_features", in.channels},
+                {"weight", nested(norm->weight, {in.channels})},
+                {"bias", nested(norm->bias, {in.channels})},
+                {"running_mean", nested(norm->running_mean, {in.channels})},
+                {"sigma", nested(norm->sigma, {in.channels})}};
+  if (const auto* pool = std::get_if<AvgPool2d>(&step)) {
+    json out{{"type", "avgpool2d"},
+             {"kernel_size", pair_json(pool->kernel_h, pool->kernel_w)},
+             {"stride", pair_json(pool->stride_h, pool->stride_w)}};
+    if (pool->pad_h != 0 || pool->pad_w != 0) out["padding"] = pair_json(pool->pad_h, pool->pad_w);
+    return out;
+  }
+  return json{{"type", "flatten"}};
+}
+
+/*! appends the JSON of `steps` on an input of shape `in` to `layers`; returns the shape after them. */
+Shape append_steps(json& layers, const std::vector<AffineStep>& steps, Shape in) {
+  for (const AffineStep& step : steps) {
+    layers.push_back(step_json(step, in));
+    in = output_shape(in, step);
+  }
+  return in;
+}
+
+json linear_json(const Linear& linear) {
+  return json{{"type", "linear"},
+              {"out_features", linear.out_features},
+              {"in_features", linear.in_features},
+              {"weight", nested(linear.weight, {linear.out_features, linear.in_features})},
+              {"bias", nested(linear.bias, {linear.out_features})}};
+}
+
+}  // namespace
+
 json to_json(const Network& network) {
   json layers = json::array();
   Shape in = network.input;
   for (const Layer& layer : network.layers) {
+    Shape shape = append_steps(layers, before_steps(layer), in);
     if (const auto* conv = std::get_if<Conv2d>(&layer)) {
-      layers.push_back(json{{"type", "conv2d"},
-                            {"out_channels", conv->out_channels},
-                            {"kernel_size", {conv->kernel_h, conv->kernel_w}},
-                            {"stride", {conv->stride_h, conv->stride_w}},
-                            {"weight", nested(conv->weight, {conv->out_channels, in.channels, conv->kernel_h,
-                                                             conv->kernel_w})},
-                            {"bias", nested(conv->bias, {conv->out_channels})}});
+      json object{{"type", "conv2d"},
+                  {"out_channels", conv->out_channels},
+                  {"kernel_size", pair_json(conv->kernel_h, conv->kernel_w)},
+                  {"stride", pair_json(conv->stride_h, conv->stride_w)}};
+      if (conv->pad_h != 0 || conv->pad_w != 0) object["padding"] = pair_json(conv->pad_h, conv->pad_w);
+      if (conv->dilation_h != 1 || conv->dilation_w != 1)
+        object["dilation"] = pair_json(conv->dilation_h, conv->dilation_w);
+      if (conv->groups != 1) object["groups"] = conv->groups;
+      object["weight"] =
+          nested(conv->weight, {conv->out_channels, shape.channels / conv->groups, conv->kernel_h, conv->kernel_w});
+      object["bias"] = nested(conv->bias, {conv->out_channels});
+      layers.push_back(std::move(object));
+      shape = conv_output_shape(shape, *conv);
     } else {
-      const auto& linear = std::get<Linear>(layer);
-      layers.push_back(json{{"type", "linear"},
-                            {"out_features", linear.out_features},
-                            {"in_features", linear.in_features},
-                            {"weight", nested(linear.weight, {linear.out_features, linear.in_features})},
-                            {"bias", nested(linear.bias, {linear.out_features})}});
+      layers.push_back(linear_json(std::get<Linear>(layer)));
+      shape = Shape{std::get<Linear>(layer).out_features, 1, 1};
+    }
+    const std::vector<AffineStep>& after = after_steps_of(layer);
+    if (!after.empty()) {
+      layers.back()["relu"] = false;
+      append_steps(layers, after, shape);
+      layers.back()["relu"] = true;
     }
     in = output_shape(in, layer);
   }
@@ -534,11 +965,10 @@ json to_json(const Network& network) {
                 {"input_shape", {network.input.channels, network.input.height, network.input.width}},
                 {"layers", layers}};
   if (network.readout) {
-    const Linear& readout = *network.readout;
-    document["readout"] = json{{"out_features", readout.out_features},
-                               {"in_features", readout.in_features},
-                               {"weight", nested(readout.weight, {readout.out_features, readout.in_features})},
-                               {"bias", nested(readout.bias, {readout.out_features})}};
+    append_steps(document["layers"], network.readout->before, in);
+    json readout = linear_json(*network.readout);
+    readout.erase("type");
+    document["readout"] = std::move(readout);
   }
   return document;
 }

@@ -177,6 +177,9 @@ std::pair<Shape, ConvSpec> first_conv_architecture(const Network& network) {
   if (network.layers.empty()) throw InputError("the network has no layer");
   const auto* conv = std::get_if<Conv2d>(&network.layers.front());
   if (conv == nullptr) throw InputError("the first layer is not conv2d");
+  if (const std::string why = beyond_closed_forms(network.layers.front()); !why.empty())
+    throw InputError("Prop. 2 is about convolutions without padding, dilation, groups or affine layers; layer 0 has " +
+                     why);
   const Shape input{network.input.channels, network.input.height, network.input.width};
   const ConvSpec spec{conv->out_channels, conv->kernel_h, conv->kernel_w, conv->stride_h, conv->stride_w};
   return {input, spec};

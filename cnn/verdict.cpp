@@ -61,6 +61,8 @@ Eq4Verdict judge_eq4(const Network& network, const Integer& exact_regions, const
   if (network.layers.size() != 1 || !std::holds_alternative<Conv2d>(network.layers.front()))
     throw InputError("judge_eq4: the network must be exactly one conv2d layer (it has " +
                      std::to_string(network.layers.size()) + " layers)");
+  if (const std::string why = beyond_closed_forms(network); !why.empty())
+    throw InputError("judge_eq4: eq. (4) does not apply: " + why);
   const auto [input, conv] = first_conv_architecture(network);
   Eq4Verdict v;
   v.exact = exact_regions;

@@ -115,7 +115,8 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
     write_file_atomically(network_path.string(), read_file(instance.file));
   }
   const bool one_layer = network.layers.size() == 1;
-  const bool one_conv = one_layer && std::holds_alternative<Conv2d>(network.layers[0]);
+  const bool one_conv =
+      one_layer && std::holds_alternative<Conv2d>(network.layers[0]) && beyond_closed_forms(network).empty();
 
   // One layer without a box: its regions are those of its hyperplane arrangement, counted by Zaslavsky's theorem
   // (block by block). They are also enumerated, with a certificate, up to max_enumerated_regions, and both counts
@@ -132,7 +133,7 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
     }
   }
   std::map<std::string, Integer> forms;
-  for (const ClosedForm& f : closed_forms(architecture_of(network)))
+  for (const ClosedForm& f : closed_forms(network))
     if (f.value) forms[f.key] = *f.value;
   // With eq4-failures and no χ, the certificate is built and kept only if the enumerated count differs from eq. (4).
   const bool certify = spec.certificates == Spec::Certificates::all ||

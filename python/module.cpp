@@ -283,11 +283,23 @@ PYBIND11_MODULE(_chamber, m) {
       py::arg("network"), py::arg("p0"), py::arg("p1"), py::arg("time_limit"), py::arg("max_regions"),
       py::arg("name"));
 
+  m.def(
+      "pre_activations",
+      [](NetworkHandle network, const std::vector<std::string>& x) {
+        const RationalVector point = rationals_of(x, "x");
+        if (point.size() != network->input_dimension())
+          throw InputError("x: has " + std::to_string(point.size()) + " coordinates, the network's input has " +
+                           std::to_string(network->input_dimension()));
+        std::vector<std::string> values;
+        for (const Rational& v : pre_activations(*network, point)) values.push_back(to_string(v));
+        return values;
+      },
+      py::arg("network"), py::arg("x"));
+
   m.def("closed_forms", [](NetworkHandle network) {
-    const Architecture architecture = architecture_of(*network);
     nlohmann::json out;
-    out["layers"] = layers_json(architecture);
-    for (const ClosedForm& f : closed_forms(architecture)) out[f.key] = closed_form_json(f);
+    out["layers"] = layers_json(*network);
+    add_closed_forms_json(out, closed_forms(*network));
     return out.dump();
   });
 

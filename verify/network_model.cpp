@@ -188,60 +188,59 @@ void read_tensor(const json& value, const std::vector<Axis>& axes, std::size_t d
   for (std::size_t i = 0; i < value.size(); ++i) read_tensor(value[i], axes, depth + 1, at(path, i), out, total_bits);
 }
 
-/*! sets the integer affine map of `layer` from its weights: the scale, and row u's entries (input index, weight). */
-void build_affine_map(NetworkLayer& layer) {
-  layer.scale = 1;
-  for (const mpq_class& w : layer.weight) mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), w.get_den_mpz_t());
-  for (const mpq_class& b : layer.bias) mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), b.get_den_mpz_t());
-  auto scaled = [&](const mpq_class& value) {
-    mpz_class result;
-    mpz_divexact(result.get_mpz_t(), layer.scale.get_mpz_t(), value.get_den_mpz_t());
-    return mpz_class(result * value.get_num());
-  };
-  std::vector<mpz_class> weights;
-  weights.reserve(layer.weight.size());
-  for (const mpq_class& w : layer.weight) weights.push_back(scaled(w));
+/// An affine map as read: output u is bias + sum of coefficient * input[index] over its terms.
+struct MapRow {
+  mpq_class bias;
+  std::vector<std::pair<std::size_t, mpq_class>> terms;
+};
+using AffineMap = std::vector<MapRow>;
 
-  const std::size_t outputs = layer.outputs();
-  layer.row_begin.assign(1, 0);
-  layer.row_begin.reserve(outputs + 1);
-  layer.integer_bias.clear();
-  layer.integer_bias.reserve(outputs);
-  auto add = [&](std::size_t input, std::size_t weight_index) {
-    if (weights[weight_index] == 0) return;
-    layer.column.push_back(input);
-    layer.integer_weight.push_back(weights[weight_index]);
-  };
-  const auto [channels, height, width] = layer.input_shape;
-  if (layer.type == NetworkLayer::Type::linear) {
-    const std::size_t in = layer.inputs();
-    for (std::size_t u = 0; u < outputs; ++u) {
-      for (std::size_t j = 0; j < in; ++j) add(j, u * in + j);
-      layer.integer_bias.push_back(scaled(layer.bias[u]));
-      layer.row_begin.push_back(layer.column.size());
-    }
-    return;
-  }
-  const auto [filters, out_h, out_w] = layer.output_shape;
-  for (std::size_t k = 0; k < filters; ++k)
-    for (std::size_t i = 0; i < out_h; ++i)
-      for (std::size_t j = 0; j < out_w; ++j) {
-        for (std::size_t c = 0; c < channels; ++c)
-          for (std::size_t a = 0; a < layer.kernel_h; ++a)
-            for (std::size_t b = 0; b < layer.kernel_w; ++b)
-              add((c * height + i * layer.stride_h + a) * width + j * layer.stride_w + b,
-                  ((k * channels + c) * layer.kernel_h + a) * layer.kernel_w + b);
-        layer.integer_bias.push_back(scaled(layer.bias[k]));
-        layer.row_begin.push_back(layer.column.size());
-      }
+/// A layer of the file read: what it is, its map on its input, its output shape and whether ReLU follows.
+struct ReadLayer {
+  FileLayer file;
+  AffineMap map;
+  TensorShape output{};
+  bool main = false;  // conv2d or linear
+  bool relu = false;
+};
+
+std::size_t volume(const TensorShape& shape) { return shape[0] * shape[1] * shape[2]; }
+
+/*! reads "relu" (a JSON boolean) or returns `otherwise`. */
+bool read_relu(const json& object, const std::string& path, bool otherwise) {
+  const auto it = object.find("relu");
+  if (it == object.end()) return otherwise;
+  if (!it->is_boolean()) fail(join(path, "relu") + ": expected true or false, found " + describe(*it));
+  return it->get<bool>();
 }
 
-NetworkLayer read_conv2d(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
-  check_keys(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "weight", "bias"},
+/*! reads an integer or a pair [height, width] of integers >= `minimum` (padding may be 0). */
+std::pair<std::size_t, std::size_t> read_pair_from(const json& value, std::size_t minimum, const std::string& path) {
+  if (value.is_array()) {
+    require_array(value, 2, path, "height and width");
+    return {read_size(value[0], minimum, at(path, 0)), read_size(value[1], minimum, at(path, 1))};
+  }
+  const std::size_t both = read_size(value, minimum, path);
+  return {both, both};
+}
+
+/*! the number of windows of extent `extent` along an axis of `size` padded by `pad` on both sides, at `stride`;
+ * fails with `path` when the window does not fit. */
+std::size_t windows(std::size_t size, std::size_t pad, std::size_t extent, std::size_t stride, const std::string& path,
+                    const char* axis) {
+  if (extent > size + 2 * pad)
+    fail(path + ": a window of " + std::to_string(extent) + " along the " + axis + " is larger than the input's " +
+         std::to_string(size) + (pad ? " padded to " + std::to_string(size + 2 * pad) : std::string()));
+  return (size + 2 * pad - extent) / stride + 1;
+}
+
+ReadLayer read_conv2d(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
+  check_keys(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "dilation", "groups",
+                      "weight", "bias", "relu"},
              path, "for a conv2d layer");
-  NetworkLayer layer;
-  layer.type = NetworkLayer::Type::conv2d;
-  layer.input_shape = in;
+  ReadLayer read;
+  read.main = true;
+  read.relu = read_relu(object, path, true);
   const auto [channels, height, width] = in;
   const std::size_t filters = read_size(member(object, "out_channels", path), 1, join(path, "out_channels"));
   if (auto it = object.find("in_channels"); it != object.end()) {
@@ -250,39 +249,70 @@ NetworkLayer read_conv2d(const json& object, const TensorShape& in, const std::s
       fail(join(path, "in_channels") + ": " + std::to_string(c) + ", but the layer's input has " +
            std::to_string(channels) + " channels");
   }
-  std::tie(layer.kernel_h, layer.kernel_w) = read_pair(member(object, "kernel_size", path), join(path, "kernel_size"));
-  if (auto it = object.find("stride"); it != object.end())
-    std::tie(layer.stride_h, layer.stride_w) = read_pair(*it, join(path, "stride"));
-  if (auto it = object.find("padding"); it != object.end()) {
-    const bool zero = (it->is_number_integer() && *it == 0) || *it == json::array({0, 0});
-    if (!zero) fail(join(path, "padding") + ": only 0 is supported, found " + describe(*it));
+  const auto [kh, kw] = read_pair(member(object, "kernel_size", path), join(path, "kernel_size"));
+  std::size_t sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1, groups = 1;
+  if (auto it = object.find("stride"); it != object.end()) std::tie(sh, sw) = read_pair(*it, join(path, "stride"));
+  if (auto it = object.find("padding"); it != object.end())
+    std::tie(ph, pw) = read_pair_from(*it, 0, join(path, "padding"));
+  if (auto it = object.find("dilation"); it != object.end())
+    std::tie(dh, dw) = read_pair_from(*it, 1, join(path, "dilation"));
+  if (auto it = object.find("groups"); it != object.end()) {
+    groups = read_size(*it, 1, join(path, "groups"));
+    if (channels % groups != 0 || filters % groups != 0)
+      fail(join(path, "groups") + ": " + std::to_string(groups) + " does not divide both the " +
+           std::to_string(channels) + " input channels and the " + std::to_string(filters) + " output channels");
   }
-  if (layer.kernel_h > height || layer.kernel_w > width)
-    fail(join(path, "kernel_size") + ": kernel " + std::to_string(layer.kernel_h) + "x" +
-         std::to_string(layer.kernel_w) + " is larger than the layer's " + std::to_string(height) + "x" +
-         std::to_string(width) + " input");
-  layer.output_shape = {filters, (height - layer.kernel_h) / layer.stride_h + 1,
-                        (width - layer.kernel_w) / layer.stride_w + 1};
-  checked_product({filters, layer.output_shape[1], layer.output_shape[2]}, path, "the output");
-  checked_product({filters, layer.output_shape[1], layer.output_shape[2], channels, layer.kernel_h, layer.kernel_w},
-                  path, "the expanded weight matrix");
+  // Every size is at most 2^24: the products below fit in 64 bits.
+  const std::size_t out_h = windows(height, ph, dh * (kh - 1) + 1, sh, join(path, "kernel_size"), "height");
+  const std::size_t out_w = windows(width, pw, dw * (kw - 1) + 1, sw, join(path, "kernel_size"), "width");
+  read.output = {filters, out_h, out_w};
+  const std::size_t group_in = channels / groups, group_out = filters / groups;
+  checked_product({filters, out_h, out_w}, path, "the output");
+  checked_product({filters, out_h, out_w, group_in, kh, kw}, path, "the expanded weight matrix");
+  FileLayer& file = read.file;
+  file.type = "conv2d";
+  file.sizes = {{"out_channels", {filters}}, {"kernel_size", {kh, kw}}, {"stride", {sh, sw}}, {"padding", {ph, pw}},
+                {"dilation", {dh, dw}},      {"groups", {groups}},      {"relu", {read.relu ? 1u : 0u}}};
+  file.tensors.push_back({"weight", {filters, group_in, kh, kw}, {}});
+  file.tensors.push_back({"bias", {filters}, {}});
+  std::vector<mpq_class>& weight = file.tensors[0].values;
+  std::vector<mpq_class>& bias = file.tensors[1].values;
   read_tensor(member(object, "weight", path),
               {{filters, "output channels"},
-               {channels, "input channels"},
-               {layer.kernel_h, "kernel height"},
-               {layer.kernel_w, "kernel width"}},
-              0, join(path, "weight"), layer.weight, total_bits);
-  read_tensor(member(object, "bias", path), {{filters, "output channels"}}, 0, join(path, "bias"), layer.bias,
-              total_bits);
-  return layer;
+               {group_in, groups == 1 ? "input channels" : "input channels per group"},
+               {kh, "kernel height"},
+               {kw, "kernel width"}},
+              0, join(path, "weight"), weight, total_bits);
+  read_tensor(member(object, "bias", path), {{filters, "output channels"}}, 0, join(path, "bias"), bias, total_bits);
+  // Output (k, i, j) reads input (g * C/groups + c, i * sh + a * dh - ph, j * sw + b * dw - pw), g = k / (K/groups),
+  // and nothing (zero padding) outside the input.
+  read.map.resize(filters * out_h * out_w);
+  for (std::size_t k = 0; k < filters; ++k)
+    for (std::size_t i = 0; i < out_h; ++i)
+      for (std::size_t j = 0; j < out_w; ++j) {
+        MapRow& row = read.map[(k * out_h + i) * out_w + j];
+        row.bias = bias[k];
+        for (std::size_t c = 0; c < group_in; ++c)
+          for (std::size_t a = 0; a < kh; ++a)
+            for (std::size_t b = 0; b < kw; ++b) {
+              const std::size_t padded_row = i * sh + a * dh, padded_column = j * sw + b * dw;
+              if (padded_row < ph || padded_row >= ph + height || padded_column < pw || padded_column >= pw + width)
+                continue;
+              const mpq_class& w = weight[((k * group_in + c) * kh + a) * kw + b];
+              if (w == 0) continue;
+              const std::size_t channel = (k / group_out) * group_in + c;
+              row.terms.emplace_back((channel * height + padded_row - ph) * width + padded_column - pw, w);
+            }
+      }
+  return read;
 }
 
-NetworkLayer read_linear(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
-  check_keys(object, {"type", "out_features", "in_features", "weight", "bias"}, path, "for a linear layer");
-  NetworkLayer layer;
-  layer.type = NetworkLayer::Type::linear;
-  layer.input_shape = in;
-  const std::size_t inputs = layer.inputs();
+ReadLayer read_linear(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
+  check_keys(object, {"type", "out_features", "in_features", "weight", "bias", "relu"}, path, "for a linear layer");
+  ReadLayer read;
+  read.main = true;
+  read.relu = read_relu(object, path, true);
+  const std::size_t inputs = volume(in);
   const std::size_t units = read_size(member(object, "out_features", path), 1, join(path, "out_features"));
   if (auto it = object.find("in_features"); it != object.end()) {
     const std::size_t declared = read_size(*it, 1, join(path, "in_features"));
@@ -290,13 +320,162 @@ NetworkLayer read_linear(const json& object, const TensorShape& in, const std::s
       fail(join(path, "in_features") + ": " + std::to_string(declared) + ", but the layer's flattened input has " +
            std::to_string(inputs) + " entries");
   }
-  layer.output_shape = {units, 1, 1};
+  read.output = {units, 1, 1};
   checked_product({units, inputs}, path, "the weight matrix");
+  FileLayer& file = read.file;
+  file.type = "linear";
+  file.sizes = {{"out_features", {units}}, {"relu", {read.relu ? 1u : 0u}}};
+  file.tensors.push_back({"weight", {units, inputs}, {}});
+  file.tensors.push_back({"bias", {units}, {}});
+  std::vector<mpq_class>& weight = file.tensors[0].values;
+  std::vector<mpq_class>& bias = file.tensors[1].values;
   read_tensor(member(object, "weight", path), {{units, "output features"}, {inputs, "input features"}}, 0,
-              join(path, "weight"), layer.weight, total_bits);
-  read_tensor(member(object, "bias", path), {{units, "output features"}}, 0, join(path, "bias"), layer.bias,
-              total_bits);
-  return layer;
+              join(path, "weight"), weight, total_bits);
+  read_tensor(member(object, "bias", path), {{units, "output features"}}, 0, join(path, "bias"), bias, total_bits);
+  read.map.resize(units);
+  for (std::size_t u = 0; u < units; ++u) {
+    read.map[u].bias = bias[u];
+    for (std::size_t j = 0; j < inputs; ++j)
+      if (weight[u * inputs + j] != 0) read.map[u].terms.emplace_back(j, weight[u * inputs + j]);
+  }
+  return read;
+}
+
+/*! batch-norm in eval mode: channel c maps x to (x - running_mean_c) * weight_c / sigma_c + bias_c. */
+ReadLayer read_batchnorm(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
+  check_keys(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu"}, path,
+             "for a batchnorm layer");
+  ReadLayer read;
+  read.relu = read_relu(object, path, false);
+  const auto [channels, height, width] = in;
+  if (auto it = object.find("num_features"); it != object.end()) {
+    const std::size_t declared = read_size(*it, 1, join(path, "num_features"));
+    if (declared != channels)
+      fail(join(path, "num_features") + ": " + std::to_string(declared) + ", but the layer's input has " +
+           std::to_string(channels) + " channels");
+  }
+  read.output = in;
+  FileLayer& file = read.file;
+  file.type = "batchnorm";
+  file.sizes = {{"num_features", {channels}}, {"relu", {read.relu ? 1u : 0u}}};
+  for (const char* name : {"weight", "bias", "running_mean", "sigma"}) {
+    file.tensors.push_back({name, {channels}, {}});
+    read_tensor(member(object, name, path), {{channels, "channels"}}, 0, join(path, name), file.tensors.back().values,
+                total_bits);
+  }
+  const std::vector<mpq_class>& gamma = file.tensors[0].values;
+  const std::vector<mpq_class>& beta = file.tensors[1].values;
+  const std::vector<mpq_class>& mean = file.tensors[2].values;
+  const std::vector<mpq_class>& sigma = file.tensors[3].values;
+  for (std::size_t c = 0; c < channels; ++c)
+    if (sgn(sigma[c]) <= 0) fail(at(join(path, "sigma"), c) + ": must be positive, found " + sigma[c].get_str());
+  const std::size_t area = height * width;
+  read.map.resize(channels * area);
+  for (std::size_t c = 0; c < channels; ++c) {
+    const mpq_class factor = gamma[c] / sigma[c];
+    const mpq_class constant = beta[c] - mean[c] * factor;
+    for (std::size_t p = 0; p < area; ++p) {
+      read.map[c * area + p].bias = constant;
+      if (factor != 0) read.map[c * area + p].terms.emplace_back(c * area + p, factor);
+    }
+  }
+  return read;
+}
+
+/*! average pooling, ceil_mode False, count_include_pad True: the window's sum over the input divided by kh * kw. */
+ReadLayer read_avgpool2d(const json& object, const TensorShape& in, const std::string& path) {
+  check_keys(object, {"type", "kernel_size", "stride", "padding", "relu"}, path, "for an avgpool2d layer");
+  ReadLayer read;
+  read.relu = read_relu(object, path, false);
+  const auto [channels, height, width] = in;
+  const auto [kh, kw] = read_pair(member(object, "kernel_size", path), join(path, "kernel_size"));
+  std::size_t sh = kh, sw = kw, ph = 0, pw = 0;
+  if (auto it = object.find("stride"); it != object.end()) std::tie(sh, sw) = read_pair(*it, join(path, "stride"));
+  if (auto it = object.find("padding"); it != object.end())
+    std::tie(ph, pw) = read_pair_from(*it, 0, join(path, "padding"));
+  if (2 * ph > kh || 2 * pw > kw) fail(join(path, "padding") + ": more than half the kernel");
+  const std::size_t out_h = windows(height, ph, kh, sh, join(path, "kernel_size"), "height");
+  const std::size_t out_w = windows(width, pw, kw, sw, join(path, "kernel_size"), "width");
+  read.output = {channels, out_h, out_w};
+  checked_product({channels, out_h, out_w, kh, kw}, path, "the pooling map");
+  FileLayer& file = read.file;
+  file.type = "avgpool2d";
+  file.sizes = {{"kernel_size", {kh, kw}}, {"stride", {sh, sw}}, {"padding", {ph, pw}}, {"relu", {read.relu ? 1u : 0u}}};
+  const mpq_class share(mpz_class(1), mpz_class(static_cast<unsigned long>(kh * kw)));
+  read.map.resize(channels * out_h * out_w);
+  for (std::size_t c = 0; c < channels; ++c)
+    for (std::size_t i = 0; i < out_h; ++i)
+      for (std::size_t j = 0; j < out_w; ++j)
+        for (std::size_t a = 0; a < kh; ++a)
+          for (std::size_t b = 0; b < kw; ++b) {
+            const std::size_t r = i * sh + a, q = j * sw + b;  // in the padded input
+            if (r < ph || r >= ph + height || q < pw || q >= pw + width) continue;
+            read.map[(c * out_h + i) * out_w + j].terms.emplace_back((c * height + r - ph) * width + q - pw, share);
+          }
+  for (MapRow& row : read.map) std::sort(row.terms.begin(), row.terms.end());
+  return read;
+}
+
+/*! returns outer after inner (inner maps `inputs` values); fails with `path` past max_entries terms. */
+AffineMap compose(const AffineMap& outer, const AffineMap& inner, std::size_t inputs, const std::string& path) {
+  AffineMap result(outer.size());
+  std::vector<mpq_class> sum(inputs);
+  std::vector<char> seen(inputs, 0);
+  std::vector<std::size_t> used;
+  std::uint64_t terms = 0;
+  for (std::size_t u = 0; u < outer.size(); ++u) {
+    MapRow& row = result[u];
+    row.bias = outer[u].bias;
+    used.clear();
+    for (const auto& [j, coefficient] : outer[u].terms) {
+      row.bias += coefficient * inner[j].bias;
+      terms += inner[j].terms.size();
+      if (terms > max_entries) fail(path + ": the composed affine map is too large");
+      for (const auto& [x, w] : inner[j].terms) {
+        if (!seen[x]) {
+          seen[x] = 1;
+          sum[x] = 0;
+          used.push_back(x);
+        }
+        sum[x] += coefficient * w;
+      }
+    }
+    std::sort(used.begin(), used.end());
+    for (const std::size_t x : used) {
+      seen[x] = 0;
+      if (sum[x] != 0) row.terms.emplace_back(x, sum[x]);
+    }
+  }
+  return result;
+}
+
+/*! sets the integer affine map of `layer` from the composed rational map. */
+void build_affine_map(NetworkLayer& layer, const AffineMap& map) {
+  layer.scale = 1;
+  for (const MapRow& row : map) {
+    mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), row.bias.get_den_mpz_t());
+    for (const auto& term : row.terms)
+      mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), term.second.get_den_mpz_t());
+  }
+  auto scaled = [&](const mpq_class& value) {
+    mpz_class result;
+    mpz_divexact(result.get_mpz_t(), layer.scale.get_mpz_t(), value.get_den_mpz_t());
+    return mpz_class(result * value.get_num());
+  };
+  layer.row_begin.assign(1, 0);
+  layer.row_begin.reserve(map.size() + 1);
+  layer.column.clear();
+  layer.integer_weight.clear();
+  layer.integer_bias.clear();
+  layer.integer_bias.reserve(map.size());
+  for (const MapRow& row : map) {
+    for (const auto& [x, w] : row.terms) {
+      layer.column.push_back(x);
+      layer.integer_weight.push_back(scaled(w));
+    }
+    layer.integer_bias.push_back(scaled(row.bias));
+    layer.row_begin.push_back(layer.column.size());
+  }
 }
 
 /*! returns "[i][j]..." for the flat row-major index `flat` of a tensor with the given axis sizes. */
@@ -368,7 +547,13 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     fail(layers_path + ": " + std::to_string(layers.size()) + " layers exceed the cap of " + std::to_string(max_layers));
   std::size_t total_bits = 0;
   TensorShape current = model.input_shape;
-  bool after_linear = false;
+  TensorShape hidden_input = model.input_shape;  // what the hidden layer being read reads
+  bool flat = false;                             // after a linear layer or a flatten
+  bool pending = false;                          // layers without ReLU since the last ReLU
+  bool open_main = false;                        // among them a conv2d or linear layer (at index main_index)
+  std::size_t first_pending = 0, main_index = 0;
+  NetworkLayer::Type main_type = NetworkLayer::Type::linear;
+  AffineMap map;  // the composition of the pending layers, on the hidden layer's input
   model.first_neuron.assign(1, 0);
   mpz_class form_scale = 1;
   for (std::size_t l = 0; l < layers.size(); ++l) {
@@ -376,35 +561,82 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     const json& object = layers[l];
     if (!object.is_object()) fail(layer_path + ": not a JSON object");
     const json& type = member(object, "type", layer_path);
+    ReadLayer read;
     if (type == "conv2d") {
-      if (after_linear) fail(layer_path + ": a conv2d layer after a linear layer is not supported");
-      model.layers.push_back(read_conv2d(object, current, layer_path, total_bits));
+      if (flat) fail(layer_path + ": a conv2d layer after a linear layer or a flatten is not supported");
+      read = read_conv2d(object, current, layer_path, total_bits);
     } else if (type == "linear") {
-      model.layers.push_back(read_linear(object, current, layer_path, total_bits));
-      after_linear = true;
+      read = read_linear(object, current, layer_path, total_bits);
+      flat = true;
+    } else if (type == "batchnorm") {
+      read = read_batchnorm(object, current, layer_path, total_bits);
+    } else if (type == "avgpool2d") {
+      if (flat) fail(layer_path + ": an avgpool2d layer after a linear layer or a flatten is not supported");
+      read = read_avgpool2d(object, current, layer_path);
+    } else if (type == "flatten") {
+      check_keys(object, {"type", "relu"}, layer_path, "for a flatten layer");
+      read.relu = read_relu(object, layer_path, false);
+      read.file.type = "flatten";
+      read.file.sizes = {{"relu", {read.relu ? 1u : 0u}}};
+      read.output = {volume(current), 1, 1};
+      read.map.resize(volume(current));
+      for (std::size_t x = 0; x < read.map.size(); ++x) read.map[x].terms.emplace_back(x, 1);
+      flat = true;
     } else {
-      fail(join(layer_path, "type") + ": expected \"conv2d\" or \"linear\", found " + describe(type));
+      fail(join(layer_path, "type") + ": expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\" or \"flatten\", "
+           "found " + describe(type));
     }
-    NetworkLayer& layer = model.layers.back();
+    if (read.main) {
+      if (open_main)
+        fail(layer_path + ": a second conv2d/linear layer without a ReLU after layers[" + std::to_string(main_index) +
+             "] is not supported");
+      open_main = true;
+      main_index = l;
+      main_type = type == "conv2d" ? NetworkLayer::Type::conv2d : NetworkLayer::Type::linear;
+    } else if (read.relu && !open_main) {
+      fail(join(layer_path, "relu") + ": ReLU after a " + type.get<std::string>() +
+           " needs a conv2d or linear layer without ReLU before it");
+    }
+    if (!pending) first_pending = l;
+    map = pending ? compose(read.map, map, volume(hidden_input), layer_path) : std::move(read.map);
+    pending = true;
+    current = read.output;
+    model.file_layers.push_back(std::move(read.file));
+    if (!read.relu) continue;
+    // A ReLU closes the hidden layer.
+    NetworkLayer layer;
+    layer.type = main_type;
+    layer.input_shape = hidden_input;
+    layer.output_shape = current;
     const std::size_t total = model.first_neuron.back() + layer.outputs();
     if (total > max_neurons || total * (model.input_dimension + 1) > max_form_entries)
       fail(layer_path + ": " + std::to_string(total) + " hidden neurons up to this layer exceed the cap of " +
            std::to_string(std::min(max_neurons, max_form_entries / (model.input_dimension + 1))) +
            " for input dimension " + std::to_string(model.input_dimension));
-    build_affine_map(layer);
-    current = layer.output_shape;
+    build_affine_map(layer, map);
+    map.clear();
     model.first_neuron.push_back(total);
     form_scale *= layer.scale;
     model.form_scale.push_back(form_scale);
+    model.layers.push_back(std::move(layer));
+    hidden_input = current;
+    pending = open_main = false;
   }
-  // The read-out (a linear layer without ReLU after the last hidden layer) changes no region: its shape is
-  // validated like a linear layer's, and it is left out of the model.
-  if (auto it = network.find("readout"); it != network.end()) {
+  if (open_main)
+    fail(at(layers_path, main_index) + ": no ReLU follows this layer (a last linear layer without ReLU is the readout)");
+  if (model.layers.empty()) fail(layers_path + ": no hidden layer (no layer is followed by ReLU)");
+  const auto readout = network.find("readout");
+  if (pending && readout == network.end())
+    fail(at(layers_path, first_pending) + ": no ReLU follows this layer, and there is no readout for it to feed");
+  // The read-out (a linear layer without ReLU after the last hidden layer and the layers without ReLU after it)
+  // changes no region: its shape is validated like a linear layer's, and it is left out of the model.
+  if (readout != network.end()) {
     const std::string readout_path = join(path, "readout");
-    if (!it->is_object()) fail(readout_path + ": not a JSON object");
-    if (auto type = it->find("type"); type != it->end() && *type != "linear")
+    if (!readout->is_object()) fail(readout_path + ": not a JSON object");
+    if (auto type = readout->find("type"); type != readout->end() && *type != "linear")
       fail(join(readout_path, "type") + ": expected \"linear\", found " + describe(*type));
-    read_linear(*it, current, readout_path, total_bits);
+    check_keys(*readout, {"type", "out_features", "in_features", "weight", "bias"}, readout_path, "for a linear layer");
+    read_linear(*readout, current, readout_path, total_bits);
   }
   return model;
 }
@@ -414,36 +646,34 @@ std::string network_difference(const NetworkModel& first, const std::string& fir
   auto differ = [&](const std::string& what, const std::string& in_first, const std::string& in_second) {
     return what + " is " + in_first + " in " + first_name + " and " + in_second + " in " + second_name;
   };
+  auto sizes_text = [](const std::vector<std::size_t>& sizes) {
+    return sizes.size() == 2 ? pair_text(sizes[0], sizes[1]) : std::to_string(sizes.at(0));
+  };
   if (first.input_shape != second.input_shape)
     return differ("input_shape", shape_text(first.input_shape), shape_text(second.input_shape));
-  if (first.layers.size() != second.layers.size())
-    return differ("the number of layers", std::to_string(first.layers.size()), std::to_string(second.layers.size()));
-  auto type_name = [](const NetworkLayer& layer) {
-    return std::string(layer.type == NetworkLayer::Type::conv2d ? "conv2d" : "linear");
-  };
-  for (std::size_t l = 0; l < first.layers.size(); ++l) {
-    const NetworkLayer& a = first.layers[l];
-    const NetworkLayer& b = second.layers[l];
+  if (first.file_layers.size() != second.file_layers.size())
+    return differ("the number of layers", std::to_string(first.file_layers.size()),
+                  std::to_string(second.file_layers.size()));
+  for (std::size_t l = 0; l < first.file_layers.size(); ++l) {
+    const FileLayer& a = first.file_layers[l];
+    const FileLayer& b = second.file_layers[l];
     const std::string path = "layers[" + std::to_string(l) + "]";
-    if (a.type != b.type) return differ(path + ".type", type_name(a), type_name(b));
-    const bool conv = a.type == NetworkLayer::Type::conv2d;
-    if (a.output_shape[0] != b.output_shape[0])
-      return differ(path + (conv ? ".out_channels" : ".out_features"), std::to_string(a.output_shape[0]),
-                    std::to_string(b.output_shape[0]));
-    if (conv && (a.kernel_h != b.kernel_h || a.kernel_w != b.kernel_w))
-      return differ(path + ".kernel_size", pair_text(a.kernel_h, a.kernel_w), pair_text(b.kernel_h, b.kernel_w));
-    if (conv && (a.stride_h != b.stride_h || a.stride_w != b.stride_w))
-      return differ(path + ".stride", pair_text(a.stride_h, a.stride_w), pair_text(b.stride_h, b.stride_w));
+    if (a.type != b.type) return differ(path + ".type", a.type, b.type);
+    // The same type: the same named sizes in the same order.
+    for (std::size_t i = 0; i < a.sizes.size(); ++i)
+      if (a.sizes[i].second != b.sizes[i].second) {
+        if (a.sizes[i].first == "relu")
+          return differ(path + ".relu", a.sizes[i].second[0] ? "true" : "false", b.sizes[i].second[0] ? "true" : "false");
+        return differ(path + "." + a.sizes[i].first, sizes_text(a.sizes[i].second), sizes_text(b.sizes[i].second));
+      }
     // Equal input shapes (by induction) and equal sizes: the tensors have the same axes.
-    const std::vector<std::size_t> axes =
-        conv ? std::vector<std::size_t>{a.output_shape[0], a.input_shape[0], a.kernel_h, a.kernel_w}
-             : std::vector<std::size_t>{a.output_shape[0], a.inputs()};
-    for (std::size_t i = 0; i < a.weight.size(); ++i)
-      if (a.weight[i] != b.weight[i])
-        return differ(path + ".weight" + tensor_index(i, axes), a.weight[i].get_str(), b.weight[i].get_str());
-    for (std::size_t i = 0; i < a.bias.size(); ++i)
-      if (a.bias[i] != b.bias[i])
-        return differ(path + ".bias[" + std::to_string(i) + "]", a.bias[i].get_str(), b.bias[i].get_str());
+    for (std::size_t t = 0; t < a.tensors.size(); ++t) {
+      const FileLayer::Tensor& x = a.tensors[t];
+      const FileLayer::Tensor& y = b.tensors[t];
+      for (std::size_t i = 0; i < x.values.size(); ++i)
+        if (x.values[i] != y.values[i])
+          return differ(path + "." + x.name + tensor_index(i, x.axes), x.values[i].get_str(), y.values[i].get_str());
+    }
   }
   return {};
 }
@@ -463,36 +693,22 @@ std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, st
     for (std::size_t j = 0; j < input.size(); ++j)
       if (pattern.at(first + j) == '+') input[j] = previous.at(j);
   }
-  auto accumulate = [&](Form& form, const mpq_class& weight, const Form& term) {
-    for (std::size_t i = 0; i <= n; ++i) form[i] += weight * term[i];
-  };
+  // Output u is (integer_bias_u + sum of integer_weight_e * input[column_e]) / scale.
+  const mpq_class inverse_scale(mpz_class(1), spec.scale);
   std::vector<Form> result;
   result.reserve(spec.outputs());
-  const auto [channels, height, width] = spec.input_shape;
-  if (spec.type == NetworkLayer::Type::linear) {
-    const std::size_t in = spec.inputs();
-    for (std::size_t u = 0; u < spec.outputs(); ++u) {
-      Form form(n + 1);
-      form[0] = spec.bias[u];
-      for (std::size_t j = 0; j < in; ++j) accumulate(form, spec.weight[u * in + j], input[j]);
-      result.push_back(std::move(form));
+  for (std::size_t u = 0; u < spec.outputs(); ++u) {
+    Form form(n + 1);
+    form[0] = spec.integer_bias[u];
+    for (std::size_t e = spec.row_begin[u]; e < spec.row_begin[u + 1]; ++e) {
+      const Form& term = input[spec.column[e]];
+      const mpq_class weight(spec.integer_weight[e]);
+      for (std::size_t i = 0; i <= n; ++i)
+        if (term[i] != 0) form[i] += weight * term[i];
     }
-    return result;
+    for (mpq_class& value : form) value *= inverse_scale;
+    result.push_back(std::move(form));
   }
-  // Output (k, i, j) of the convolution reads input (c, i * sh + a, j * sw + b) with weight [k][c][a][b].
-  const auto [filters, out_h, out_w] = spec.output_shape;
-  for (std::size_t k = 0; k < filters; ++k)
-    for (std::size_t i = 0; i < out_h; ++i)
-      for (std::size_t j = 0; j < out_w; ++j) {
-        Form form(n + 1);
-        form[0] = spec.bias[k];
-        for (std::size_t c = 0; c < channels; ++c)
-          for (std::size_t a = 0; a < spec.kernel_h; ++a)
-            for (std::size_t b = 0; b < spec.kernel_w; ++b)
-              accumulate(form, spec.weight[((k * channels + c) * spec.kernel_h + a) * spec.kernel_w + b],
-                         input[(c * height + i * spec.stride_h + a) * width + j * spec.stride_w + b]);
-        result.push_back(std::move(form));
-      }
   return result;
 }
 

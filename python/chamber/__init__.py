@@ -285,7 +285,8 @@ class Arrangement:
 
 
 class Network:
-    """A ReLU network (conv2d and linear layers, docs/network-format.md) with exact rational weights."""
+    """A ReLU network (conv2d and linear layers, and the affine layers around them: batch-norm, average pooling,
+    flatten; docs/network-format.md) with exact rational weights."""
 
     def __init__(self, model, name=""):
         self._model, self._name = model, name
@@ -304,8 +305,9 @@ class Network:
 
     @classmethod
     def from_torch(cls, module, input_shape):
-        """A network from a torch.nn.Sequential (Conv2d, Linear, ReLU, Flatten; an optional last Linear is its
-        read-out), every float weight taken as its exact binary value: the exporter cnn/export_torch.py."""
+        """A network from a torch.nn.Sequential (Conv2d with padding/dilation/groups, Linear, ReLU, BatchNorm1d/2d in
+        eval mode, AvgPool2d, Flatten, Identity, Dropout, nested Sequentials; an optional last Linear is its read-out),
+        every float weight taken as its exact binary value: the exporter cnn/export_torch.py."""
         from . import export_torch
         try:
             document = export_torch.to_chamber(module, tuple(input_shape))
@@ -336,6 +338,15 @@ class Network:
     def __repr__(self):
         return "Network(input %dx%dx%d, %d hidden neurons%s)" % (
             self.input_shape + (self.hidden_neurons, ", " + self._name if self._name else ""))
+
+    def pre_activations(self, x):
+        """The exact pre-activation of every hidden neuron at the input x (Fractions, ints or exact strings; neurons
+        numbered as in the patterns: layer by layer, CHW), computed layer by layer with ReLU in between."""
+        return [Fraction(v) for v in _chamber.pre_activations(self._model, _point_text(x, "x"))]
+
+    def pattern(self, x):
+        """The activation pattern at x: '+', '-' or '0' per hidden neuron (the sign of its pre-activation)."""
+        return "".join("+" if v > 0 else "-" if v < 0 else "0" for v in self.pre_activations(x))
 
     def _analyse(self, box, certificate, verdict, collect, prop2_budget, samples, sigma, seed, exact_lp, threads,
                  time_limit, max_regions, engine):

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace chamber::verify {
@@ -17,18 +18,16 @@ namespace chamber::verify {
 /// C, H, W.
 using TensorShape = std::array<std::size_t, 3>;
 
-/// One hidden layer (followed by ReLU), as read, plus its affine map on the flattened input scaled to integers.
+/// One hidden layer (a group of file layers ending with ReLU): its affine map on the flattened input (the previous
+/// hidden layer's post-activations, or the network input), composed from the file's layers and scaled to integers.
 struct NetworkLayer {
   enum class Type { conv2d, linear };
-  Type type = Type::linear;
-  TensorShape input_shape{};   // the shape this layer reads (a linear layer's output is U x 1 x 1)
-  TensorShape output_shape{};  // conv2d: K x floor((H - kh) / sh) + 1 x floor((W - kw) / sw) + 1; linear: U x 1 x 1
-  std::size_t kernel_h = 0, kernel_w = 0, stride_h = 1, stride_w = 1;  // conv2d only
-  std::vector<mpq_class> weight;  // row-major [K][C][kh][kw] (conv2d) or [U][in] (linear)
-  std::vector<mpq_class> bias;    // [K] or [U]
+  Type type = Type::linear;    // the type of its main map (the conv2d or linear layer of the group)
+  TensorShape input_shape{};   // the shape this hidden layer reads
+  TensorShape output_shape{};  // the shape of its neurons (after the steps that follow its main map)
 
-  // The layer as an affine map: output neuron u (flattened CHW) is (bias_u + sum over row u of w_j * in_j), with every
-  // number multiplied by `scale` (the least common denominator of weight and bias) so that the sums are integer.
+  // Output neuron u (flattened CHW) is (bias_u + sum over row u of w_j * in_j) / scale, where `scale` is the least
+  // common denominator of the composed map, so that the sums are integer.
   mpz_class scale = 1;
   std::vector<std::size_t> row_begin;  // entries of output u: [row_begin[u], row_begin[u + 1]); zeros left out
   std::vector<std::size_t> column;     // input index of each entry
@@ -39,10 +38,23 @@ struct NetworkLayer {
   std::size_t inputs() const { return input_shape[0] * input_shape[1] * input_shape[2]; }
 };
 
+/// One layer of the file as written (conv2d, linear, batchnorm, avgpool2d, flatten): what network_difference compares.
+struct FileLayer {
+  std::string type;
+  std::vector<std::pair<std::string, std::vector<std::size_t>>> sizes;  // named sizes ("kernel_size", {kh, kw}), "relu"
+  struct Tensor {
+    std::string name;
+    std::vector<std::size_t> axes;
+    std::vector<mpq_class> values;  // row-major
+  };
+  std::vector<Tensor> tensors;
+};
+
 struct NetworkModel {
   TensorShape input_shape{};
   std::size_t input_dimension = 0;  // n = C * H * W
-  std::vector<NetworkLayer> layers;
+  std::vector<NetworkLayer> layers;       // the hidden layers
+  std::vector<FileLayer> file_layers;     // the file's "layers", as written
   std::vector<std::size_t> first_neuron;  // layers.size() + 1 entries; the last one is N
   std::vector<mpz_class> form_scale;      // S_l = scale_0 * ... * scale_l: layer l's integer forms are S_l * forms
 
@@ -58,12 +70,14 @@ std::string parse_network_number(const nlohmann::json& value, mpq_class& out);
 
 /*! reads a network (format chamber-network, version 1). `path` is the JSON path of `network` used in reasons
  * ("network" gives "network.layers[1].weight[3][0]: not a number"; "" gives "layers[1]..."). An optional "readout"
- * (a linear layer without ReLU) is validated and left out: it changes no region.
+ * (a linear layer without ReLU) is validated and left out: it changes no region. The affine layers without ReLU
+ * (batchnorm, avgpool2d, flatten, and a conv2d/linear with "relu": false) are composed into the hidden layer they
+ * belong to: a hidden layer ends with the first layer followed by ReLU.
  * \throws CheckFailure naming the path of the first malformed value. */
 NetworkModel read_network_model(const nlohmann::json& network, const std::string& path);
 
-/*! returns "" when the two networks have the same input shape and the same layers (type, sizes, kernel, stride) with
- * equal weights and biases as exact rationals, otherwise the first difference, naming the two networks:
+/*! returns "" when the two networks have the same input shape and the same file layers (type, sizes, kernel, stride,
+ * padding, dilation, groups, ReLU) with equal tensors (weights, biases, batch-norm statistics) as exact rationals, otherwise the first difference, naming the two networks:
  * "layers[0].bias[1] is 1/2 in the certificate and 3/4 in NET.json". */
 std::string network_difference(const NetworkModel& first, const std::string& first_name, const NetworkModel& second,
                                const std::string& second_name);
