@@ -5,6 +5,8 @@
 
 #include "arrangement/arr_io.hpp"
 #include "arrangement/errors.hpp"
+#include "cnn/architecture.hpp"
+#include "verify/network_model.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -289,8 +291,8 @@ TEST_CASE("malformed: unknown layer type is named", "[network]") {
   j["layers"][1].erase("type");
   CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[1]: missing field \"type\""));
   j = base_network();
-  j["layers"][0]["dilation"] = 2;
-  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].dilation: unknown field for a conv2d layer"));
+  j["layers"][0]["dilations"] = 2;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].dilations: unknown field for a conv2d layer"));
 }
 
 TEST_CASE("malformed: missing fields", "[network]") {
@@ -364,10 +366,16 @@ TEST_CASE("malformed: kernel larger than its input, stride 0, padding", "[networ
   j["layers"][0]["stride"] = json::parse("[1, 1, 1]");
   CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: expected stride as an integer"));
   j["layers"][0]["stride"] = -1;
-  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: expected a non-negative integer"));
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].stride: stride must be at least 1, found -1"));
   j = base_network();
-  j["layers"][0]["padding"] = 1;
-  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].padding: padding is not supported"));
+  j["layers"][0]["padding"] = -1;
+  CHECK_THROWS_WITH(read_network(j, "t.json"), Contains("t.json: layers[0].padding: padding must be at least 0, found -1"));
+  j["layers"][0]["padding"] = json::parse("[0, -2]");
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[0].padding[1]: padding must be at least 0, found -2"));
+  j["layers"][0]["padding"] = 1;  // a 2x4x4 output: the linear layer after it no longer fits
+  CHECK_THROWS_WITH(read_network(j, "t.json"),
+                    Contains("t.json: layers[1].weight[0]: expected 32 entries (input features: the flattened 2x4x4"));
   j["layers"][0]["padding"] = json::parse("[0, 0]");
   CHECK_NOTHROW(read_network(j, "t.json"));
   // PyTorch style: an int kernel_size and stride mean square.
@@ -409,7 +417,7 @@ TEST_CASE("malformed: conv2d after a linear layer", "[network]") {
   json j = base_network();
   j["layers"].push_back(j["layers"][0]);
   CHECK_THROWS_WITH(read_network(j, "t.json"),
-                    Contains("t.json: layers[2]: conv2d after a linear layer is not supported"));
+                    Contains("t.json: layers[2]: conv2d after a linear layer or a flatten is not supported"));
 }
 
 TEST_CASE("malformed: absurd sizes are rejected before allocating", "[network]") {
@@ -522,4 +530,237 @@ TEST_CASE("malformed: a read-out of the wrong shape is refused naming its path",
   CHECK_THAT(error([](json& j) { j["readout"]["type"] = "conv2d"; }),
              Contains("t.json: readout.type: the read-out is a linear layer"));
   CHECK_THAT(error([](json& j) { j["readout"] = json::array(); }), Contains("t.json: readout: expected a linear read-out"));
+}
+
+// ------------------------------------------------------------------------------------------------------------------
+// Padding, dilation, groups and the affine layers without ReLU (batchnorm, avgpool2d, flatten).
+
+namespace {
+
+/*! a conv2d layer object with weights all `value` (K x C/groups x kh x kw) and zero biases. */
+json conv_layer(std::size_t k, std::size_t c_per_group, std::size_t kh, std::size_t kw, json extra = json::object()) {
+  json weight = json::array();
+  for (std::size_t f = 0; f < k; ++f) {
+    json channels = json::array();
+    for (std::size_t c = 0; c < c_per_group; ++c)
+      channels.push_back(json(std::vector<std::vector<int>>(kh, std::vector<int>(kw, 1))));
+    weight.push_back(channels);
+  }
+  json layer{{"type", "conv2d"}, {"out_channels", k}, {"kernel_size", {kh, kw}}, {"weight", weight},
+             {"bias", std::vector<int>(k, 0)}};
+  for (auto& [key, value] : extra.items()) layer[key] = value;
+  return layer;
+}
+
+json net_of(std::vector<std::size_t> shape, std::vector<json> layers) {
+  return json{{"format", "chamber-network"}, {"version", 1}, {"input_shape", shape}, {"layers", layers}};
+}
+
+/*! the library's pre-activations at x against the checker's forms (its own reader) under the pattern at x. */
+void require_checker_agrees(const json& document, const Network& network, const RationalVector& x) {
+  const std::vector<Rational> values = pre_activations(network, x);
+  const std::string pattern = activation_pattern(network, x);
+  const verify::NetworkModel model = verify::read_network_model(document, "");
+  REQUIRE(model.neurons() == values.size());
+  const std::vector<verify::Form> forms = verify::neuron_forms(model, pattern);
+  for (std::size_t k = 0; k < forms.size(); ++k) {
+    mpq_class value = forms[k][0];
+    for (std::size_t i = 0; i < x.size(); ++i) value += forms[k][1 + i] * x[i];
+    REQUIRE(value == values[k]);
+  }
+  // And the composed rows of every layer give the same values (with ReLU in between).
+  RationalVector y = x;
+  std::size_t next = 0;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    RationalVector z;
+    for (const RationalVector& row : affine_rows(network, l)) {
+      Rational v = row[0];
+      for (std::size_t i = 1; i < row.size(); ++i) v += row[i] * y[i - 1];
+      REQUIRE(v == values[next++]);
+      z.push_back(sgn(v) > 0 ? v : Rational(0));
+    }
+    y = std::move(z);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("conv2d output shapes with padding, dilation and groups, by hand", "[network][affine]") {
+  auto shape_of = [](std::vector<std::size_t> input, json layer) {
+    return read_network(net_of(input, {layer}), "t.json").layer_shapes().at(0);
+  };
+  // floor((n + 2p - d(f - 1) - 1)/s) + 1 per axis.
+  CHECK(shape_of({1, 5, 5}, conv_layer(2, 1, 3, 3, {{"padding", 1}})) == Shape{2, 5, 5});
+  CHECK(shape_of({1, 5, 5}, conv_layer(2, 1, 3, 3, {{"padding", 1}, {"stride", 2}})) == Shape{2, 3, 3});
+  CHECK(shape_of({1, 5, 5}, conv_layer(1, 1, 3, 3, {{"dilation", 2}})) == Shape{1, 1, 1});
+  CHECK(shape_of({1, 5, 5}, conv_layer(1, 1, 3, 3, {{"dilation", 2}, {"padding", 2}})) == Shape{1, 5, 5});
+  CHECK(shape_of({1, 5, 6}, conv_layer(1, 1, 2, 2, {{"dilation", {2, 3}}, {"padding", {1, 0}}, {"stride", 2}})) ==
+        Shape{1, 3, 2});  // (5 + 2 - 2 - 1)/2 + 1 = 3, (6 - 3 - 1)/2 + 1 = 2
+  CHECK(shape_of({4, 3, 3}, conv_layer(6, 2, 2, 2, {{"groups", 2}, {"padding", 1}})) == Shape{6, 4, 4});
+  CHECK(shape_of({1, 2, 1}, conv_layer(1, 1, 3, 3, {{"padding", 1}})) == Shape{1, 2, 1});
+  // Average pooling: stride defaults to the kernel (PyTorch); padding at most half the kernel.
+  const Network pooled = read_network(
+      net_of({2, 5, 5}, {json{{"type", "avgpool2d"}, {"kernel_size", 2}}, conv_layer(1, 2, 1, 1),
+                         json{{"type", "avgpool2d"}, {"kernel_size", 3}, {"stride", 1}, {"padding", 1},
+                              {"relu", false}},
+                         json{{"type", "flatten"}}, json{{"type", "linear"}, {"out_features", 1},
+                                                         {"weight", {{1, 1, 1, 1}}}, {"bias", {0}}}}),
+      "t.json");
+  REQUIRE(pooled.layers.size() == 2);
+  CHECK(pooled.layer_input_shape(0) == Shape{2, 5, 5});
+  CHECK(pooled.layer_shapes() == std::vector<Shape>{Shape{1, 2, 2}, Shape{1, 1, 1}});
+  CHECK(pooled.hidden_neurons() == 5);
+}
+
+TEST_CASE("affine rows of padded, dilated, grouped convs and batch-norm and pooling, by hand", "[network][affine]") {
+  // Padding 1, a 3x3 kernel 1..9 on a 2x2 input: output (0, 0) reads input (a - 1, b - 1), i.e. weights [1][1],
+  // [1][2], [2][1], [2][2] = 5, 6, 8, 9 on x0, x1, x2, x3.
+  json padded = net_of({1, 2, 2}, {json{{"type", "conv2d"}, {"out_channels", 1}, {"kernel_size", 3}, {"padding", 1},
+                                         {"weight", {{{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}}}}, {"bias", {"1/2"}}}});
+  Network net = read_network(padded, "t.json");
+  std::vector<RationalVector> rows = affine_rows(net, 0);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0] == rationals({"1/2", "5", "6", "8", "9"}));
+  CHECK(rows[3] == rationals({"1/2", "1", "2", "4", "5"}));  // output (1, 1) reads input (a, b) for a, b < 2
+  // Groups 2 on two channels with 1x1 kernels: each filter reads its own channel only.
+  net = read_network(net_of({2, 1, 1}, {json{{"type", "conv2d"}, {"out_channels", 2}, {"kernel_size", 1},
+                                             {"groups", 2}, {"weight", {{{{3}}}, {{{5}}}}}, {"bias", {0, 1}}}}),
+                     "t.json");
+  CHECK(affine_rows(net, 0) == std::vector<RationalVector>{rationals({"0", "3", "0"}), rationals({"1", "0", "5"})});
+  // Dilation [1, 2] on a 1x1x3 input with a 1x2 kernel: x0 and x2.
+  net = read_network(net_of({1, 1, 3}, {json{{"type", "conv2d"}, {"out_channels", 1}, {"kernel_size", {1, 2}},
+                                             {"dilation", {1, 2}}, {"weight", {{{{7, 11}}}}}, {"bias", {0}}}}),
+                     "t.json");
+  CHECK(affine_rows(net, 0) == std::vector<RationalVector>{rationals({"0", "7", "0", "11"})});
+  // linear 2x + 1, then batch-norm ((y - 1) * 3/2 + 1) with ReLU: 3x + 1.
+  net = read_network(
+      net_of({1, 1, 1}, {json{{"type", "linear"}, {"out_features", 1}, {"weight", {{2}}}, {"bias", {1}}, {"relu", false}},
+                         json{{"type", "batchnorm"}, {"num_features", 1}, {"weight", {3}}, {"bias", {1}},
+                              {"running_mean", {1}}, {"sigma", {2}}, {"relu", true}}}),
+      "t.json");
+  CHECK(affine_rows(net, 0) == std::vector<RationalVector>{rationals({"1", "3"})});
+  CHECK(net.layers.size() == 1);
+  // Average pooling before a linear layer: the mean of the window, composed.
+  net = read_network(net_of({1, 2, 2}, {json{{"type", "avgpool2d"}, {"kernel_size", 2}},
+                                        json{{"type", "linear"}, {"out_features", 1}, {"weight", {{4}}},
+                                             {"bias", {0}}}}),
+                     "t.json");
+  CHECK(affine_rows(net, 0) == std::vector<RationalVector>{rationals({"0", "1", "1", "1", "1"})});
+  CHECK(!beyond_closed_forms(net).empty());
+}
+
+TEST_CASE("the forward pass, the composed rows and the checker agree on networks with affine layers",
+          "[network][affine]") {
+  const json bn2 = {{"type", "batchnorm"},
+                    {"weight", {"3/2", -1}},
+                    {"bias", {"1/4", 0}},
+                    {"running_mean", {1, "-1/2"}},
+                    {"sigma", {"5/4", "1/3"}},
+                    {"relu", true}};
+  // Input 1x3x4; conv 3x3, padding 1, dilation [1, 2] -> 2x3x2, batch-norm, ReLU (12 neurons); grouped conv 2x2 ->
+  // 2x2x1 (4 neurons); average pool 2x2, stride 1, padding 1 -> 2x3x2, flatten, linear (3 neurons).
+  json conv = {{"type", "conv2d"}, {"out_channels", 2}, {"kernel_size", 3}, {"padding", 1}, {"dilation", {1, 2}},
+               {"relu", false}, {"bias", {"1/3", -1}}};
+  conv["weight"] = json::parse("[[[[1, -2, 3], [0, 1, -1], [2, 0, 1]]], [[[-1, 1, 0], [2, -3, 1], [0, 1, 1]]]]");
+  json grouped = {{"type", "conv2d"}, {"out_channels", 2}, {"kernel_size", 2}, {"groups", 2}, {"bias", {0, "-1/5"}}};
+  grouped["weight"] = json::parse(R"([[[[1, -1], [2, "1/2"]]], [[[-2, 1], [1, 1]]]])");
+  const json pool = {{"type", "avgpool2d"}, {"kernel_size", 2}, {"stride", 1}, {"padding", 1}};
+  std::vector<std::vector<int>> weight(3, std::vector<int>(12));
+  for (std::size_t u = 0; u < 3; ++u)
+    for (std::size_t j = 0; j < 12; ++j) weight[u][j] = static_cast<int>((u * 7 + j * 3) % 5) - 2;
+  const json linear = {{"type", "linear"}, {"out_features", 3}, {"weight", weight}, {"bias", {1, -1, "1/7"}}};
+  const json document = net_of({1, 3, 4}, {conv, bn2, grouped, pool, json{{"type", "flatten"}}, linear});
+  const Network net = read_network(document, "t.json");
+  REQUIRE(net.layers.size() == 3);
+  CHECK(net.layer_shapes() == std::vector<Shape>{Shape{2, 3, 2}, Shape{2, 2, 1}, Shape{3, 1, 1}});
+  CHECK(beyond_closed_forms(net) == "layer 0 (conv2d) has a batchnorm before its ReLU");
+  // Round trip, exactly, through the file format.
+  CHECK(read_network(to_json(net), "again") == net);
+  CHECK(to_json(read_network(to_json(net), "again")) == to_json(net));
+  // Closed forms do not apply: only Lemma 2, and the others marked with why.
+  for (const ClosedForm& form : closed_forms(net)) {
+    if (form.key == "lemma2") {
+      CHECK(form.applies);
+    } else {
+      CHECK_FALSE(form.applies);
+      CHECK_THAT(closed_form_text(form), Contains("does not apply: layer 0 (conv2d) has a batchnorm"));
+    }
+  }
+  CHECK_THROWS_WITH(architecture_of(net), Contains("beyond a weight-free architecture"));
+  RandomBits bits(5);
+  for (int trial = 0; trial < 20; ++trial) {
+    RationalVector x;
+    for (std::size_t i = 0; i < net.input_dimension(); ++i) {
+      x.push_back(Rational(static_cast<long>(bits.next() % 41) - 20, 4 + static_cast<unsigned long>(bits.next() % 5)));
+      x.back().canonicalize();
+    }
+    require_checker_agrees(document, net, x);
+  }
+}
+
+TEST_CASE("malformed: padding, dilation, groups and the affine layers are checked with their path", "[network][affine]") {
+  auto error = [](const json& document) {
+    try {
+      read_network(document, "t.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK_THAT(error(net_of({3, 3, 3}, {conv_layer(2, 1, 1, 1, {{"groups", 3}})})),
+             Contains("t.json: layers[0].groups: groups 3 must divide the 3 input channels and the 2 output channels"));
+  CHECK_THAT(error(net_of({4, 3, 3}, {conv_layer(2, 4, 1, 1, {{"groups", 2}})})),
+             Contains("t.json: layers[0].weight[0]: expected 2 entries (input channels per group: 4 / groups 2)"));
+  CHECK_THAT(error(net_of({1, 3, 3}, {conv_layer(1, 1, 1, 1, {{"groups", 0}})})),
+             Contains("t.json: layers[0].groups: must be at least 1"));
+  CHECK_THAT(error(net_of({1, 4, 4}, {conv_layer(1, 1, 3, 3, {{"dilation", 2}})})),
+             Contains("t.json: layers[0].kernel_size: dilated kernel extent 5x5 is larger than the 4x4 input"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {conv_layer(1, 1, 5, 3, {{"padding", 1}})})),
+             Contains("t.json: layers[0].kernel_size: kernel 5x3 is larger than the 2x2 input of this layer padded to 4x4"));
+  CHECK_THAT(error(net_of({1, 3, 3}, {conv_layer(1, 1, 1, 1, {{"dilation", 0}})})),
+             Contains("t.json: layers[0].dilation: dilation must be at least 1, found 0"));
+  CHECK_THAT(error(net_of({1, 3, 3}, {conv_layer(1, 1, 1, 1, {{"relu", "yes"}})})),
+             Contains("t.json: layers[0].relu: expected true or false"));
+  const json bn = {{"type", "batchnorm"}, {"weight", {1}}, {"bias", {0}}, {"running_mean", {0}}, {"sigma", {1}}};
+  json bad = bn;
+  bad["sigma"] = {0};
+  CHECK_THAT(error(net_of({1, 2, 2}, {bad, conv_layer(1, 1, 1, 1)})),
+             Contains("t.json: layers[0].sigma[0]: sigma must be positive"));
+  bad = bn;
+  bad["num_features"] = 2;
+  CHECK_THAT(error(net_of({1, 2, 2}, {bad, conv_layer(1, 1, 1, 1)})),
+             Contains("t.json: layers[0].num_features: num_features 2 does not match the 1 channels"));
+  bad = bn;
+  bad["running_var"] = {1};
+  CHECK_THAT(error(net_of({1, 2, 2}, {bad, conv_layer(1, 1, 1, 1)})),
+             Contains("t.json: layers[0].running_var: unknown field for a batchnorm layer"));
+  bad = bn;
+  bad["relu"] = true;  // a ReLU after a batch-norm needs a main map without ReLU before it
+  CHECK_THAT(error(net_of({1, 2, 2}, {conv_layer(1, 1, 1, 1), bad})),
+             Contains("t.json: layers[1].relu: a batchnorm followed by ReLU must come after a conv2d or linear layer"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {conv_layer(1, 1, 1, 1, {{"relu", false}}), conv_layer(1, 1, 1, 1)})),
+             Contains("t.json: layers[1]: layers[0] has no ReLU: two conv2d/linear layers without a ReLU between"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {conv_layer(1, 1, 1, 1), bn})),
+             Contains("t.json: layers[1]: no ReLU follows this layer: layers after the last ReLU only feed a "
+                      "\"readout\""));
+  CHECK_THAT(error(net_of({1, 2, 2}, {conv_layer(1, 1, 1, 1, {{"relu", false}})})),
+             Contains("t.json: layers[0]: no ReLU follows this layer"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "avgpool2d"}, {"kernel_size", 2}, {"padding", 2}},
+                                      conv_layer(1, 1, 1, 1)})),
+             Contains("t.json: layers[0].padding: padding 2x2 is more than half the 2x2 kernel"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "avgpool2d"}, {"kernel_size", 3}}, conv_layer(1, 1, 1, 1)})),
+             Contains("t.json: layers[0].kernel_size: kernel 3x3 is larger than the 2x2 input of this layer"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "flatten"}}, conv_layer(1, 4, 1, 1)})),
+             Contains("t.json: layers[1]: conv2d after a linear layer or a flatten is not supported"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "maxpool2d"}}})),
+             Contains("t.json: layers[0].type: unknown layer type string \"maxpool2d\" (expected \"conv2d\", "
+                      "\"linear\", \"batchnorm\", \"avgpool2d\" or \"flatten\")"));
+  // Steps after the last ReLU are read when a read-out follows them, and feed it.
+  json document = net_of({1, 2, 2}, {conv_layer(1, 1, 1, 1), json{{"type", "avgpool2d"}, {"kernel_size", 2}}});
+  document["readout"] = {{"out_features", 1}, {"weight", {{2}}}, {"bias", {0}}};
+  const Network net = read_network(document, "t.json");
+  REQUIRE(net.readout);
+  CHECK(net.readout->before.size() == 1);
+  CHECK(readout_rows(net) == std::vector<RationalVector>{rationals({"0", "1/2", "1/2", "1/2", "1/2"})});
+  CHECK(read_network(to_json(net), "again") == net);
 }

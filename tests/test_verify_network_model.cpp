@@ -175,3 +175,121 @@ TEST_CASE("a read-out layer is validated and left out of the model", "[verify][n
   CHECK_THAT(with([](json& n) { n["readout"]["type"] = "conv2d"; }), Contains("network.readout.type"));
   CHECK_THAT(with([](json& n) { n["readout"]["relu"] = true; }), Contains("network.readout.relu: unknown key"));
 }
+
+TEST_CASE("the network model reads padding, dilation, groups and the affine layers", "[verify][network]") {
+  using Catch::Matchers::Contains;
+  auto conv = [](std::size_t k, const json& weight, const json& extra) {
+    json layer = {{"type", "conv2d"}, {"out_channels", k}, {"weight", weight}, {"bias", json(std::vector<int>(k, 0))}};
+    for (const auto& [key, value] : extra.items()) layer[key] = value;
+    return layer;
+  };
+  const json ones3 = json::parse("[[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]");
+  auto shape = [&](const json& input, const json& layer) { return model(network(input, {layer})).layers[0].output_shape; };
+  using Shape = chamber::verify::TensorShape;
+  // floor((n + 2p - d(f - 1) - 1)/s) + 1 per axis.
+  CHECK(shape({1, 5, 5}, conv(1, ones3, {{"kernel_size", 3}, {"padding", 1}})) == Shape{1, 5, 5});
+  CHECK(shape({1, 5, 5}, conv(1, ones3, {{"kernel_size", 3}, {"padding", 1}, {"stride", 2}})) == Shape{1, 3, 3});
+  CHECK(shape({1, 5, 5}, conv(1, ones3, {{"kernel_size", 3}, {"dilation", 2}})) == Shape{1, 1, 1});
+  CHECK(shape({1, 5, 6}, conv(1, json::parse("[[[[1, 1], [1, 1]]]]"),
+                             {{"kernel_size", 2}, {"dilation", {2, 3}}, {"padding", {1, 0}}, {"stride", 2}})) ==
+        Shape{1, 3, 2});
+  CHECK(shape({2, 2, 2}, conv(4, json::parse("[[[[1]]], [[[1]]], [[[1]]], [[[1]]]]"),
+                             {{"kernel_size", 1}, {"groups", 2}, {"padding", 1}})) == Shape{4, 4, 4});
+
+  // Padding 1 with a 3x3 kernel 1..9 on a 2x2 input: output (0, 0) reads 5 x0 + 6 x1 + 8 x2 + 9 x3.
+  const json padded = conv(1, json::parse("[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]]"), {{"kernel_size", 3}, {"padding", 1}});
+  auto form = [](std::vector<mpq_class> values) { return Form(values.begin(), values.end()); };
+  std::vector<Form> forms = chamber::verify::neuron_forms(model(network({1, 2, 2}, {padded})), "++++");
+  REQUIRE(forms.size() == 4);
+  CHECK(forms[0] == form({0, 5, 6, 8, 9}));
+  CHECK(forms[3] == form({0, 1, 2, 4, 5}));
+  // Groups 2: each filter reads its own channel; dilation [1, 2]: x0 and x2.
+  forms = chamber::verify::neuron_forms(
+      model(network({2, 1, 1}, {conv(2, json::parse("[[[[3]]], [[[5]]]]"), {{"kernel_size", 1}, {"groups", 2}})})), "++");
+  CHECK(forms == std::vector<Form>{form({0, 3, 0}), form({0, 0, 5})});
+  forms = chamber::verify::neuron_forms(
+      model(network({1, 1, 3}, {conv(1, json::parse("[[[[7, 11]]]]"), {{"kernel_size", {1, 2}}, {"dilation", {1, 2}}})})),
+      "+");
+  CHECK(forms == std::vector<Form>{form({0, 7, 0, 11})});
+  // linear 2x + 1 without ReLU, batch-norm ((y - 1) * 3/2 + 1) with ReLU: one hidden layer, 3x + 1; then an
+  // average pool (after a flatten it would be refused) feeding a second layer.
+  json linear = linear_layer({{2}}, {1});
+  linear["relu"] = false;
+  const json bn = {{"type", "batchnorm"}, {"weight", {3}}, {"bias", {1}}, {"running_mean", {1}}, {"sigma", {2}},
+                   {"relu", true}};
+  NetworkModel m = model(network({1, 1, 1}, {linear, bn, linear_layer({{"1/3"}}, {0})}));
+  REQUIRE(m.layers.size() == 2);
+  REQUIRE(m.file_layers.size() == 3);
+  forms = chamber::verify::neuron_forms(m, "++");
+  CHECK(forms == std::vector<Form>{form({1, 3}), form({mpq_class(1, 3), 1})});
+  // Average pooling (count_include_pad) before a conv: the window mean, padded windows divided by the whole area.
+  const json pool = {{"type", "avgpool2d"}, {"kernel_size", 2}, {"stride", 1}, {"padding", 1}};
+  m = model(network({1, 1, 1}, {pool, conv(1, json::parse("[[[[1, 1], [1, 1]]]]"), {{"kernel_size", 2}})}));
+  forms = chamber::verify::neuron_forms(m, "+");
+  CHECK(forms == std::vector<Form>{form({0, 1})});  // four windows, each x/4
+
+  // Differences between two networks name the file layer and the field.
+  json other = network({1, 1, 1}, {linear, bn, linear_layer({{"1/3"}}, {0})});
+  other["layers"][1]["sigma"][0] = 3;
+  CHECK(chamber::verify::network_difference(model(network({1, 1, 1}, {linear, bn, linear_layer({{"1/3"}}, {0})})),
+                                            "A", model(other), "B") == "layers[1].sigma[0] is 2 in A and 3 in B");
+  other = network({1, 2, 2}, {padded});
+  other["layers"][0]["padding"] = {1, 0};
+  other["layers"][0]["kernel_size"] = {3, 1};
+  other["layers"][0]["weight"] = json::parse("[[[[1], [2], [3]]]]");
+  CHECK_THAT(chamber::verify::network_difference(model(network({1, 2, 2}, {padded})), "A", model(other), "B"),
+             Contains("layers[0].kernel_size is [3, 3] in A and [3, 1] in B"));
+}
+
+TEST_CASE("malformed padding, dilation, groups and affine layers are rejected naming the path", "[verify][network]") {
+  using Catch::Matchers::Contains;
+  const json base = network({2, 3, 3}, {json{{"type", "conv2d"}, {"out_channels", 2}, {"kernel_size", 1},
+                                             {"weight", json::parse("[[[[1]], [[1]]], [[[1]], [[1]]]]")},
+                                             {"bias", {0, 0}}}});
+  auto with = [&](auto change) {
+    json n = base;
+    change(n);
+    return model_error(n);
+  };
+  CHECK_THAT(with([](json& n) { n["layers"][0]["groups"] = 3; }),
+             Contains("network.layers[0].groups: 3 does not divide both the 2 input channels and the 2 output channels"));
+  CHECK_THAT(with([](json& n) { n["layers"][0]["groups"] = 2; }),
+             Contains("network.layers[0].weight[0]: length 2, expected 1"));
+  CHECK_THAT(with([](json& n) { n["layers"][0]["padding"] = -1; }), Contains("network.layers[0].padding"));
+  CHECK_THAT(with([](json& n) { n["layers"][0]["padding"] = {0, -1}; }), Contains("network.layers[0].padding[1]"));
+  CHECK_THAT(with([](json& n) { n["layers"][0]["dilation"] = 0; }), Contains("network.layers[0].dilation: must be at least 1"));
+  CHECK_THAT(with([](json& n) {
+               n["layers"][0]["kernel_size"] = 2;
+               n["layers"][0]["dilation"] = 3;
+               n["layers"][0]["weight"] = json::parse("[[[[1, 1], [1, 1]], [[1, 1], [1, 1]]], [[[1, 1], [1, 1]], [[1, 1], [1, 1]]]]");
+             }),
+             Contains("network.layers[0].kernel_size: a window of 4 along the height is larger than the input's 3"));
+  CHECK_THAT(with([](json& n) { n["layers"][0]["relu"] = 1; }), Contains("network.layers[0].relu: expected true or false"));
+  CHECK_THAT(with([](json& n) { n["layers"][0]["relu"] = false; }), Contains("network.layers[0]: no ReLU follows this layer"));
+  const json bn = {{"type", "batchnorm"}, {"weight", {1, 1}}, {"bias", {0, 0}}, {"running_mean", {0, 0}}, {"sigma", {1, 1}}};
+  CHECK_THAT(with([&](json& n) { n["layers"].push_back(bn); }),
+             Contains("network.layers[1]: no ReLU follows this layer, and there is no readout"));
+  CHECK_THAT(with([&](json& n) {
+               n["layers"][0]["relu"] = false;
+               n["layers"].push_back(bn);
+               n["layers"][1]["sigma"][1] = "-1/2";
+               n["layers"][1]["relu"] = true;
+             }),
+             Contains("network.layers[1].sigma[1]: must be positive"));
+  CHECK_THAT(with([&](json& n) {
+               json b = bn;
+               b["relu"] = true;
+               n["layers"].push_back(b);
+             }),
+             Contains("network.layers[1].relu: ReLU after a batchnorm needs a conv2d or linear layer without ReLU"));
+  CHECK_THAT(with([&](json& n) {
+               n["layers"][0]["relu"] = false;
+               n["layers"].push_back(n["layers"][0]);
+             }),
+             Contains("network.layers[1]: a second conv2d/linear layer without a ReLU after layers[0]"));
+  CHECK_THAT(with([&](json& n) { n["layers"].insert(n["layers"].begin(), json{{"type", "avgpool2d"}, {"kernel_size", 4}}); }),
+             Contains("network.layers[0].kernel_size: a window of 4 along the height is larger than the input's 3"));
+  CHECK_THAT(with([&](json& n) { n["layers"].insert(n["layers"].begin(), json{{"type", "flatten"}}); }),
+             Contains("network.layers[1]: a conv2d layer after a linear layer or a flatten is not supported"));
+  CHECK_THAT(with([&](json& n) { n["layers"][0]["type"] = "maxpool2d"; }), Contains("network.layers[0].type"));
+}
