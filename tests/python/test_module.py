@@ -255,8 +255,24 @@ def test_trained_torch_model(tmp_path):
 
 
 def test_from_torch_refuses_with_value_error():
-    with pytest.raises(ValueError, match="padding"):
-        chamber.Network.from_torch(nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.ReLU()), (1, 3, 3))
+    with pytest.raises(ValueError, match=r"layer 2 \(MaxPool2d\)"):
+        chamber.Network.from_torch(nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.ReLU(), nn.MaxPool2d(2)), (1, 3, 3))
+
+
+def test_from_torch_padding_and_batch_norm_against_torch():
+    torch.manual_seed(2)
+    model = nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.BatchNorm2d(2), nn.ReLU(), nn.Flatten(), nn.Linear(32, 2))
+    model[1].running_mean.copy_(torch.tensor([0.5, -0.25]))
+    model[1].running_var.copy_(torch.tensor([2.0, 0.5]))
+    model.eval()
+    net = chamber.Network.from_torch(model, (1, 3, 3))
+    assert net.hidden_neurons == 32 and net.readout_outputs == 2
+    x = [Fraction(k - 4, 3) for k in range(9)]
+    with torch.no_grad():
+        theirs = model[:2].double()(torch.tensor([float(v) for v in x], dtype=torch.float64).reshape(1, 1, 3, 3))
+    ours = net.pre_activations(x)
+    assert max(abs(float(a) - b) for a, b in zip(ours, theirs.flatten().tolist())) < 1e-6
+    assert net.closed_forms().to_json()["not_applicable"]["eq4"].startswith("layer 0 (conv2d) has a batchnorm")
 
 
 def test_slice_equals_cli(tmp_path):
