@@ -68,39 +68,55 @@ void CertificateBuilder::complete(StrictFeasibilitySolver& solver, FarkasPool& f
   }
 }
 
-void CertificateBuilder::write(std::ostream& out, const FarkasPool& pool) const {
-  const std::vector<FarkasCertificate>& farkas = pool.entries();
-  out << "{\n\"format\": \"chamber-certificate\",\n\"version\": 1,\n\"kind\": \"arrangement\",\n";
-  out << "\"arrangement\": {\"dimension\": " << arrangement_.dimension() << ", \"hyperplanes\": [";
-  for (std::size_t j = 0; j < arrangement_.size(); ++j) {
+void write_json_arrangement(std::ostream& out, const Arrangement& arrangement) {
+  out << "{\"dimension\": " << arrangement.dimension() << ", \"hyperplanes\": [";
+  for (std::size_t j = 0; j < arrangement.size(); ++j) {
     out << (j ? ",\n  [" : "\n  [");
-    const IntegerVector& row = arrangement_[j].coefficients;
+    const IntegerVector& row = arrangement[j].coefficients;
     for (std::size_t c = 0; c < row.size(); ++c) out << (c ? ",\"" : "\"") << row[c].get_str() << '"';
     out << ']';
   }
+  out << "]}";
+}
+
+void write_json_farkas(std::ostream& out, const FarkasCertificate& certificate) {
+  out << "{\"hyperplanes\": [";
+  for (std::size_t k = 0; k < certificate.conditions.size(); ++k)
+    out << (k ? "," : "") << certificate.conditions[k].hyperplane;
+  out << "], \"signs\": \"";
+  for (const SignCondition& c : certificate.conditions) out << (c.sign > 0 ? '+' : '-');
+  out << "\", \"multipliers\": [";
+  for (std::size_t k = 0; k < certificate.multipliers.size(); ++k)
+    out << (k ? ",\"" : "\"") << certificate.multipliers[k].get_str() << '"';
+  out << "]}";
+}
+
+void write_json_region(std::ostream& out, const std::string& signs, const Point& witness,
+                       const std::vector<BlockedHyperplane>& blocked) {
+  out << "{\"signs\": \"" << signs << "\", \"witness\": ";
+  write_json_point(out, witness);
+  out << ", \"blocked\": [";
+  for (std::size_t b = 0; b < blocked.size(); ++b)
+    out << (b ? "," : "") << '[' << blocked[b].hyperplane << ',' << blocked[b].farkas << ']';
+  out << "]}";
+}
+
+void CertificateBuilder::write(std::ostream& out, const FarkasPool& pool) const {
+  const std::vector<FarkasCertificate>& farkas = pool.entries();
+  out << "{\n\"format\": \"chamber-certificate\",\n\"version\": 1,\n\"kind\": \"arrangement\",\n";
+  out << "\"arrangement\": ";
+  write_json_arrangement(out, arrangement_);
   // The Farkas entries before the regions: a streaming checker then checks every blocked pair as it reads it
   // (docs/certificate.md), keeping no pair in memory.
-  out << "]},\n\"region_count\": " << regions_.size() << ",\n\"farkas\": [";
+  out << ",\n\"region_count\": " << regions_.size() << ",\n\"farkas\": [";
   for (std::size_t f = 0; f < farkas.size(); ++f) {
-    const FarkasCertificate& certificate = farkas[f];
-    out << (f ? ",\n" : "\n") << "{\"hyperplanes\": [";
-    for (std::size_t k = 0; k < certificate.conditions.size(); ++k)
-      out << (k ? "," : "") << certificate.conditions[k].hyperplane;
-    out << "], \"signs\": \"";
-    for (const SignCondition& c : certificate.conditions) out << (c.sign > 0 ? '+' : '-');
-    out << "\", \"multipliers\": [";
-    for (std::size_t k = 0; k < certificate.multipliers.size(); ++k)
-      out << (k ? ",\"" : "\"") << certificate.multipliers[k].get_str() << '"';
-    out << "]}";
+    out << (f ? ",\n" : "\n");
+    write_json_farkas(out, farkas[f]);
   }
   out << "\n],\n\"regions\": [";
   for (std::size_t r = 0; r < regions_.size(); ++r) {
-    out << (r ? ",\n" : "\n") << "{\"signs\": \"" << regions_[r].signs << "\", \"witness\": ";
-    write_json_point(out, regions_[r].witness);
-    out << ", \"blocked\": [";
-    for (std::size_t b = 0; b < blocked_[r].size(); ++b)
-      out << (b ? "," : "") << '[' << blocked_[r][b].hyperplane << ',' << blocked_[r][b].farkas << ']';
-    out << "]}";
+    out << (r ? ",\n" : "\n");
+    write_json_region(out, regions_[r].signs, regions_[r].witness, blocked_[r]);
   }
   out << "\n]\n}\n";
 }

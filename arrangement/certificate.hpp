@@ -12,6 +12,13 @@ namespace chamber {
 
 /*! writes the rational coordinates of `p` as a JSON array of strings ("p" or "p/q"). */
 void write_json_point(std::ostream& out, const Point& p);
+/*! writes a certificate's `arrangement` object: {"dimension": n, "hyperplanes": [[b, a1..an] as strings, ...]}. */
+void write_json_arrangement(std::ostream& out, const Arrangement& arrangement);
+/*! writes one Farkas entry of a certificate: {"hyperplanes": [...], "signs": "...", "multipliers": [...]}. */
+void write_json_farkas(std::ostream& out, const FarkasCertificate& certificate);
+/*! writes one region of a certificate: {"signs": "...", "witness": [...], "blocked": [[i, f], ...]}. */
+void write_json_region(std::ostream& out, const std::string& signs, const Point& witness,
+                       const std::vector<BlockedHyperplane>& blocked);
 
 class CertificateBuilder {
  public:

@@ -235,6 +235,8 @@ void search_below(const Arrangement& arrangement, Node node, StrictFeasibilitySo
 
 void set_job_executor(JobExecutor* executor) { job_executor = executor; }
 
+JobExecutor* installed_job_executor() { return job_executor.load(); }
+
 SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job, const JobOptions& options,
                          const RunControl& control) {
   StrictFeasibilitySolver solver(arrangement, options.exact_lp);
@@ -250,6 +252,7 @@ SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job,
   // The stack's top is the next node in depth-first order.
   result.children.assign(std::make_move_iterator(stack.rbegin()), std::make_move_iterator(stack.rend()));
   result.farkas = pool.entries();
+  result.stats.regions = result.leaves.size();
   result.solves = solver.solves();
   result.counters = solver.counters();
   return result;
@@ -406,7 +409,7 @@ void RegionEnumerator::run_jobs(JobExecutor& executor, const FrontierJob& root,
   std::vector<Replayed> path;
   std::uint64_t solves = 0;
   LpCounters counters;
-  executor.run(arrangement_, options, root, [&](const JobInfo& info, SubtreeResult&& found) {
+  executor.run(arrangement_, options, {JobRoot{{}, root}}, [&](const JobInfo& info, SubtreeResult&& found) {
     if (info.level > path.size()) throw InternalError("a job replayed before its parent");
     path.resize(info.level);
     Replayed& own = path.emplace_back(Replayed{info.depth, {}});

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,6 +100,16 @@ struct FrontierJob {
  * entries for hyperplanes at or beyond the node's depth index `farkas`, the others those the node carried —, its own
  * Farkas entries, counts and LPs; for a budgeted job, also the nodes left unexplored when the budget ran out, in
  * depth-first order (their regions come after `leaves`). */
+/*! a shard of a sharded certificate (arrangement/shards.hpp): one job's regions and Farkas entries in a file. */
+struct ShardInfo {
+  std::string name;  // the job's place in the tree ("r", "r-0000", ...): name order is tree order
+  std::size_t depth = 0;
+  std::uint64_t regions = 0, farkas = 0, bytes = 0;
+  std::uint64_t children = 0;  // the jobs it left: shards NAME-000000 ..
+  std::uint64_t lp_solves = 0;  // of its search
+  std::string sha256;          // of the file's bytes (gzip)
+};
+
 struct SubtreeResult {
   std::vector<FrontierJob> leaves;
   std::vector<FrontierJob> children;
@@ -107,6 +118,9 @@ struct SubtreeResult {
   std::uint64_t solves = 0;
   std::uint64_t nodes = 0;  // search nodes visited
   LpCounters counters;
+  /*! when the job wrote its leaves and entries to a shard (JobOptions::shard_dir): the shard, and `leaves` and
+   * `farkas` are empty (stats.regions counts the regions). */
+  std::optional<ShardInfo> shard;
 };
 
 /*! how the jobs of a distributed enumeration are searched. */
@@ -115,6 +129,8 @@ struct JobOptions {
   std::uint64_t budget = 2000;
   bool keep_farkas = false;
   bool exact_lp = false;
+  /*! when set, each job writes its regions and Farkas entries there as a shard (run_job) instead of returning them. */
+  std::string shard_dir;
 };
 
 /*! searches the subtree below `job` for up to options.budget nodes with a solver of its own (Farkas entries reused
@@ -125,6 +141,7 @@ SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job,
 
 /*! a job's place in the tree of jobs: job 0 is the root; a job's children are its result's `children`. */
 struct JobInfo {
+  std::string name;  // its place in the tree: shard_name (arrangement/shards.hpp) of its path
   std::size_t id = 0;
   std::size_t depth = 0;  // of its node: its regions' blocked entries from here on index its Farkas entries
   std::size_t parent = SIZE_MAX;
@@ -132,16 +149,29 @@ struct JobInfo {
 };
 using JobReplay = std::function<void(const JobInfo&, SubtreeResult&&)>;
 
+/*! a job to start from: its path of child indices from the root of the tree (empty for the root) and its node. */
+struct JobRoot {
+  std::vector<std::uint32_t> path;
+  FrontierJob node;
+};
+
+/*! what a checkpoint of a sharded run keeps: every shard finished (written), and every job not finished. */
+struct JobCheckpoint {
+  double every_seconds = 0;  // 0: never
+  std::function<void(std::vector<ShardInfo>&& finished, std::vector<JobRoot>&& pending)> save;
+};
+
 /*! searches a tree of budgeted jobs elsewhere (chamber-mpi's ranks, or threads). */
 class JobExecutor {
  public:
   virtual ~JobExecutor() = default;
-  /*! searches `root` and every job its results spawn (search_job with `options`), and calls `replay` once per job on
-   * the calling thread in tree order: a job, then the subtrees of its children in their order (which is the
-   * depth-first order of the one-process search). \throws what a job or `replay` threw (as InternalError when
+  /*! searches the `roots` (in path order) and every job their results spawn (run_job with `options`), and calls
+   * `replay` once per job on the calling thread in tree order: a job, then the subtrees of its children in their order
+   * (which is the depth-first order of the one-process search); every checkpoint.every_seconds, hands a snapshot of the
+   * tree to checkpoint.save on the calling thread. \throws what a job or `replay` threw (as InternalError when
    * remote), after every job in flight has come back. */
-  virtual void run(const Arrangement& arrangement, const JobOptions& options, FrontierJob root,
-                   const JobReplay& replay) = 0;
+  virtual void run(const Arrangement& arrangement, const JobOptions& options, std::vector<JobRoot> roots,
+                   const JobReplay& replay, const JobCheckpoint& checkpoint = {}) = 0;
   /*! the options of the runs of this executor. */
   virtual JobOptions options() const = 0;
 };
@@ -151,6 +181,8 @@ class JobExecutor {
  * without, and the same Farkas pool and LP count for any executor with the same options (any number of ranks or
  * threads); its LPs differ from the threaded search's, whose memo is cut at other places. */
 void set_job_executor(JobExecutor* executor);
+/*! returns the executor installed by set_job_executor, or nullptr. */
+JobExecutor* installed_job_executor();
 
 /*! returns two witnesses on either side of `hyperplane`, both still strictly inside `conditions`.
  * \pre `p` lies on `hyperplane` and strictly inside every condition. */

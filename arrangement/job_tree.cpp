@@ -1,10 +1,13 @@
 #include "arrangement/job_tree.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/shards.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -12,9 +15,21 @@
 
 namespace chamber {
 
+std::string job_name(const std::vector<std::uint32_t>& path) {
+  std::string name = "r";
+  char digits[16];
+  for (std::uint32_t index : path) {
+    if (index >= 1000000) throw InternalError("a job with a millionth child");
+    std::snprintf(digits, sizeof digits, "-%06u", index);
+    name += digits;
+  }
+  return name;
+}
+
 void write_job_record(std::ostream& out, const JobRecord& record) {
   nlohmann::json line{{"batch", record.batch},
                       {"id", record.info.id},
+                      {"name", record.info.name},
                       {"parent", record.info.parent == SIZE_MAX ? nlohmann::json() : nlohmann::json(record.info.parent)},
                       {"level", record.info.level},
                       {"depth", record.info.depth},
@@ -28,13 +43,30 @@ void write_job_record(std::ostream& out, const JobRecord& record) {
   out << line.dump() << '\n';
 }
 
-JobTree::JobTree(FrontierJob root) {
-  Job job;
-  job.info = JobInfo{0, root.depth, SIZE_MAX, 0};
-  job.node = std::move(root);
-  jobs_.push_back(std::move(job));
-  waiting_.emplace(std::vector<std::uint32_t>{}, 0);
-  cursor_.push_back(0);
+JobTree::JobTree(FrontierJob root) : JobTree(std::vector<JobRoot>{JobRoot{{}, std::move(root)}}) {}
+
+JobTree::JobTree(std::vector<JobRoot> roots) {
+  std::sort(roots.begin(), roots.end(), [](const JobRoot& a, const JobRoot& b) { return a.path < b.path; });
+  for (JobRoot& root : roots) {
+    Job job;
+    job.info = JobInfo{job_name(root.path), jobs_.size(), root.node.depth, SIZE_MAX, root.path.size()};
+    job.path = std::move(root.path);
+    job.node = std::move(root.node);
+    waiting_.emplace(job.path, job.info.id);
+    jobs_.push_back(std::move(job));
+  }
+  for (std::size_t r = jobs_.size(); r-- > 0;) cursor_.push_back(r);  // the first root on top
+}
+
+void JobTree::snapshot(std::vector<ShardInfo>& finished, std::vector<JobRoot>& pending) const {
+  for (const Job& job : jobs_) {
+    if (job.finished) {
+      if (!job.shard) throw InternalError("a checkpoint of jobs that write no shards");
+      finished.push_back(*job.shard);
+    } else {
+      pending.push_back(JobRoot{job.path, *job.node});
+    }
+  }
 }
 
 std::optional<std::pair<JobInfo, FrontierJob>> JobTree::take() {
@@ -44,9 +76,7 @@ std::optional<std::pair<JobInfo, FrontierJob>> JobTree::take() {
   Job& job = jobs_[id];
   job.taken = true;
   ++running_;
-  std::pair<JobInfo, FrontierJob> out{job.info, std::move(*job.node)};
-  job.node.reset();
-  return out;
+  return std::pair<JobInfo, FrontierJob>{job.info, *job.node};  // kept until finished, for checkpoints
 }
 
 void JobTree::finish(std::size_t id, SubtreeResult&& result) {
@@ -57,10 +87,10 @@ void JobTree::finish(std::size_t id, SubtreeResult&& result) {
   const JobInfo parent = jobs_[id].info;
   for (std::size_t c = 0; c < result.children.size(); ++c) {
     Job child;
-    child.info = JobInfo{jobs_.size(), result.children[c].depth, id, parent.level + 1};
-    if (child.info.depth <= parent.depth) throw InternalError("a job returned a child no deeper than itself");
     child.path = path;
     child.path.push_back(static_cast<std::uint32_t>(c));
+    child.info = JobInfo{job_name(child.path), jobs_.size(), result.children[c].depth, id, parent.level + 1};
+    if (child.info.depth <= parent.depth) throw InternalError("a job returned a child no deeper than itself");
     child.node = std::move(result.children[c]);
     waiting_.emplace(child.path, child.info.id);
     jobs_[id].children.push_back(child.info.id);
@@ -68,6 +98,8 @@ void JobTree::finish(std::size_t id, SubtreeResult&& result) {
   }
   Job& job = jobs_[id];  // (jobs_ may have moved)
   job.finished = true;
+  job.node.reset();
+  job.shard = result.shard;
   result.children.clear();
   job.result = std::move(result);
 }
@@ -83,9 +115,9 @@ std::optional<std::pair<JobInfo, SubtreeResult>> JobTree::next_in_order() {
   return out;
 }
 
-void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& options, FrontierJob root,
-                            const JobReplay& replay) {
-  JobTree tree(std::move(root));
+void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& options, std::vector<JobRoot> roots,
+                            const JobReplay& replay, const JobCheckpoint& checkpoint) {
+  JobTree tree(std::move(roots));
   std::mutex mutex;
   std::condition_variable changed;
   std::exception_ptr error;
@@ -102,13 +134,13 @@ void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& op
       std::exception_ptr failed;
       try {
         const auto start = std::chrono::steady_clock::now();
-        result = search_job(arrangement, job->second, options, RunControl{});
+        result = run_job(arrangement, job->second, job->first.name, options, RunControl{});
         record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       } catch (...) {
         failed = std::current_exception();
       }
       record.nodes = result.nodes;
-      record.regions = result.leaves.size();
+      record.regions = result.stats.regions;
       record.lp_solves = result.solves;
       record.children = result.children.size();
       lock.lock();
@@ -126,9 +158,27 @@ void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& op
   for (unsigned t = 0; t < std::max(1u, threads_); ++t) workers.emplace_back(work, static_cast<int>(t));
   try {
     std::unique_lock<std::mutex> lock(mutex);
+    // The first checkpoint at once: a run killed early can be resumed too.
+    auto last_checkpoint = std::chrono::steady_clock::now() - std::chrono::hours(24);
     while (!tree.complete()) {
       std::optional<std::pair<JobInfo, SubtreeResult>> next;
-      changed.wait(lock, [&] { return stop || (next = tree.next_in_order()).has_value(); });
+      const auto ready = [&] { return stop || (next = tree.next_in_order()).has_value(); };
+      if (checkpoint.every_seconds > 0) {
+        changed.wait_for(lock, std::chrono::milliseconds(200), ready);
+        if (!stop && std::chrono::duration<double>(std::chrono::steady_clock::now() - last_checkpoint).count() >=
+                         checkpoint.every_seconds) {
+          std::vector<ShardInfo> finished;
+          std::vector<JobRoot> pending;
+          tree.snapshot(finished, pending);
+          lock.unlock();
+          checkpoint.save(std::move(finished), std::move(pending));
+          lock.lock();
+          last_checkpoint = std::chrono::steady_clock::now();
+        }
+        if (!next && !stop) continue;
+      } else {
+        changed.wait(lock, ready);
+      }
       if (!next) break;  // a job failed
       lock.unlock();
       replay(next->first, std::move(next->second));

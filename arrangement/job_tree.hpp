@@ -11,6 +11,7 @@
 #include <optional>
 #include <ostream>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -27,12 +28,18 @@ struct JobRecord {
   int rank = 0;               // who searched it (a rank, or a thread)
 };
 
+/*! returns the name of the job at `path` (child indices from the root): "r" for the root, then "-%06u" per level, so
+ * that name order is tree order (a job before its children, children in order). */
+std::string job_name(const std::vector<std::uint32_t>& path);
+
 /*! writes `record` as one JSON line. */
 void write_job_record(std::ostream& out, const JobRecord& record);
 
 class JobTree {
  public:
   explicit JobTree(FrontierJob root);
+  /*! a tree resumed from a checkpoint: these jobs, at their paths, to search (in path order). */
+  explicit JobTree(std::vector<JobRoot> roots);
 
   /*! takes the job earliest in tree order among those not yet taken; nothing when there is none now. */
   std::optional<std::pair<JobInfo, FrontierJob>> take();
@@ -40,6 +47,8 @@ class JobTree {
   void finish(std::size_t id, SubtreeResult&& result);
   /*! returns the next result in tree order once it is stored (and forgets it), else nothing. */
   std::optional<std::pair<JobInfo, SubtreeResult>> next_in_order();
+  /*! returns the shards of every finished job, and every job not finished (taken or not) with its path. */
+  void snapshot(std::vector<ShardInfo>& finished, std::vector<JobRoot>& pending) const;
   /*! returns whether every job has been replayed. */
   bool complete() const { return cursor_.empty(); }
   /*! returns the number of jobs taken and not yet finished. */
@@ -52,9 +61,10 @@ class JobTree {
   struct Job {
     JobInfo info;
     std::vector<std::uint32_t> path;  // child indices from the root: tree order is their lexicographic order
-    std::optional<FrontierJob> node;  // until taken
+    std::optional<FrontierJob> node;  // until finished
     std::optional<SubtreeResult> result;
     std::vector<std::size_t> children;
+    std::optional<ShardInfo> shard;  // once finished, when it wrote one
     bool taken = false, finished = false;
   };
   std::vector<Job> jobs_;
@@ -67,8 +77,8 @@ class JobTree {
 class ThreadJobExecutor : public JobExecutor {
  public:
   ThreadJobExecutor(unsigned threads, JobOptions options) : threads_(threads), options_(options) {}
-  void run(const Arrangement& arrangement, const JobOptions& options, FrontierJob root,
-           const JobReplay& replay) override;
+  void run(const Arrangement& arrangement, const JobOptions& options, std::vector<JobRoot> roots,
+           const JobReplay& replay, const JobCheckpoint& checkpoint = {}) override;
   JobOptions options() const override { return options_; }
   /*! the records of every job searched so far, in the order they finished. */
   const std::vector<JobRecord>& records() const { return records_; }

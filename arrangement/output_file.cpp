@@ -1,5 +1,7 @@
 #include "arrangement/output_file.hpp"
 
+#include <zlib.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -205,6 +207,24 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   OutputFile out(path);
   out.stream() << content;
   out.commit();
+}
+
+std::string gzip_bytes(const std::string& bytes, int level) {
+  if (bytes.size() > 0xffffffffULL) throw InternalError("gzip: more than 4 GiB in one piece");
+  z_stream stream{};
+  // windowBits 15 + 16: a gzip wrapper; zlib writes mtime 0 and no file name.
+  if (deflateInit2(&stream, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw InternalError("gzip: cannot initialise zlib");
+  std::string out(deflateBound(&stream, static_cast<uLong>(bytes.size())), '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&stream, Z_FINISH);
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END) throw InternalError("gzip: deflate did not finish");
+  out.resize(stream.total_out);
+  return out;
 }
 
 }  // namespace chamber

@@ -60,4 +60,7 @@ class OutputFile {
 /*! writes `content` to `path` through an OutputFile (whole or not at all). */
 void write_file_atomically(const std::string& path, const std::string& content);
 
+/*! returns `bytes` gzip-compressed at `level` (no name, time 0: the same bytes on every run). */
+std::string gzip_bytes(const std::string& bytes, int level = 9);
+
 }  // namespace chamber

@@ -1,10 +1,14 @@
-// chamber enumerate FILE.arr [--certificate OUT.json] [--regions OUT.jsonl]: the regions themselves.
+// chamber enumerate FILE.arr [--certificate OUT.json] [--regions OUT.jsonl] [--shards DIR]: the regions themselves.
 #include "arrangement/certificate.hpp"
 #include "arrangement/count.hpp"
 #include "arrangement/errors.hpp"
+#include "arrangement/shards.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -18,6 +22,9 @@ struct EnumerateCommandOptions {
   std::string file;
   std::string certificate;
   std::string regions_file;
+  std::string shards;
+  ShardCheckpoints checkpoints;
+  std::uint64_t job_budget = JobOptions{}.budget;
   bool bounded = false;
   CommonOptions common;
 };
@@ -30,8 +37,38 @@ void write_region_json(std::ostream& out, const Region& region, const std::optio
   out << '}';
 }
 
+/*! --shards: the regions and the certificate as shards written by the jobs (arrangement/shards.hpp). */
+int run_enumerate_to_shards(const EnumerateCommandOptions& options, const ArrFile& file) {
+  const auto start = std::chrono::steady_clock::now();
+  const ShardedEnumeration run =
+      enumerate_to_shards(file.arrangement, options.shards, thread_count(options.common), options.job_budget,
+                          options.common.exact_lp, make_run_control(options.common), options.checkpoints);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string manifest = (std::filesystem::path(options.shards) / shard_manifest_file).string();
+  if (options.common.json) {
+    nlohmann::json out = to_json(run);
+    out["file"] = options.file;
+    out["hyperplanes"] = file.arrangement.size();
+    out["dimension"] = file.arrangement.dimension();
+    out["manifest"] = manifest;
+    out["seconds"] = seconds;
+    std::cout << out.dump(2) << std::endl;
+  } else {
+    std::cout << "regions: " << run.regions << "\nLP solves: " << run.lp_solves << " ("
+              << static_cast<double>(run.lp_solves) / static_cast<double>(std::max<std::uint64_t>(run.regions, 1))
+              << " per region)\nshards: " << run.shards.size() << " in " << options.shards << " ("
+              << run.farkas + run.completion_farkas << " Farkas entries, " << run.completion_pairs
+              << " pairs closed after the search with " << run.completion_lps
+              << " extra LPs); check with: chamber check " << manifest << "\nseconds: " << seconds << '\n';
+  }
+  return 0;
+}
+
 int run_enumerate(const EnumerateCommandOptions& options) {
   ArrFile file = read_arr_file(options.file);
+  if (!options.shards.empty()) return run_enumerate_to_shards(options, file);
+  if (!options.checkpoints.path.empty() || !options.checkpoints.resume.empty())
+    throw InputError("--checkpoint and --resume need --shards DIR (only a sharded run can be continued)");
   std::optional<OutputFile> regions_out;
   if (!options.regions_file.empty()) regions_out.emplace(options.regions_file);
   // Regions go to --regions, else to stdout (text lines, or a JSON array inside the summary).
@@ -85,9 +122,28 @@ Command add_enumerate_command(CLI::App& app) {
   auto options = std::make_shared<EnumerateCommandOptions>();
   CLI::App* command = app.add_subcommand("enumerate", "List every region with its sign vector and an interior witness");
   command->add_option("FILE", options->file, "Arrangement file (.arr)")->required();
-  command->add_option("--certificate", options->certificate, "Write a completeness certificate (JSON) to this file");
-  command->add_option("--regions", options->regions_file, "Write the regions as JSON lines to this file");
-  command->add_flag("--bounded", options->bounded, "Also decide for each region whether it is bounded (one LP each)");
+  CLI::Option* certificate =
+      command->add_option("--certificate", options->certificate, "Write a completeness certificate (JSON) to this file");
+  CLI::Option* regions =
+      command->add_option("--regions", options->regions_file, "Write the regions as JSON lines to this file");
+  CLI::Option* bounded =
+      command->add_flag("--bounded", options->bounded, "Also decide for each region whether it is bounded (one LP each)");
+  command->add_option("--shards", options->shards,
+                      "Write the regions and the certificate as shards into this directory, one per job of the search "
+                      "(docs/certificate.md); check with chamber check DIR/manifest.json")
+      ->excludes(certificate)
+      ->excludes(regions)
+      ->excludes(bounded);
+  command->add_option("--job-budget", options->job_budget, "With --shards: search nodes per job")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--checkpoint", options->checkpoints.path,
+                      "With --shards: keep a checkpoint in this file (the shards written and the jobs left), so that a "
+                      "killed run can be continued with --resume");
+  command->add_option("--checkpoint-every", options->checkpoints.every_seconds,
+                      "Seconds between checkpoints (default 300)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--resume", options->checkpoints.resume,
+                      "With --shards: continue the run a checkpoint file describes (same arrangement, same directory)");
   add_common_options(*command, options->common, true);
   return {command, [options] { return run_enumerate(*options); }};
 }

@@ -1,13 +1,13 @@
-// SHA-256 (FIPS 180-4) of files and strings, for the hashes of datasets (manifest, rows).
+// SHA-256 of files, for the hashes of datasets (manifest, rows); the digest itself is the checker's (verify/sha256.hpp).
 #pragma once
 
+#include "verify/sha256.hpp"
+
 #include <string>
-#include <string_view>
 
 namespace chamber::dataset {
 
-/*! returns the SHA-256 of `data` as 64 lowercase hex digits. */
-std::string sha256_hex(std::string_view data);
+using verify::sha256_hex;
 
 /*! returns the SHA-256 of the file at `path`. \throws InputError when it cannot be read. */
 std::string sha256_file(const std::string& path);

@@ -2,6 +2,8 @@
 // files written whole (atomically), the hashes a manifest records, and the one reader of rows.jsonl.
 #pragma once
 
+#include "arrangement/output_file.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -37,8 +39,7 @@ std::map<std::size_t, Row> read_rows(const std::filesystem::path& path, bool rep
  * regenerated dataset is byte-identical too. */
 std::string manifest_hash(const std::filesystem::path& dir, const std::string& name);
 
-/*! returns `bytes` gzip-compressed (level 9, no name, time 0: the same bytes on every run). */
-std::string gzip_bytes(const std::string& bytes);
+using chamber::gzip_bytes;  // (arrangement/output_file.hpp)
 
 /*! the rows as CSV: a header of the first row's keys, one line per row. */
 std::string to_csv(const std::vector<Row>& rows);

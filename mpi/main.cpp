@@ -14,6 +14,7 @@
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
 #include "arrangement/job_tree.hpp"
+#include "arrangement/shards.hpp"
 #include "cli/commands.hpp"
 #include "mpi/subtree_messages.hpp"
 
@@ -66,14 +67,16 @@ class MpiExecutor : public JobExecutor {
 
   JobOptions options() const override { return options_; }
 
-  void run(const Arrangement& arrangement, const JobOptions& options, FrontierJob root,
-           const JobReplay& replay) override {
+  void run(const Arrangement& arrangement, const JobOptions& options, std::vector<JobRoot> roots,
+           const JobReplay& replay, const JobCheckpoint& checkpoint) override {
     const std::uint64_t batch = ++batches_;
     const std::string batch_text = batch_json(batch, arrangement, options).dump();
     // The tree is shared by this rank's own searching thread (no MPI calls there) and the MPI loop below.
     std::mutex mutex;
     std::condition_variable changed;
-    JobTree tree(std::move(root));
+    JobTree tree(std::move(roots));
+    // The first checkpoint at once: a run killed early can be resumed too.
+    auto last_checkpoint = std::chrono::steady_clock::now() - std::chrono::hours(24);
     std::string failure;  // after a failure no job is handed out, but every outstanding result is still received
     bool over = false;    // tells the local thread to end
     bool local_busy = false;
@@ -83,7 +86,7 @@ class MpiExecutor : public JobExecutor {
                       int rank) {
       if (record_of.size() <= info.id) record_of.resize(info.id + 1, SIZE_MAX);
       record_of[info.id] = records.size();
-      records.push_back(JobRecord{batch, info, result.nodes, result.leaves.size(), result.solves,
+      records.push_back(JobRecord{batch, info, result.nodes, result.stats.regions, result.solves,
                                   result.children.size(), seconds, master_seconds, rank});
     };
 
@@ -99,7 +102,7 @@ class MpiExecutor : public JobExecutor {
         std::string error;
         const auto start = std::chrono::steady_clock::now();
         try {
-          result = search_job(arrangement, job->second, options, RunControl{});
+          result = run_job(arrangement, job->second, job->first.name, options, RunControl{});
         } catch (const std::exception& e) {
           error = std::string("chamber-mpi: rank 0: ") + e.what();
         }
@@ -131,8 +134,10 @@ class MpiExecutor : public JobExecutor {
         const int worker = idle.back();
         idle.pop_back();
         lock.unlock();
-        send(nlohmann::json{{"batch", batch}, {"id", job->first.id}, {"job", job_json(job->second)}}.dump(), worker,
-             job_tag);
+        send(nlohmann::json{{"batch", batch}, {"id", job->first.id}, {"name", job->first.name},
+                            {"job", job_json(job->second)}}
+                 .dump(),
+             worker, job_tag);
         lock.lock();
         ++outstanding;
         progress = true;
@@ -155,6 +160,22 @@ class MpiExecutor : public JobExecutor {
         progress = true;
       }
       if (outstanding == 0 && !local_busy && (tree.complete() || !failure.empty())) break;
+      if (checkpoint.every_seconds > 0 && failure.empty() &&
+          seconds_since(last_checkpoint) >= checkpoint.every_seconds) {
+        std::vector<ShardInfo> finished;
+        std::vector<JobRoot> pending;
+        tree.snapshot(finished, pending);
+        lock.unlock();
+        try {
+          checkpoint.save(std::move(finished), std::move(pending));
+        } catch (const std::exception& e) {
+          lock.lock();
+          if (failure.empty()) failure = e.what();
+          continue;
+        }
+        lock.lock();
+        last_checkpoint = std::chrono::steady_clock::now();
+      }
       lock.unlock();
       int ready = 0;
       MPI_Status status;
@@ -231,8 +252,8 @@ void work() {
         throw InternalError("chamber-mpi: a job of batch " + message.at("batch").dump() + " arrived during batch " +
                             std::to_string(batch.id));
       const auto start = std::chrono::steady_clock::now();
-      const SubtreeResult result =
-          search_job(batch.arrangement, job_from_json(message.at("job")), batch.options, RunControl{});
+      const SubtreeResult result = run_job(batch.arrangement, job_from_json(message.at("job")),
+                                           message.at("name").get<std::string>(), batch.options, RunControl{});
       send(nlohmann::json{{"id", message.at("id")}, {"seconds", seconds_since(start)}, {"result", result_json(result)}}
                .dump(),
            0, result_tag);

@@ -1,6 +1,7 @@
 #include "mpi/subtree_messages.hpp"
 
 #include "arrangement/errors.hpp"
+#include "arrangement/shards.hpp"
 
 namespace chamber::mpi {
 
@@ -45,6 +46,7 @@ json batch_json(std::uint64_t id, const Arrangement& arrangement, const JobOptio
           {"dimension", arrangement.dimension()},
           {"rows", std::move(rows)},
           {"budget", options.budget},
+          {"shard_dir", options.shard_dir},
           {"keep_farkas", options.keep_farkas},
           {"exact_lp", options.exact_lp}};
 }
@@ -61,6 +63,7 @@ Batch batch_from_json(const json& message) {
     if (batch.arrangement.size() != rows.size())
       throw InternalError("chamber-mpi: a batch's arrangement merged rows on arrival");
     batch.options.budget = message.at("budget");
+    batch.options.shard_dir = message.at("shard_dir").get<std::string>();
     batch.options.keep_farkas = message.at("keep_farkas");
     batch.options.exact_lp = message.at("exact_lp");
     return batch;
@@ -69,21 +72,11 @@ Batch batch_from_json(const json& message) {
   }
 }
 
-json job_json(const FrontierJob& job) {
-  json blocked = json::array();
-  for (const BlockedHyperplane& b : job.blocked) blocked.push_back({b.hyperplane, b.farkas});
-  return {{"depth", job.depth}, {"signs", job.signs}, {"witness", integers(job.witness.coordinates)},
-          {"blocked", std::move(blocked)}};
-}
+json job_json(const FrontierJob& job) { return job_to_json(job); }
 
 FrontierJob job_from_json(const json& message) {
   try {
-    FrontierJob job;
-    job.depth = message.at("depth");
-    job.signs = message.at("signs").get<std::string>();
-    job.witness.coordinates = integers_from(message.at("witness"));
-    for (const json& b : message.at("blocked")) job.blocked.push_back({b.at(0), b.at(1)});
-    return job;
+    return chamber::job_from_json(message);
   } catch (const json::exception& e) {
     throw InternalError(std::string("chamber-mpi: malformed job message: ") + e.what());
   }
@@ -100,7 +93,13 @@ json result_json(const SubtreeResult& result) {
     for (const SignCondition& c : entry.conditions) conditions.push_back({c.hyperplane, c.sign});
     farkas.push_back({{"conditions", std::move(conditions)}, {"multipliers", integers(entry.multipliers)}});
   }
-  return {{"leaves", std::move(leaves)},
+  json shard = nullptr;
+  if (result.shard)
+    shard = {{"name", result.shard->name},     {"depth", result.shard->depth},       {"regions", result.shard->regions},
+             {"farkas", result.shard->farkas}, {"bytes", result.shard->bytes},       {"children", result.shard->children},
+             {"lp_solves", result.shard->lp_solves}, {"sha256", result.shard->sha256}};
+  return {{"shard", std::move(shard)},
+          {"leaves", std::move(leaves)},
           {"children", std::move(children)},
           {"farkas", std::move(farkas)},
           {"nodes", result.nodes},
@@ -123,6 +122,9 @@ SubtreeResult result_from_json(const json& message) {
     result.stats = stats_from(message.at("stats"));
     result.solves = message.at("solves");
     result.nodes = message.at("nodes");
+    if (const json& shard = message.at("shard"); !shard.is_null())
+      result.shard = ShardInfo{shard.at("name"),  shard.at("depth"),    shard.at("regions"), shard.at("farkas"),
+                               shard.at("bytes"), shard.at("children"), shard.at("lp_solves"), shard.at("sha256")};
     const json& counters = message.at("counters");
     result.counters.float_witness = counters.at(0);
     result.counters.float_farkas = counters.at(1);

@@ -297,6 +297,10 @@ add_test(NAME cli:decision_svg
                  ${CMAKE_CURRENT_BINARY_DIR}/decision_svg)
 # Every network engine (auto, lp, cone, hybrid) gives the same count and a certificate the checker accepts.
 add_test(NAME cli:engines COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/engines.sh ${CHAMBER_BIN} ${CMAKE_CURRENT_BINARY_DIR}/engines)
+# Sharded certificates: checked, tampered copies rejected by name, a killed run resumed from its checkpoint.
+add_test(NAME cli:shards COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/shards.sh ${CHAMBER_BIN}
+         ${PROJECT_SOURCE_DIR}/data/families/arrangements ${CMAKE_CURRENT_BINARY_DIR}/shards)
+set_tests_properties(cli:shards PROPERTIES RUN_SERIAL TRUE)
 # chamber-mpi under real mpirun, 1-3 ranks: chamber's regions, the same certificate for any N; a killed rank ends the run.
 if(TARGET chamber-mpi)
   add_test(NAME cli:mpi COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/mpi.sh ${CHAMBER_BIN} $<TARGET_FILE:chamber-mpi>

@@ -1,12 +1,18 @@
 // Region enumeration, the exact LP, boundedness, and generated certificates (accepted, and rejected once tampered).
 #include "arrangement/job_tree.hpp"
+#include "arrangement/shards.hpp"
 #include "arrangement/errors.hpp"
 #include "tests/certify.hpp"
 #include "tests/families.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <string>
@@ -374,4 +380,29 @@ TEST_CASE("jobs: the certificate of a run in budgeted jobs checks; a region limi
   RegionEnumerator enumerator(arrangement, EnumerationOptions{limited, false, false, 1});
   CHECK_THROWS_AS(enumerator.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
   set_job_executor(nullptr);
+}
+
+TEST_CASE("shards: jobs write a sharded certificate the checker accepts, the same for any number of threads",
+          "[enumerate][jobs][shards]") {
+  const Arrangement arrangement = resonance(4);
+  const std::filesystem::path base = std::filesystem::temp_directory_path() /
+                                     ("chamber-shards-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::string manifests[2];
+  for (unsigned threads : {1u, 3u}) {
+    const std::string dir = (base / std::to_string(threads)).string();
+    ThreadJobExecutor executor(threads, JobOptions{20});
+    const ShardedEnumeration run = enumerate_to_shards(arrangement, dir, executor, false, RunControl{});
+    CHECK(run.regions == 370);
+    CHECK(run.shards.size() > 10);
+    const verify::CheckReport report = verify::check_certificate_file(dir + "/manifest.json");
+    INFO(report.reason);
+    CHECK(report.valid);
+    CHECK(report.regions == 370);
+    std::ifstream in(dir + "/manifest.json");
+    manifests[threads == 1 ? 0 : 1].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    CHECK_THROWS_AS(enumerate_to_shards(arrangement, dir, executor, false, RunControl{}), InputError);
+  }
+  CHECK(manifests[0] == manifests[1]);
+  std::filesystem::remove_all(base);
 }

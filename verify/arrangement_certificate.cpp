@@ -88,6 +88,7 @@ struct ArrangementChecker::State {
   std::vector<std::uint64_t> blocked_begin{0};
   std::vector<BlockedPair> blocked;         // only the pairs not yet checked against their entries
   std::optional<std::size_t> farkas_count;  // known before the regions: pairs range-checked as read
+  bool cite_added_only = false;             // every pair cites an entry already added: checked as read
   std::vector<std::uint64_t> farkas_begin{0};
   std::vector<std::uint32_t> farkas_indices;
   std::string farkas_signs;
@@ -169,6 +170,25 @@ ArrangementChecker::~ArrangementChecker() = default;
 
 void ArrangementChecker::expect_farkas(std::size_t count) { state_->farkas_count = count; }
 
+void ArrangementChecker::cite_added_entries_only() { state_->cite_added_only = true; }
+
+void ArrangementChecker::add_blocked(std::size_t k, std::size_t hyperplane, std::size_t farkas,
+                                     const std::string& path) {
+  State& st = *state_;
+  const std::size_t m = st.arrangement.rows.size();
+  if (k >= st.regions()) fail(path + ": region " + std::to_string(k) + " does not exist (" +
+                               std::to_string(st.regions()) + " regions)");
+  if (hyperplane >= m) fail(path + ": hyperplane " + std::to_string(hyperplane) + " does not exist");
+  if (farkas >= st.farkas()) fail(path + ": farkas entry " + std::to_string(farkas) + " does not exist");
+  std::uint64_t& word = st.blocked_mask[k * st.words + hyperplane / 64];
+  const std::uint64_t bit = std::uint64_t{1} << (hyperplane % 64);
+  if (word & bit) fail(path + ": hyperplane " + std::to_string(hyperplane) + " of region " + std::to_string(k) +
+                       " is blocked twice");
+  word |= bit;
+  st.check_pair(k, 0, st.text_of(k),
+                BlockedPair{static_cast<std::uint32_t>(hyperplane), static_cast<std::uint32_t>(farkas)});
+}
+
 std::size_t ArrangementChecker::regions() const { return state_->regions(); }
 std::size_t ArrangementChecker::farkas() const { return state_->farkas(); }
 
@@ -181,7 +201,7 @@ void ArrangementChecker::add_region(std::size_t k, const json& region) {
   st.witness->check(member(region, "witness", path), signs, path);
 
   // Every Farkas entry already read (they came first): each pair is checked now and only the mask is kept.
-  const bool entries_known = st.farkas_count && *st.farkas_count == st.farkas();
+  const bool entries_known = st.cite_added_only || (st.farkas_count && *st.farkas_count == st.farkas());
   const json& blocked = require_array(member(region, "blocked", path), path + ".blocked");
   const std::size_t mask_begin = st.blocked_mask.size();
   st.blocked_mask.resize(mask_begin + st.words, 0);
@@ -190,8 +210,9 @@ void ArrangementChecker::add_region(std::size_t k, const json& region) {
     const json& pair = blocked[t];
     if (!pair.is_array() || pair.size() != 2) fail(pair_path() + ": expected a pair [hyperplane, farkas entry]");
     const std::size_t i = read_index(pair[0], m, "hyperplane", [&] { return pair_path() + "[0]"; });
-    const std::size_t f = read_index(pair[1], st.farkas_count.value_or(std::numeric_limits<std::uint32_t>::max()),
-                                     "farkas entry", [&] { return pair_path() + "[1]"; });
+    const std::size_t bound = st.cite_added_only ? st.farkas()
+                              : st.farkas_count.value_or(std::numeric_limits<std::uint32_t>::max());
+    const std::size_t f = read_index(pair[1], bound, "farkas entry", [&] { return pair_path() + "[1]"; });
     if (st.blocked_stamp[i] == k + 1) fail(pair_path() + ": hyperplane " + std::to_string(i) + " is blocked twice");
     st.blocked_stamp[i] = k + 1;
     st.blocked_mask[mask_begin + i / 64] |= std::uint64_t{1} << (i % 64);

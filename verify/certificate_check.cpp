@@ -5,6 +5,7 @@
 #include "verify/gzip_text.hpp"
 #include "verify/json_stream.hpp"
 #include "verify/network_certificate.hpp"
+#include "verify/sharded_certificate.hpp"
 
 #include <map>
 #include <memory>
@@ -187,6 +188,21 @@ CheckReport check_certificate_file(const std::string& path,
         if (key == "farkas" && check.checker && !check.deferred["farkas"] && check.checker->regions() == 0)
           check.checker->expect_farkas(elements);
       });
+  // A shard manifest: its shards are read beside it.
+  if (summary.root_is_object && check.header.value("format", nlohmann::json()) == "chamber-certificate-shards") {
+    CheckReport sharded;
+    record_verdict(sharded, [&] {
+      if (!summary.repeated_keys.empty())
+        fail("manifest: key '" + summary.repeated_keys.front() + "' appears twice");
+      const nlohmann::json& kind = member(check.header, "kind", "");
+      sharded.declared_kind = kind.is_string() ? kind.get<std::string>() : describe(kind);
+      if (kind != "arrangement") fail("kind: sharded certificates are of kind 'arrangement', found " + describe(kind));
+      sharded.kind = CertificateKind::arrangement;
+      if (network_file) fail("a network file was given, but this certificate is of kind 'arrangement'");
+      check_sharded_arrangement(path, check.header, input_rows, sharded);
+    });
+    return sharded;
+  }
   // Anything but an arrangement certificate (another kind, or not an object at all): the parsed path, whole.
   auto kind = check.header.find("kind");
   const bool arrangement_kind = kind == check.header.end() || *kind == "arrangement";

@@ -49,6 +49,30 @@ for np in 1 2 3; do
 done
 "$chamber" check "$work/net.3.cert" --network "$work/net.json" > /dev/null || fail "network certificate rejected"
 
+# Sharded certificates written by the ranks: the manifest of chamber's threads with the same budget, for any N; a run
+# killed under mpirun and resumed from its checkpoint with another N: the manifest of an uninterrupted run.
+sharded="$instances/0003-resonance5.arr"
+"$chamber" enumerate "$sharded" --shards "$work/sh.ref" --job-budget 200 --threads 2 -q > /dev/null || fail "chamber --shards"
+for np in 1 3; do
+  mpi "$np" enumerate "$sharded" --shards "$work/sh.$np" --job-budget 200 -q > /dev/null || fail "chamber-mpi -np $np --shards"
+  cmp -s "$work/sh.ref/manifest.json" "$work/sh.$np/manifest.json" || fail "--shards with $np ranks: another manifest"
+done
+"$chamber" check "$work/sh.3/manifest.json" --arrangement "$sharded" > /dev/null || fail "the ranks' shards are rejected"
+big="$instances/0008-threshold5.arr"
+"$chamber" enumerate "$big" --shards "$work/big.ref" --threads 2 -q > /dev/null || fail "chamber --shards threshold5"
+mpi 2 enumerate "$big" --shards "$work/big" -q --checkpoint "$work/big.ck" --checkpoint-every 0.2 > /dev/null 2>&1 &
+runner=$!
+for _ in $(seq 100); do
+  [ -f "$work/big.ck" ] && [ "$(grep -c '"name"' "$work/big.ck")" -gt 20 ] && break
+  sleep 0.1
+done
+kill -9 $runner 2> /dev/null
+pkill -9 -f "chamber-mpi enumerate $big" 2> /dev/null
+wait $runner 2> /dev/null
+[ -f "$work/big/manifest.json" ] && fail "the MPI run finished before it was killed"
+mpi 3 enumerate "$big" --shards "$work/big" -q --resume "$work/big.ck" > /dev/null || fail "the resumed MPI run failed"
+cmp -s "$work/big.ref/manifest.json" "$work/big/manifest.json" || fail "the resumed MPI run's manifest differs"
+
 # chamber-mpi's own options: malformed is exit 2.
 for bad in "--job-budget 0" "--job-budget x" "--job-budget" "--job-log /nonexistent/dir/log"; do
   # shellcheck disable=SC2086

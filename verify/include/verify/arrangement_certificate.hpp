@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace chamber::verify {
@@ -40,6 +41,12 @@ class ArrangementChecker {
   /*! the number of Farkas entries, when it is known before the regions: blocked pairs are then range-checked as they
    * are read (otherwise in finish()). */
   void expect_farkas(std::size_t count);
+  /*! every blocked pair cites an entry already added (a sharded certificate reads its entries before the pairs that
+   * cite them): each pair is checked as it is read and none is kept. */
+  void cite_added_entries_only();
+  /*! adds the pair [hyperplane, farkas] to region k's blocked list (a sharded certificate's completion, `path` names
+   * it) and checks it now: the entry must already be added. */
+  void add_blocked(std::size_t k, std::size_t hyperplane, std::size_t farkas, const std::string& path);
   /*! region k (k = the regions added so far): its witness (check 2), a sign vector no earlier region has, the shape of
    * its blocked pairs. */
   void add_region(std::size_t k, const nlohmann::json& region);

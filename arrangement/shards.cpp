@@ -1,0 +1,415 @@
+#include "arrangement/shards.hpp"
+
+#include "arrangement/certificate.hpp"
+#include "arrangement/errors.hpp"
+#include "arrangement/farkas_trie.hpp"
+#include "arrangement/job_tree.hpp"
+#include "arrangement/output_file.hpp"
+#include "verify/gzip_text.hpp"
+#include "verify/sha256.hpp"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unordered_set>
+
+namespace chamber {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string file_in(const std::string& dir, const std::string& name) { return (fs::path(dir) / name).string(); }
+
+/*! writes `bytes` to `path` through a temporary file renamed over it: the file appears whole or not at all. Not synced
+ * (a shard is checked against its sha256 whenever it is read, so a torn one is caught there). */
+void write_whole(const std::string& path, const std::string& bytes) {
+  static std::atomic<unsigned> serial{0};
+  const fs::path final_path(path);
+  const std::string temporary = (final_path.parent_path() / ("." + final_path.filename().string() + ".tmp-" +
+                                                             std::to_string(::getpid()) + "-" +
+                                                             std::to_string(serial++)))
+                                    .string();
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path + ": cannot write: " + std::strerror(errno));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(temporary.c_str());
+      throw InputError(path + ": write error");
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::remove(temporary.c_str());
+    throw InputError(path + ": cannot rename the written file into place: " + why);
+  }
+}
+
+/*! the lines of a gzip JSON Lines file this run wrote, parsed one at a time. */
+class LineReader {
+ public:
+  explicit LineReader(const std::string& path) : path_(path) {
+    try {
+      text_ = verify::read_maybe_gzip(path);
+    } catch (const std::exception& e) {
+      throw InputError(std::string(e.what()));
+    }
+  }
+  /*! the next line parsed, or null at the end. */
+  nlohmann::json next() {
+    while (at_ < text_.size()) {
+      std::size_t end = text_.find('\n', at_);
+      if (end == std::string::npos) end = text_.size();
+      const std::string_view line(text_.data() + at_, end - at_);
+      at_ = end + 1;
+      ++line_;
+      if (line.empty()) continue;
+      try {
+        return nlohmann::json::parse(line);
+      } catch (const nlohmann::json::exception& e) {
+        throw InputError(path_ + ":" + std::to_string(line_) + ": not JSON: " + e.what());
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  std::string path_, text_;
+  std::size_t at_ = 0, line_ = 0;
+};
+
+FarkasCertificate conditions_of_entry(const nlohmann::json& entry) {
+  FarkasCertificate certificate;
+  const nlohmann::json& hyperplanes = entry.at("hyperplanes");
+  const std::string& signs = entry.at("signs").get_ref<const std::string&>();
+  for (std::size_t t = 0; t < hyperplanes.size(); ++t)
+    certificate.conditions.push_back({hyperplanes[t].get<std::size_t>(), signs.at(t) == '+' ? 1 : -1});
+  return certificate;
+}
+
+nlohmann::json shard_json(const ShardInfo& shard) {
+  return {{"name", shard.name},       {"file", shard.name + ".jsonl.gz"}, {"depth", shard.depth},
+          {"children", shard.children}, {"regions", shard.regions},         {"farkas", shard.farkas},
+          {"lp_solves", shard.lp_solves}, {"bytes", shard.bytes},           {"sha256", shard.sha256}};
+}
+
+ShardInfo shard_from_json(const nlohmann::json& json) {
+  return ShardInfo{json.at("name"),     json.at("depth"),    json.at("regions"),   json.at("farkas"),
+                   json.at("bytes"),    json.at("children"), json.at("lp_solves"), json.at("sha256")};
+}
+
+nlohmann::json integers_json(const IntegerVector& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Integer& v : values) out.push_back(v.get_str());
+  return out;
+}
+
+/*! the sha256 of the arrangement as a certificate writes it: what a checkpoint is about. */
+std::string arrangement_hash(const Arrangement& arrangement) {
+  std::ostringstream text;
+  write_json_arrangement(text, arrangement);
+  return verify::sha256_hex(text.str());
+}
+
+void write_checkpoint(const std::string& path, const Arrangement& arrangement, const JobOptions& options,
+                      std::vector<ShardInfo>&& finished, std::vector<JobRoot>&& pending) {
+  std::sort(finished.begin(), finished.end(), [](const ShardInfo& a, const ShardInfo& b) { return a.name < b.name; });
+  std::string text = "{\"format\": \"chamber-shards-checkpoint\", \"version\": 1, \"arrangement_sha256\": \"" +
+                     arrangement_hash(arrangement) + "\", \"job_budget\": " + std::to_string(options.budget) +
+                     ", \"exact_lp\": " + (options.exact_lp ? "true" : "false") + ",\n\"finished\": [";
+  for (std::size_t f = 0; f < finished.size(); ++f) text += (f ? ",\n  " : "\n  ") + shard_json(finished[f]).dump();
+  text += "\n],\n\"pending\": [";
+  for (std::size_t p = 0; p < pending.size(); ++p)
+    text += (p ? ",\n  " : "\n  ") +
+            nlohmann::json{{"path", pending[p].path}, {"job", job_to_json(pending[p].node)}}.dump();
+  text += "\n]}\n";
+  write_file_atomically(path, text);
+}
+
+/*! what a checkpoint holds, checked against the arrangement and the shard files. */
+struct Resumed {
+  std::uint64_t budget = 0;
+  std::vector<ShardInfo> finished;
+  std::vector<JobRoot> pending;
+};
+
+Resumed read_checkpoint(const std::string& path, const Arrangement& arrangement, const std::string& dir) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot read the checkpoint: " + std::strerror(errno));
+  Resumed resumed;
+  try {
+    const nlohmann::json checkpoint = nlohmann::json::parse(in);
+    if (checkpoint.at("format") != "chamber-shards-checkpoint" || checkpoint.at("version") != 1)
+      throw InputError(path + ": not a chamber checkpoint (format chamber-shards-checkpoint, version 1)");
+    if (checkpoint.at("arrangement_sha256") != arrangement_hash(arrangement))
+      throw InputError(path + ": the checkpoint is about another arrangement");
+    resumed.budget = checkpoint.at("job_budget");
+    if (resumed.budget == 0) throw InputError(path + ": job_budget: must be positive");
+    for (const nlohmann::json& shard : checkpoint.at("finished")) resumed.finished.push_back(shard_from_json(shard));
+    for (const nlohmann::json& job : checkpoint.at("pending"))
+      resumed.pending.push_back(JobRoot{job.at("path").get<std::vector<std::uint32_t>>(), job_from_json(job.at("job"))});
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": malformed checkpoint: " + e.what());
+  }
+  for (const ShardInfo& shard : resumed.finished) {
+    std::ifstream file(file_in(dir, shard.name + ".jsonl.gz"), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (!file || verify::sha256_hex(bytes) != shard.sha256)
+      throw InputError(path + ": shard " + shard.name + " is missing from " + dir +
+                       " or differs from the checkpoint; the run cannot be resumed from it");
+  }
+  return resumed;
+}
+
+/*! CertificateBuilder::complete over the shards: writes dir/completion.jsonl.gz and fills the completion counts. */
+void complete_shards(const Arrangement& arrangement, const std::string& dir, bool exact_lp, const RunControl& control,
+                     ShardedEnumeration& run, nlohmann::json& completion) {
+  const std::size_t m = arrangement.size();
+  // Pass 1: every sign vector, and every entry's conditions numbered as the checker numbers them (shard after shard).
+  std::unordered_set<std::string> regions;
+  regions.reserve(run.regions * 2);
+  FarkasTrie trie;
+  std::size_t entries = 0;
+  for (const ShardInfo& shard : run.shards) {
+    control.check_time("certificate completion");
+    LineReader lines(file_in(dir, shard.name + ".jsonl.gz"));
+    for (nlohmann::json line = lines.next(); !line.is_null(); line = lines.next()) {
+      if (const auto f = line.find("farkas"); f != line.end()) trie.insert(conditions_of_entry(*f), entries++);
+      else if (const auto r = line.find("region"); r != line.end())
+        regions.insert(r->at("signs").get<std::string>());
+    }
+  }
+  // Pass 2: the pairs no path closed.
+  std::ostringstream text;
+  text << "{\"completion\": true, \"farkas_offset\": " << entries << "}\n";
+  std::ostringstream pairs;
+  StrictFeasibilitySolver solver(arrangement, exact_lp);
+  FarkasPool added;
+  std::vector<bool> covered(m);
+  std::vector<SignCondition> conditions(m);
+  std::uint64_t k = 0;
+  for (const ShardInfo& shard : run.shards) {
+    LineReader lines(file_in(dir, shard.name + ".jsonl.gz"));
+    for (nlohmann::json line = lines.next(); !line.is_null(); line = lines.next()) {
+      const auto r = line.find("region");
+      if (r == line.end()) continue;
+      control.check_time("certificate completion");
+      std::fill(covered.begin(), covered.end(), false);
+      for (const nlohmann::json& pair : r->at("blocked")) covered.at(pair.at(0).get<std::size_t>()) = true;
+      std::string signs = r->at("signs").get<std::string>();
+      for (std::size_t i = 0; i < m; ++i) {
+        if (covered[i]) continue;
+        signs[i] = signs[i] == '+' ? '-' : '+';
+        if (!regions.count(signs)) {
+          std::size_t entry = 0;
+          if (std::optional<std::size_t> agreeing = trie.find(signs)) {
+            entry = *agreeing;
+          } else {
+            for (std::size_t j = 0; j < m; ++j) conditions[j] = {j, signs[j] == '+' ? 1 : -1};
+            ++run.completion_lps;
+            FeasibilityResult result = solver.solve(conditions);
+            if (result.feasible) throw InternalError("enumeration missed the region " + signs + " (found while certifying)");
+            const std::size_t before = added.size();
+            entry = entries + added.add(std::move(result.farkas));
+            if (added.size() > before) {
+              trie.insert(added.entries().back(), entry);
+              text << "{\"farkas\": ";
+              write_json_farkas(text, added.entries().back());
+              text << "}\n";
+            }
+          }
+          pairs << "{\"pair\": [" << k << ',' << i << ',' << entry << "]}\n";
+          ++run.completion_pairs;
+        }
+        signs[i] = signs[i] == '+' ? '-' : '+';
+      }
+      ++k;
+    }
+  }
+  text << pairs.str();
+  run.completion_farkas = added.size();
+  const std::string bytes = gzip_bytes(text.str(), 6);
+  write_whole(file_in(dir, shard_completion_file), bytes);
+  completion = {{"file", shard_completion_file}, {"pairs", run.completion_pairs},
+                {"farkas", run.completion_farkas},  {"bytes", bytes.size()},
+                {"sha256", verify::sha256_hex(bytes)}};
+}
+
+}  // namespace
+
+nlohmann::json job_to_json(const FrontierJob& job) {
+  nlohmann::json blocked = nlohmann::json::array();
+  for (const BlockedHyperplane& b : job.blocked) blocked.push_back({b.hyperplane, b.farkas});
+  return {{"depth", job.depth},
+          {"signs", job.signs},
+          {"witness", integers_json(job.witness.coordinates)},
+          {"blocked", std::move(blocked)}};
+}
+
+FrontierJob job_from_json(const nlohmann::json& json) {
+  FrontierJob job;
+  job.depth = json.at("depth");
+  job.signs = json.at("signs").get<std::string>();
+  for (const nlohmann::json& v : json.at("witness")) job.witness.coordinates.emplace_back(v.get<std::string>());
+  for (const nlohmann::json& b : json.at("blocked")) job.blocked.push_back({b.at(0), b.at(1)});
+  if (job.signs.size() != job.depth || job.witness.coordinates.empty())
+    throw nlohmann::json::other_error::create(501, "a job's signs do not match its depth", &json);
+  return job;
+}
+
+SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, const std::string& name,
+                      const JobOptions& options, const RunControl& control) {
+  SubtreeResult result = search_job(arrangement, job, options, control);
+  if (options.shard_dir.empty()) return result;
+  std::ostringstream text;
+  text << "{\"shard\": \"" << name << "\", \"depth\": " << job.depth << ", \"children\": " << result.children.size()
+       << "}\n";
+  for (const FarkasCertificate& entry : result.farkas) {
+    text << "{\"farkas\": ";
+    write_json_farkas(text, entry);
+    text << "}\n";
+  }
+  for (const FrontierJob& leaf : result.leaves) {
+    text << "{\"region\": ";
+    write_json_region(text, leaf.signs, leaf.witness, leaf.blocked);
+    text << "}\n";
+  }
+  const std::string bytes = gzip_bytes(text.str(), 6);
+  write_whole(file_in(options.shard_dir, name + ".jsonl.gz"), bytes);
+  result.shard = ShardInfo{name,         job.depth, result.leaves.size(), result.farkas.size(), bytes.size(),
+                           result.children.size(), result.solves, verify::sha256_hex(bytes)};
+  result.leaves = {};
+  result.farkas = {};
+  return result;
+}
+
+ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, JobExecutor& executor,
+                                       bool exact_lp, const RunControl& control, const ShardCheckpoints& checkpoints) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) throw InputError(dir + ": cannot create the shard directory: " + error.message());
+  if (fs::exists(file_in(dir, shard_manifest_file)))
+    throw InputError(dir + ": already holds a sharded certificate (" + shard_manifest_file + "); give an empty directory");
+  JobOptions options = executor.options();
+  options.keep_farkas = true;
+  options.exact_lp = exact_lp;
+  options.shard_dir = dir;
+  std::vector<JobRoot> roots;
+  ShardedEnumeration run;
+  if (!checkpoints.resume.empty()) {
+    Resumed resumed = read_checkpoint(checkpoints.resume, arrangement, dir);
+    options.budget = resumed.budget;  // the tree of jobs is the one of that budget
+    roots = std::move(resumed.pending);
+    run.shards = std::move(resumed.finished);
+    for (const ShardInfo& shard : run.shards) run.regions += shard.regions;
+  } else {
+    FrontierJob root;
+    root.witness.coordinates.assign(arrangement.dimension() + 1, 0);
+    root.witness.coordinates[0] = 1;
+    roots.push_back(JobRoot{{}, std::move(root)});
+  }
+  const std::vector<ShardInfo> kept = run.shards;  // the checkpoint's, listed in every later checkpoint too
+  JobCheckpoint checkpoint;
+  if (!checkpoints.path.empty()) {
+    checkpoint.every_seconds = checkpoints.every_seconds;
+    checkpoint.save = [&](std::vector<ShardInfo>&& finished, std::vector<JobRoot>&& pending) {
+      finished.insert(finished.end(), kept.begin(), kept.end());
+      write_checkpoint(checkpoints.path, arrangement, options, std::move(finished), std::move(pending));
+    };
+  }
+  executor.run(arrangement, options, std::move(roots), [&](const JobInfo& info, SubtreeResult&& found) {
+    if (!found.shard || found.shard->name != info.name)
+      throw InternalError("job " + info.name + " came back without its shard");
+    run.regions += found.stats.regions;
+    if (control.max_regions && run.regions > *control.max_regions)
+      throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+    run.stats.perturbations += found.stats.perturbations;
+    run.stats.lp_skipped += found.stats.lp_skipped;
+    run.stats.lp_reused += found.stats.lp_reused;
+    run.stats.lp_infeasible += found.stats.lp_infeasible;
+    run.lp_solves += found.solves;
+    run.counters += found.counters;
+    run.shards.push_back(std::move(*found.shard));
+    control.report([&] {
+      return "enumerate: " + std::to_string(run.regions) + " regions in " + std::to_string(run.shards.size()) +
+             " shards, " + std::to_string(run.lp_solves) + " LPs";
+    });
+  }, checkpoint);
+  // A resumed run's shards come in two lists: one in name order (tree order) for the manifest, and the totals of all.
+  std::sort(run.shards.begin(), run.shards.end(), [](const ShardInfo& a, const ShardInfo& b) { return a.name < b.name; });
+  run.farkas = 0;
+  run.lp_solves = 0;
+  for (const ShardInfo& shard : run.shards) {
+    run.farkas += shard.farkas;
+    run.lp_solves += shard.lp_solves;
+  }
+  run.stats.regions = run.regions;
+  run.stats.lp_solves = run.lp_solves;
+
+  nlohmann::json completion;
+  complete_shards(arrangement, dir, exact_lp, control, run, completion);
+
+  std::ostringstream head;
+  write_json_arrangement(head, arrangement);
+  nlohmann::json manifest{{"format", "chamber-certificate-shards"},
+                          {"version", 1},
+                          {"kind", "arrangement"},
+                          {"arrangement", nlohmann::json::parse(head.str())},
+                          {"region_count", run.regions},
+                          {"job_budget", options.budget},
+                          {"shards", nlohmann::json::array()},
+                          {"completion", std::move(completion)}};
+  // One member per line, one shard per line: readable, greppable, and small.
+  std::string text = "{";
+  for (auto it = manifest.begin(); it != manifest.end(); ++it) {
+    text += (it == manifest.begin() ? "\n" : ",\n") + nlohmann::json(it.key()).dump() + ": ";
+    if (it.key() != "shards") {
+      text += it.value().dump();
+      continue;
+    }
+    text += "[";
+    for (std::size_t s = 0; s < run.shards.size(); ++s) text += (s ? ",\n  " : "\n  ") + shard_json(run.shards[s]).dump();
+    text += "\n]";
+  }
+  text += "\n}\n";
+  write_file_atomically(file_in(dir, shard_manifest_file), text);
+  return run;
+}
+
+ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, unsigned threads,
+                                       std::uint64_t budget, bool exact_lp, const RunControl& control,
+                                       const ShardCheckpoints& checkpoints) {
+  if (JobExecutor* executor = installed_job_executor())
+    return enumerate_to_shards(arrangement, dir, *executor, exact_lp, control, checkpoints);
+  ThreadJobExecutor executor(threads, JobOptions{budget});
+  return enumerate_to_shards(arrangement, dir, executor, exact_lp, control, checkpoints);
+}
+
+nlohmann::json to_json(const ShardedEnumeration& run) {
+  return {{"regions", run.regions},
+          {"shards", run.shards.size()},
+          {"farkas_entries", run.farkas + run.completion_farkas},
+          {"completion_pairs", run.completion_pairs},
+          {"completion_lp_solves", run.completion_lps},
+          {"lp_solves", run.lp_solves},
+          {"lp_paths", {{"float_witness", run.counters.float_witness},
+                        {"float_farkas", run.counters.float_farkas},
+                        {"exact", run.counters.exact}}},
+          {"lp_infeasible", run.stats.lp_infeasible},
+          {"lp_skipped", run.stats.lp_skipped},
+          {"lp_reused", run.stats.lp_reused},
+          {"perturbations", run.stats.perturbations}};
+}
+
+}  // namespace chamber
