@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# chamber-mpi on this machine: enumeration (count by enumeration, and enumerate with a certificate) with 1 and 2 ranks
+# chamber-mpi on this machine: enumeration (count by enumeration, enumerate with a certificate, and enumerate with a
+# sharded certificate written by the ranks) with 1 and 2 ranks
 # side by side with chamber, the peak memory of `chamber check` on the certificate (and of BASELINE's checker, when
 # given), and the replay of the 2-rank job log on 16 to 1,024 simulated ranks (bench/mpi_replay.py), which estimates
 # the parallel efficiency of a cluster run with the same jobs.
@@ -34,14 +35,16 @@ echo "| instance | task | program | regions | LP solves | jobs | seconds | speed
 echo "|---|---|---|---:|---:|---:|---:|---:|"
 for arr in "${instances[@]}"; do
   name=$(basename "$arr" .arr)
-  for task in count certified; do
+  for task in count certified sharded; do
     args=(count "$arr" --method enumerate)
     [ $task = certified ] && args=(enumerate "$arr" --certificate "$work/$name.cert")
-    "$chamber" "${args[@]}" --json -q --threads 1 > "$work/serial.json" || status=1
+    [ $task = sharded ] && args=(enumerate "$arr" --shards "$work/$name.shards")
+    "$chamber" "${args[@]}" --json -q --threads 1 ${budget_args[@]+"${budget_args[@]}"} > "$work/serial.json" || status=1
     echo "| $name | $task | chamber --threads 1 | $(field regions "$work/serial.json") | $(field lp_solves "$work/serial.json") | - | $(printf '%.1f' "$(field seconds "$work/serial.json")") | |"
     one=""
     for np in 1 2; do
       [ $task = certified ] && args=(enumerate "$arr" --certificate "$work/$name.$np.cert")
+      [ $task = sharded ] && args=(enumerate "$arr" --shards "$work/$name.$np.shards")
       mpirun --oversubscribe -np $np "$chamber_mpi" "${args[@]}" --json -q ${budget_args[@]+"${budget_args[@]}"} \
         --job-log "$work/$name.$task.$np.log" > "$work/mpi.json" || status=1
       seconds=$(field seconds "$work/mpi.json")
@@ -54,13 +57,16 @@ echo
 
 echo "### The checker's peak memory (streaming)"
 echo
-echo "| instance | certificate MB | program | seconds | peak MB | verdict |"
-echo "|---|---:|---|---:|---:|---|"
+echo "| instance | form | certificate MB | program | seconds | peak MB | verdict |"
+echo "|---|---|---:|---|---:|---:|---|"
 for arr in "${instances[@]}"; do
   name=$(basename "$arr" .arr)
-  cert="$work/$name.2.cert"
+  for cert in "$work/$name.2.cert" "$work/$name.2.shards/manifest.json"; do
   [ -f "$cert" ] || continue
-  size=$(( $(stat -c %s "$cert") / 1000000 ))
+  case "$cert" in
+    *manifest.json) size=$(( $(du -sb "$(dirname "$cert")" | cut -f1) / 1000000 )) ;;
+    *) size=$(( $(stat -c %s "$cert") / 1000000 )) ;;
+  esac
   for label in chamber baseline; do
     binary=$chamber
     if [ $label = baseline ]; then
@@ -70,7 +76,10 @@ for arr in "${instances[@]}"; do
     /usr/bin/time -f "%e %M" -o "$work/time" "$binary" check "$cert" --arrangement "$arr" > "$work/check.out" 2>&1
     verdict=valid; [ $? -eq 0 ] || { verdict=REJECTED; status=1; }
     read -r seconds kb < "$work/time"
-    echo "| $name | $size | $label | $seconds | $((kb / 1000)) | $verdict |"
+    form=single; case "$cert" in *manifest.json) form=sharded ;; esac
+    [ $form = sharded ] && [ $label = baseline ] && continue  # (earlier checkers read no shards)
+    echo "| $name | $form | $size | $label | $seconds | $((kb / 1000)) | $verdict |"
+  done
   done
 done
 echo
@@ -81,7 +90,7 @@ echo "| job log | ranks | jobs | makespan s | speed-up | efficiency |"
 echo "|---|---:|---:|---:|---:|---:|"
 for arr in "${instances[@]}"; do
   name=$(basename "$arr" .arr)
-  for task in count certified; do
+  for task in count certified sharded; do
     /usr/bin/python3 "$script_dir/mpi_replay.py" "$work/$name.$task.2.log" --latency "$latency" \
       --ranks 16,64,256,1024 --markdown "$name $task" || status=1
   done
