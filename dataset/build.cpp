@@ -18,6 +18,14 @@ namespace chamber::dataset {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::atomic<RowExecutor*> row_executor{nullptr};
+
+}  // namespace
+
+void set_row_executor(RowExecutor* executor) { row_executor = executor; }
+
 BuildResult build_dataset(const BuildOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const Spec spec = read_spec(options.spec);
@@ -77,11 +85,22 @@ BuildResult build_dataset(const BuildOptions& options) {
       }
     }
   };
-  std::vector<std::thread> workers;
-  for (unsigned t = 1; t < std::max(1u, options.jobs); ++t) workers.emplace_back(work);
-  work();
-  for (std::thread& worker : workers) worker.join();
-  if (error) std::rethrow_exception(error);
+  if (RowExecutor* executor = row_executor.load()) {  // elsewhere (chamber-mpi's ranks): the same rows
+    std::vector<std::size_t> indices;
+    for (const Instance* instance : pending) indices.push_back(instance->index);
+    executor->run(options.spec, options.out, indices, [&](std::size_t index, Row&& row) {
+      append_line(rows_path, row.dump());
+      rows[index] = std::move(row);
+      ++done;
+      report();
+    });
+  } else {
+    std::vector<std::thread> workers;
+    for (unsigned t = 1; t < std::max(1u, options.jobs); ++t) workers.emplace_back(work);
+    work();
+    for (std::thread& worker : workers) worker.join();
+    if (error) std::rethrow_exception(error);
+  }
 
   // Final files, in index order.
   std::vector<Row> ordered;

@@ -25,6 +25,21 @@ namespace chamber::dataset {
  * goes last, in its own field ("seconds"). \throws InternalError when two exact methods disagree. */
 Row compute_row(const Spec& spec, const Instance& instance, const std::filesystem::path& out_dir);
 
+/*! computes the rows of a build elsewhere (chamber-mpi's ranks) instead of on the build's threads. */
+class RowExecutor {
+ public:
+  virtual ~RowExecutor() = default;
+  /*! computes compute_row(the spec at `spec_path`, its instance k, `out_dir`) for every k in `pending` (instance
+   * indices) and calls done(k, row) once per instance, in any order, on the calling thread. \throws what a row threw
+   * (InputError, LimitReached or InternalError), after every row in flight came back. */
+  virtual void run(const std::string& spec_path, const std::string& out_dir, const std::vector<std::size_t>& pending,
+                   const std::function<void(std::size_t, Row&&)>& done) = 0;
+};
+
+/*! installs the executor build_dataset hands its rows to (nullptr: its own threads, BuildOptions::jobs). The rows are
+ * the same either way; the final files are written in index order. */
+void set_row_executor(RowExecutor* executor);
+
 struct BuildOptions {
   std::string spec;  // the spec file
   std::string out;   // the dataset directory (created; a rerun resumes it)

@@ -9,6 +9,10 @@
 // the results in tree order, so the regions come in the one-process depth-first order, and the Farkas entries, the
 // certificate and the LP count depend on the budget only: the same for any N (N = 1 included).
 //
+// `chamber-mpi dataset SPEC --out DIR` hands the instances to the workers (dataset::RowExecutor), which write their
+// network and certificate files under DIR themselves (a directory every rank sees) and send back the row; rank 0
+// writes rows.jsonl as they come and the final files in index order, so the rows are those of `chamber dataset`.
+//
 // Messages are JSON text (mpi/subtree_messages.hpp). A worker that fails reports it and rank 0 stops the run with
 // exit 3; a rank that dies makes mpirun end them all (MPI's default error handler), never a hang.
 #include "arrangement/enumerate.hpp"
@@ -16,6 +20,7 @@
 #include "arrangement/job_tree.hpp"
 #include "arrangement/shards.hpp"
 #include "cli/commands.hpp"
+#include "dataset/dataset.hpp"
 #include "mpi/subtree_messages.hpp"
 
 #include <mpi.h>
@@ -37,7 +42,17 @@ namespace chamber::mpi {
 
 namespace {
 
-enum Tag : int { batch_tag = 1, job_tag = 2, result_tag = 3, error_tag = 4, stop_tag = 5 };
+enum Tag : int {
+  batch_tag = 1,
+  job_tag = 2,
+  result_tag = 3,
+  error_tag = 4,
+  stop_tag = 5,
+  dataset_tag = 6,     // a dataset build: its spec file and directory
+  row_tag = 7,         // an instance to compute
+  row_result_tag = 8,  // its row
+  row_error_tag = 9    // {"kind": "input" | "limit" | "internal", "what": ...}
+};
 
 void send(const std::string& text, int to, int tag) {
   MPI_Send(text.data(), static_cast<int>(text.size()), MPI_CHAR, to, tag, MPI_COMM_WORLD);
@@ -235,13 +250,110 @@ class MpiExecutor : public JobExecutor {
   std::uint64_t batches_ = 0;
 };
 
-/*! a worker rank: searches the jobs rank 0 sends until it says stop. */
+/// Rank 0's side of `chamber-mpi dataset`: the pending instances go to the workers, one at a time each; rank 0 only
+/// writes the rows (with one rank, it computes them itself, on one thread).
+class MpiRowExecutor : public dataset::RowExecutor {
+ public:
+  explicit MpiRowExecutor(int ranks) : ranks_(ranks) {}
+
+  void run(const std::string& spec_path, const std::string& out_dir, const std::vector<std::size_t>& pending,
+           const std::function<void(std::size_t, dataset::Row&&)>& done) override {
+    if (ranks_ == 1) {
+      // The rows of a plain search, as `chamber dataset` computes them (not jobs of the tree: other LP counts).
+      JobExecutor* jobs = installed_job_executor();
+      set_job_executor(nullptr);
+      try {
+        const dataset::Spec spec = dataset::read_spec(spec_path);
+        for (std::size_t index : pending) done(index, dataset::compute_row(spec, spec.instances.at(index), out_dir));
+      } catch (...) {
+        set_job_executor(jobs);
+        throw;
+      }
+      set_job_executor(jobs);
+      return;
+    }
+    const std::string header = nlohmann::json{{"spec", spec_path}, {"out", out_dir}}.dump();
+    std::size_t next = 0, outstanding = 0;
+    std::optional<std::string> failure_kind;
+    std::string failure;
+    auto give = [&](int worker) {
+      if (next >= pending.size() || failure_kind) return;
+      send(std::to_string(pending[next++]), worker, row_tag);
+      ++outstanding;
+    };
+    for (int worker = 1; worker < ranks_; ++worker) {
+      send(header, worker, dataset_tag);
+      give(worker);
+    }
+    while (outstanding > 0) {
+      int sender = 0, tag = 0;
+      const std::string text = receive(MPI_ANY_SOURCE, sender, tag);
+      --outstanding;
+      try {
+        if (tag == row_error_tag) {
+          const nlohmann::json error = nlohmann::json::parse(text);
+          if (!failure_kind) {
+            failure_kind = error.at("kind").get<std::string>();
+            failure = error.at("what").get<std::string>();
+          }
+          continue;
+        }
+        if (tag != row_result_tag) throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": unexpected message");
+        give(sender);  // the next instance first: the worker computes while this row is written
+        const nlohmann::json message = nlohmann::json::parse(text);
+        if (!failure_kind)
+          done(message.at("index").get<std::size_t>(), dataset::Row::parse(message.at("row").get<std::string>()));
+      } catch (const std::exception& e) {
+        if (!failure_kind) {
+          failure_kind = "internal";
+          failure = e.what();
+        }
+      }
+    }
+    if (failure_kind == "input") throw InputError(failure);
+    if (failure_kind == "limit") throw LimitReached(failure);
+    if (failure_kind) throw InternalError(failure);
+  }
+
+ private:
+  int ranks_;
+};
+
+/*! a worker's part of a dataset build: the row of instance `text` of the spec `dataset` names. */
+void compute_row_for(const nlohmann::json& dataset, std::optional<dataset::Spec>& spec, const std::string& text) {
+  try {
+    if (!spec) spec = dataset::read_spec(dataset.at("spec").get<std::string>());
+    const std::size_t index = std::stoul(text);
+    const dataset::Row row = dataset::compute_row(*spec, spec->instances.at(index), dataset.at("out").get<std::string>());
+    send(nlohmann::json{{"index", index}, {"row", row.dump()}}.dump(), 0, row_result_tag);
+  } catch (const InputError& e) {
+    send(nlohmann::json{{"kind", "input"}, {"what", e.what()}}.dump(), 0, row_error_tag);
+  } catch (const LimitReached& e) {
+    send(nlohmann::json{{"kind", "limit"}, {"what", e.what()}}.dump(), 0, row_error_tag);
+  } catch (const std::exception& e) {
+    send(nlohmann::json{{"kind", "internal"}, {"what", std::string("chamber-mpi: a worker: ") + e.what()}}.dump(), 0,
+         row_error_tag);
+  }
+}
+
+/*! a worker rank: searches the jobs and computes the dataset rows rank 0 sends until it says stop. */
 void work() {
   Batch batch;
+  nlohmann::json dataset;
+  std::optional<dataset::Spec> spec;
   for (;;) {
     int sender = 0, tag = 0;
     const std::string text = receive(0, sender, tag);
     if (tag == stop_tag) return;
+    if (tag == dataset_tag) {
+      dataset = nlohmann::json::parse(text);
+      spec.reset();
+      continue;
+    }
+    if (tag == row_tag) {
+      compute_row_for(dataset, spec, text);
+      continue;
+    }
     try {
       if (tag == batch_tag) {
         batch = batch_from_json(nlohmann::json::parse(text));
@@ -323,8 +435,11 @@ int main(int argc, char** argv) {
     }
     if (code == 0) {
       chamber::mpi::MpiExecutor executor(ranks, options.jobs, log.is_open() ? &log : nullptr);
+      chamber::mpi::MpiRowExecutor rows(ranks);
       chamber::set_job_executor(&executor);
+      chamber::dataset::set_row_executor(&rows);
       code = chamber::cli::run(argc, argv, "chamber-mpi");
+      chamber::dataset::set_row_executor(nullptr);
       chamber::set_job_executor(nullptr);
       executor.stop();
     } else {

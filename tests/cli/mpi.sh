@@ -73,6 +73,19 @@ wait $runner 2> /dev/null
 mpi 3 enumerate "$big" --shards "$work/big" -q --resume "$work/big.ck" > /dev/null || fail "the resumed MPI run failed"
 cmp -s "$work/big.ref/manifest.json" "$work/big/manifest.json" || fail "the resumed MPI run's manifest differs"
 
+# A dataset spread over the ranks: chamber's rows (timing aside), a valid dataset; a rerun resumes it (nothing to do).
+spec_dir="$(cd "$(dirname "$0")/../data/dataset" && pwd)"
+(cd "$spec_dir" && "$chamber" dataset small.json --out "$work/ds.ref" -q) || fail "chamber dataset"
+untimed() { sed 's/"seconds":[0-9.e+-]*//' "$1"; }
+for np in 1 3; do
+  (cd "$spec_dir" && mpi "$np" dataset small.json --out "$work/ds.$np" -q) || fail "chamber-mpi -np $np dataset"
+  diff <(untimed "$work/ds.ref/rows.jsonl") <(untimed "$work/ds.$np/rows.jsonl") > /dev/null ||
+    fail "dataset rows with $np ranks differ from chamber's"
+  "$chamber" dataset --verify "$work/ds.$np" -q > /dev/null || fail "the dataset of $np ranks does not verify"
+done
+(cd "$spec_dir" && mpi 2 dataset small.json --out "$work/ds.3" --json -q) > "$work/ds.again" || fail "dataset rerun"
+grep -q '"computed": 0' "$work/ds.again" || fail "a rerun under MPI computed rows again: $(cat "$work/ds.again")"
+
 # chamber-mpi's own options: malformed is exit 2.
 for bad in "--job-budget 0" "--job-budget x" "--job-budget" "--job-log /nonexistent/dir/log"; do
   # shellcheck disable=SC2086
