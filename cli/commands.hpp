@@ -30,5 +30,7 @@ Command add_slice_command(CLI::App& app);
 Command add_line_command(CLI::App& app);
 Command add_dataset_command(CLI::App& app);
 Command add_plot_dataset_command(CLI::App& app);
+Command add_expect_command(CLI::App& app);
+Command add_realize_command(CLI::App& app);
 
 }  // namespace chamber::cli

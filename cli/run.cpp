@@ -23,12 +23,13 @@ int run(int argc, char** argv, const char* program) {
                                      cli::add_cnn_command(app),   cli::add_formula_command(app),
                                      cli::add_random_command(app), cli::add_sample_command(app),
                                      cli::add_slice_command(app), cli::add_dataset_command(app),
-                                     cli::add_plot_dataset_command(app), cli::add_line_command(app)};
+                                     cli::add_plot_dataset_command(app), cli::add_line_command(app),
+                                     cli::add_expect_command(app), cli::add_realize_command(app)};
   if (argc > 1 && argv[1][0] != '-') {
     bool known = false;
     for (const cli::Command& command : commands) known = known || command.app->get_name() == argv[1];
     if (!known) {
-      std::cerr << program << ": error: unknown command '" << argv[1] << "' (commands: count, enumerate, check, info, cnn, formula, random, sample)"
+      std::cerr << program << ": error: unknown command '" << argv[1] << "' (commands: count, enumerate, check, info, cnn, formula, random, sample, slice, line, dataset, plot-dataset, expect, realize)"
                 << std::endl;
       return 2;
     }

@@ -135,10 +135,20 @@ class Eq4Sum {
     return sum;
   }
 
+  /*! records, for every t visited, its nonzero entries sorted (its profile) in `profiles`. */
+  void record_profiles(std::map<std::vector<std::size_t>, Integer>* profiles) { profiles_ = profiles; }
+
  private:
   void visit(std::size_t p, const Integer& product, Integer& sum) {
     if (p == fields_.size()) {
       sum += product;
+      if (profiles_) {
+        std::vector<std::size_t> profile;
+        for (std::size_t entry : t_)
+          if (entry > 0) profile.push_back(entry);
+        std::sort(profile.begin(), profile.end());
+        ++(*profiles_)[profile];
+      }
       return;
     }
     const std::size_t top = std::min(d1_, fields_[p].size());
@@ -162,6 +172,7 @@ class Eq4Sum {
   std::size_t d1_ = 0;
   std::uint64_t flow_work_ = 0;
   std::uint64_t edges_ = 0;
+  std::map<std::vector<std::size_t>, Integer>* profiles_ = nullptr;
 };
 
 /*! returns the shapes n_0, n_1, …, n_L of the feature maps (n_0 = input). */
@@ -216,6 +227,52 @@ Integer eq4(const Shape& input, const ConvSpec& conv) {
   const auto fields = all_receptive_fields(input, conv);
   Eq4Sum sum(fields, input.channels * input.height * input.width, conv.filters);
   return sum.run();
+}
+
+Integer Eq4Polynomial::value(std::size_t filters) const {
+  Integer sum = 0;
+  for (const auto& [profile, count] : profiles) {
+    Integer term = count;
+    for (std::size_t entry : profile) term *= binomial(filters, entry);
+    sum += term;
+  }
+  return sum;
+}
+
+Rational Eq4Polynomial::leading_term(std::size_t filters) const {
+  Rational term = leading_coefficient * Rational(power(Integer(static_cast<unsigned long>(filters)), degree));
+  term.canonicalize();
+  return term;
+}
+
+Eq4Polynomial eq4_polynomial(const Shape& input, const ConvSpec& conv) {
+  const auto fields = all_receptive_fields(input, conv);
+  std::size_t widest = 1;
+  for (const std::vector<std::size_t>& field : fields) widest = std::max(widest, field.size());
+  // With d ≥ every |S_p| the sum visits every t of K_N (t_p ≤ |S_p| by J = {p}); C(d, t_p) = 0 for t_p > d does the rest.
+  Eq4Sum sum(fields, input.channels * input.height * input.width, widest);
+  Eq4Polynomial polynomial;
+  sum.record_profiles(&polynomial.profiles);
+  sum.run();
+  for (const auto& [profile, count] : polynomial.profiles) {
+    std::size_t total = 0;
+    for (std::size_t entry : profile) total += entry;
+    polynomial.degree = std::max(polynomial.degree, total);
+  }
+  polynomial.leading_coefficient = 0;
+  for (const auto& [profile, count] : polynomial.profiles) {
+    std::size_t total = 0;
+    Integer factorials = 1;
+    for (std::size_t entry : profile) {
+      total += entry;
+      Integer f;
+      mpz_fac_ui(f.get_mpz_t(), static_cast<unsigned long>(entry));
+      factorials *= f;
+    }
+    if (total == polynomial.degree) polynomial.leading_coefficient += Rational(count, factorials);
+  }
+  polynomial.leading_coefficient.canonicalize();
+  return polynomial;
 }
 
 Integer theorem5_lower(const Shape& input, const std::vector<ConvSpec>& layers) {

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace chamber {
@@ -52,6 +53,27 @@ inline constexpr std::uint64_t max_eq4_flow_work = 50000000;
 
 /*! returns eq. (4) of Theorem 2. \throws LimitReached past max_eq4_flow_work. */
 Integer eq4(const Shape& input, const ConvSpec& conv);
+
+/*! eq. (4) as a function of the number of filters d, the other sizes fixed: K_N does not depend on d (t_p ≤ |S_p|
+ * always, and C(d, t_p) = 0 for t_p > d), so eq. (4)(d) = Σ over the profiles of K_N (the sorted nonzero entries of t)
+ * of count · Π C(d, t_i), a polynomial in d. Its degree D is the largest Σ t over K_N (the number of input
+ * coordinates some receptive field covers), and since C(d, t) = d^t/t! · (1 + O(1/d)) its leading term is
+ * c·d^D with c = Σ_{t ∈ K_N, Σt = D} Π_p 1/t_p!. (Derived here from eq. (4) itself: this is not a restatement of
+ * Theorem 3 / Lemma 3 of Xiong et al., whose text we could not consult.) */
+struct Eq4Polynomial {
+  std::map<std::vector<std::size_t>, Integer> profiles;  // profile -> number of t ∈ K_N with it
+  std::size_t degree = 0;                                // D
+  Rational leading_coefficient;                          // c
+
+  /*! returns eq. (4) for `filters` filters (equal to eq4() of the same layer with that many filters). */
+  Integer value(std::size_t filters) const;
+  /*! returns c·filters^D. */
+  Rational leading_term(std::size_t filters) const;
+};
+
+/*! returns eq. (4) of one conv layer as a polynomial in its number of filters (conv.filters is ignored).
+ * \throws LimitReached past max_eq4_flow_work (K_N is enumerated with every t_p up to |S_p|). */
+Eq4Polynomial eq4_polynomial(const Shape& input, const ConvSpec& conv);
 
 /*! returns the lower bound (8) of Theorem 5 for the conv layers `layers` applied to `input`:
  * R_{N'} Π_{l=1}^{L−1} floor(d_l/d0)^{n_l^(1) n_l^(2) d0}, with d0 = input.channels and N' the single
