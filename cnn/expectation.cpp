@@ -54,7 +54,11 @@ double incomplete_beta(double a, double b, double x) {
 
 /*! returns P(T ≤ t) for Student's t with `df` degrees of freedom. */
 double student_t_cdf(double t, double df) {
-  const double tail = 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t));
+  // P(|T| > |t|) = I_{df/(df+t²)}(df/2, 1/2) = 1 − I_{t²/(df+t²)}(1/2, df/2): the second form keeps its precision for
+  // small |t|, where df/(df+t²) rounds to 1.
+  const double t2 = t * t;
+  const double tail = t2 < df ? 0.5 * (1 - incomplete_beta(0.5, df / 2, t2 / (df + t2)))
+                              : 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t2));
   return t >= 0 ? 1 - tail : tail;
 }
 
@@ -74,8 +78,9 @@ nlohmann::json rational_json(const Rational& value) { return to_string(value); }
 double student_t_quantile(double p, std::size_t df) {
   if (!(p > 0 && p < 1) || df == 0) throw std::invalid_argument("student_t_quantile: need 0 < p < 1 and df >= 1");
   double low = -1e9, high = 1e9;
-  for (int i = 0; i < 200 && high - low > 1e-13 * std::max(1.0, std::fabs(low)); ++i) {
+  for (int i = 0; i < 400; ++i) {
     const double middle = (low + high) / 2;
+    if (high - low < 1e-14 * std::max(1.0, std::fabs(middle))) break;
     (student_t_cdf(middle, static_cast<double>(df)) < p ? low : high) = middle;
   }
   return (low + high) / 2;

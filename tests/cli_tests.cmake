@@ -307,3 +307,38 @@ if(TARGET chamber-mpi)
            ${PROJECT_SOURCE_DIR}/data/families/arrangements ${CMAKE_CURRENT_BINARY_DIR}/mpi)
   set_tests_properties(cli:mpi PROPERTIES RUN_SERIAL TRUE)
 endif()
+# eq. (5): chamber expect, exact counts over weight draws beside eq. (4); the structural failure's mean is below it.
+chamber_cli_test(expect_structural 0 "mean of the exact counts is below eq. \\(4\\)" ${CHAMBER_BIN} expect --input 1x3x3
+                 --conv 2:2x2:1 --draws 5 --weights int:-9:9)
+chamber_cli_test(expect_json 0 "\"mean_vs_eq4\": \"below\"" ${CHAMBER_BIN} expect --input 1x3x3 --conv 2:2x2:1
+                 --draws 3 --weights int:-1000000:1000000 --json)
+chamber_cli_test(expect_table1 0 "\"mean\": \"40\"" ${CHAMBER_BIN} expect --input 1x1x3 --conv 3:1x2:1 --draws 4
+                 --weights he:8 --json)
+chamber_cli_test(expect_interval 0 "95% confidence interval for E\\[R\\] \\(Student t, 3 degrees of freedom"
+                 ${CHAMBER_BIN} expect --input 1x1x3 --conv 2:1x2:1 --draws 4 --weights int:-9:9)
+chamber_cli_test(expect_one_draw 0 "\"confidence_interval\": null" ${CHAMBER_BIN} expect --input 1x1x2 --linear 3
+                 --draws 1 --weights int:-9:9 --json)
+chamber_cli_test(expect_zero_draws 2 "--draws: must be at least 1" ${CHAMBER_BIN} expect --input 1x3x3 --conv 2:2x2:1
+                 --draws 0 --weights he:8)
+chamber_cli_test(expect_bad_weights 2 "weight distribution 'gauss'" ${CHAMBER_BIN} expect --input 1x3x3
+                 --conv 2:2x2:1 --draws 2 --weights gauss)
+chamber_cli_test(expect_no_weights 2 "--weights is required" ${CHAMBER_BIN} expect --input 1x3x3 --conv 2:2x2:1 --draws 2)
+chamber_cli_test(expect_bad_conv 2 "--conv '2:9x9:1'|kernel 9x9 larger" ${CHAMBER_BIN} expect --input 1x3x3
+                 --conv 2:9x9:1 --draws 2 --weights he:8)
+chamber_cli_test(expect_time_limit 4 "time limit" ${CHAMBER_BIN} expect --input 1x1x7 --conv 3:1x3:1 --draws 50
+                 --weights int:-1000000:1000000 --time-limit 0.3)
+# eq. (4) as the filters grow, and regions per parameter (Theorem 6's quantities), in chamber formula.
+chamber_cli_test(formula_growth 0 "d = 64: eq. \\(4\\) 266305, c\\*d\\^3 = 262144" ${CHAMBER_BIN} formula --input 1x1x3
+                 --conv 2:1x2:1)
+chamber_cli_test(formula_growth_json 0 "\"leading_coefficient\": \"29/72\"" ${CHAMBER_BIN} formula --input 1x3x3
+                 --conv 2:2x2:1 --json)
+chamber_cli_test(formula_per_parameter 0 "\"per_parameter\": \"538/21\"" ${CHAMBER_BIN} formula --input 1x1x4
+                 --conv 2:1x2:1 --conv 3:1x2:1 --exact --json)
+chamber_cli_test(formula_exact_bad_weights 2 "weight distribution" ${CHAMBER_BIN} formula --input 1x1x3 --conv 2:1x2:1
+                 --exact --weights nope)
+add_test(NAME cli:readme_regions_per_parameter
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/regions_per_parameter_table.py ${CHAMBER_BIN}
+                 ${PROJECT_SOURCE_DIR}/README.md)
+# Qi & Wei on R: chamber realize, its network checked by chamber cnn and chamber line, and its errors.
+add_test(NAME cli:realize COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/cli/realize.sh ${CHAMBER_BIN}
+         ${CMAKE_CURRENT_BINARY_DIR}/realize)
