@@ -1,8 +1,10 @@
-// chamber check CERT.json [--arrangement FILE.arr | --network NET.json]: re-verifies a certificate with the independent
-// checker.
+// chamber check CERT.json [--arrangement FILE.arr | --network NET.json] [--threads N]: re-verifies a certificate (one
+// file, or a sharded one's manifest) with the independent checker.
+#include "arrangement/run_limits.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "dataset/check_files.hpp"
+#include "verify/sharded_certificate.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -18,11 +20,13 @@ struct CheckOptions {
   std::string certificate;
   std::string arrangement;
   std::string network;
+  unsigned threads = 0;  // 0: all cores
   CommonOptions common;
 };
 
 int run_check(const CheckOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  verify::set_shard_check_threads(resolve_threads(options.threads));
   const verify::CheckReport report =
       check_certificate_files(options.certificate, options.arrangement, options.network);
   const double seconds = seconds_since(start);
@@ -59,6 +63,9 @@ Command add_check_command(CLI::App& app) {
   command->add_option("--arrangement", options->arrangement, "Also confirm the certificate is about this .arr file");
   command->add_option("--network", options->network,
                       "Also confirm a network certificate is about this network file (JSON)");
+  command->add_option("--threads", options->threads,
+                      "Threads checking the shards of a sharded certificate (default: all cores); the same verdict")
+      ->check(CLI::Range(1u, 1024u));
   add_common_options(*command, options->common, false);
   return {command, [options] { return run_check(*options); }};
 }

@@ -9,6 +9,8 @@
 // the results in tree order, so the regions come in the one-process depth-first order, and the Farkas entries, the
 // certificate and the LP count depend on the budget only: the same for any N (N = 1 included).
 //
+// `chamber-mpi check DIR/manifest.json` checks a sharded certificate's shards on the workers (their files, witnesses and
+// Farkas entries: verify::digest_shard) and puts them together on rank 0 (verify/sharded_certificate.hpp).
 // `chamber-mpi dataset SPEC --out DIR` hands the instances to the workers (dataset::RowExecutor), which write their
 // network and certificate files under DIR themselves (a directory every rank sees) and send back the row; rank 0
 // writes rows.jsonl as they come and the final files in index order, so the rows are those of `chamber dataset`.
@@ -21,6 +23,9 @@
 #include "arrangement/shards.hpp"
 #include "cli/commands.hpp"
 #include "dataset/dataset.hpp"
+#include "verify/certificate_fields.hpp"
+#include "verify/gzip_text.hpp"
+#include "verify/sharded_certificate.hpp"
 #include "mpi/subtree_messages.hpp"
 
 #include <mpi.h>
@@ -32,6 +37,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,7 +58,10 @@ enum Tag : int {
   dataset_tag = 6,     // a dataset build: its spec file and directory
   row_tag = 7,         // an instance to compute
   row_result_tag = 8,  // its row
-  row_error_tag = 9    // {"kind": "input" | "limit" | "internal", "what": ...}
+  row_error_tag = 9,   // {"kind": "input" | "limit" | "internal", "what": ...}
+  check_tag = 10,      // a sharded certificate to check: its manifest
+  shard_tag = 11,      // a shard to digest
+  digest_tag = 12      // its digest
 };
 
 void send(const std::string& text, int to, int tag) {
@@ -319,6 +329,105 @@ class MpiRowExecutor : public dataset::RowExecutor {
   int ranks_;
 };
 
+/// Rank 0's side of `chamber-mpi check MANIFEST`: stage 1 of the sharded checker (each shard's file, witnesses and
+/// entries) on the workers, one shard at a time each; stage 2 on rank 0 in shard order. One rank: its threads.
+class MpiShardCheckExecutor : public verify::ShardCheckExecutor {
+ public:
+  explicit MpiShardCheckExecutor(int ranks) : ranks_(ranks) {}
+
+  void run(const std::string& manifest_path, std::size_t count,
+           const std::function<void(std::size_t, verify::ShardDigest&&)>& done) override {
+    std::map<std::size_t, verify::ShardDigest> waiting;  // digests ahead of their turn
+    std::size_t next = 0, turn = 0, outstanding = 0;
+    std::exception_ptr error;
+    auto give = [&](int worker) {
+      if (next >= count || error) return;
+      send(std::to_string(next++), worker, shard_tag);
+      ++outstanding;
+    };
+    for (int worker = 1; worker < ranks_; ++worker) {
+      send(manifest_path, worker, check_tag);
+      give(worker);
+    }
+    while (outstanding > 0) {
+      int sender = 0, tag = 0;
+      const std::string text = receive(MPI_ANY_SOURCE, sender, tag);
+      --outstanding;
+      try {
+        if (tag != digest_tag)
+          throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": " +
+                              (tag == error_tag ? text : std::string("unexpected message")));
+        give(sender);
+        const nlohmann::json message = nlohmann::json::parse(text);
+        waiting.emplace(message.at("s").get<std::size_t>(), digest_from_json(message));
+        for (auto it = waiting.find(turn); !error && it != waiting.end(); it = waiting.find(turn)) {
+          verify::ShardDigest digest = std::move(it->second);
+          waiting.erase(it);
+          done(turn++, std::move(digest));
+        }
+      } catch (...) {
+        if (!error) error = std::current_exception();
+      }
+    }
+    if (error) std::rethrow_exception(error);
+    if (turn != count) throw InternalError("chamber-mpi: a sharded check ended before every shard came back");
+  }
+
+  static nlohmann::json digest_json(std::size_t s, const verify::ShardDigest& digest) {
+    nlohmann::json farkas = nlohmann::json::array(), regions = nlohmann::json::array();
+    for (const auto& entry : digest.farkas) farkas.push_back({entry.indices, entry.signs});
+    for (const auto& region : digest.regions) regions.push_back({region.signs, region.blocked});
+    return {{"s", s},
+            {"failure", digest.failure ? nlohmann::json(*digest.failure) : nlohmann::json()},
+            {"farkas", std::move(farkas)},
+            {"regions", std::move(regions)}};
+  }
+
+ private:
+  static verify::ShardDigest digest_from_json(const nlohmann::json& message) {
+    verify::ShardDigest digest;
+    if (!message.at("failure").is_null()) digest.failure = message.at("failure").get<std::string>();
+    for (const nlohmann::json& entry : message.at("farkas"))
+      digest.farkas.push_back({entry.at(0).get<std::vector<std::uint32_t>>(), entry.at(1).get<std::string>()});
+    for (const nlohmann::json& region : message.at("regions"))
+      digest.regions.push_back(
+          {region.at(0).get<std::string>(), region.at(1).get<std::vector<std::pair<std::uint32_t, std::uint32_t>>>()});
+    return digest;
+  }
+
+  int ranks_;
+};
+
+/*! a worker's part of a sharded check: the digest of shard `text` of the manifest `plan` was made from. */
+void digest_shard_for(const std::optional<verify::ShardPlan>& plan, std::unique_ptr<verify::ArrangementChecker>& alone,
+                      const std::string& text) {
+  try {
+    if (!plan || !alone) throw InternalError("a shard to check before its manifest");
+    const std::size_t s = std::stoul(text);
+    send(MpiShardCheckExecutor::digest_json(s, verify::digest_shard(*plan, s, *alone)).dump(), 0, digest_tag);
+  } catch (const std::exception& e) {
+    send(std::string("chamber-mpi: a worker checking shards: ") + e.what(), 0, error_tag);
+  }
+}
+
+/*! reads the manifest at `path` for the shards a worker will digest. */
+void plan_check(const std::string& path, std::optional<verify::ShardPlan>& plan,
+                std::unique_ptr<verify::ArrangementChecker>& alone) {
+  plan.reset();
+  alone.reset();
+  try {
+    std::string why;
+    std::optional<nlohmann::json> manifest = verify::parse_json_document(verify::read_maybe_gzip(path), why);
+    if (!manifest) return;
+    plan = verify::plan_shards(path, *manifest);
+    verify::CheckReport unused;
+    alone = std::make_unique<verify::ArrangementChecker>(manifest->at("arrangement"), std::nullopt, unused);
+  } catch (...) {  // rank 0 read the same manifest first: what fails here failed there, and no shard comes
+    plan.reset();
+    alone.reset();
+  }
+}
+
 /*! a worker's part of a dataset build: the row of instance `text` of the spec `dataset` names. */
 void compute_row_for(const nlohmann::json& dataset, std::optional<dataset::Spec>& spec, const std::string& text) {
   try {
@@ -341,6 +450,8 @@ void work() {
   Batch batch;
   nlohmann::json dataset;
   std::optional<dataset::Spec> spec;
+  std::optional<verify::ShardPlan> plan;
+  std::unique_ptr<verify::ArrangementChecker> alone;
   for (;;) {
     int sender = 0, tag = 0;
     const std::string text = receive(0, sender, tag);
@@ -352,6 +463,14 @@ void work() {
     }
     if (tag == row_tag) {
       compute_row_for(dataset, spec, text);
+      continue;
+    }
+    if (tag == check_tag) {
+      plan_check(text, plan, alone);
+      continue;
+    }
+    if (tag == shard_tag) {
+      digest_shard_for(plan, alone, text);
       continue;
     }
     try {
@@ -436,9 +555,12 @@ int main(int argc, char** argv) {
     if (code == 0) {
       chamber::mpi::MpiExecutor executor(ranks, options.jobs, log.is_open() ? &log : nullptr);
       chamber::mpi::MpiRowExecutor rows(ranks);
+      chamber::mpi::MpiShardCheckExecutor shards(ranks);
       chamber::set_job_executor(&executor);
       chamber::dataset::set_row_executor(&rows);
+      if (ranks > 1) chamber::verify::set_shard_check_executor(&shards);
       code = chamber::cli::run(argc, argv, "chamber-mpi");
+      chamber::verify::set_shard_check_executor(nullptr);
       chamber::dataset::set_row_executor(nullptr);
       chamber::set_job_executor(nullptr);
       executor.stop();

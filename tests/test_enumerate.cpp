@@ -1,6 +1,7 @@
 // Region enumeration, the exact LP, boundedness, and generated certificates (accepted, and rejected once tampered).
 #include "arrangement/job_tree.hpp"
 #include "arrangement/shards.hpp"
+#include "verify/sharded_certificate.hpp"
 #include "arrangement/errors.hpp"
 #include "tests/certify.hpp"
 #include "tests/families.hpp"
@@ -395,7 +396,9 @@ TEST_CASE("shards: jobs write a sharded certificate the checker accepts, the sam
     const ShardedEnumeration run = enumerate_to_shards(arrangement, dir, executor, false, RunControl{});
     CHECK(run.regions == 370);
     CHECK(run.shards.size() > 10);
+    verify::set_shard_check_threads(threads);
     const verify::CheckReport report = verify::check_certificate_file(dir + "/manifest.json");
+    verify::set_shard_check_threads(1);
     INFO(report.reason);
     CHECK(report.valid);
     CHECK(report.regions == 370);

@@ -92,7 +92,8 @@ struct ArrangementChecker::State {
   std::vector<std::uint64_t> farkas_begin{0};
   std::vector<std::uint32_t> farkas_indices;
   std::string farkas_signs;
-  std::vector<std::size_t> blocked_stamp;  // k + 1 when region k blocks hyperplane i
+  std::vector<std::size_t> blocked_stamp;  // `stamp` of the region being read when it blocks hyperplane i
+  std::size_t stamp = 0;
   std::unique_ptr<WitnessChecker> witness;
 
   std::size_t regions() const { return blocked_begin.size() - 1; }
@@ -191,36 +192,57 @@ void ArrangementChecker::add_blocked(std::size_t k, std::size_t hyperplane, std:
 
 std::size_t ArrangementChecker::regions() const { return state_->regions(); }
 std::size_t ArrangementChecker::farkas() const { return state_->farkas(); }
+std::size_t ArrangementChecker::hyperplanes() const { return state_->arrangement.rows.size(); }
 
-void ArrangementChecker::add_region(std::size_t k, const json& region) {
+ArrangementChecker::CheckedRegion ArrangementChecker::check_region_alone(std::size_t k, const json& region) {
   State& st = *state_;
   const std::size_t m = st.arrangement.rows.size();
   const std::string path = region_path(k);
   if (!region.is_object()) fail(path + ": not a JSON object");
-  std::string_view signs = require_signs(member(region, "signs", path), m, path + ".signs", "one per hyperplane");
-  st.witness->check(member(region, "witness", path), signs, path);
-
-  // Every Farkas entry already read (they came first): each pair is checked now and only the mask is kept.
-  const bool entries_known = st.cite_added_only || (st.farkas_count && *st.farkas_count == st.farkas());
+  CheckedRegion out;
+  out.signs = require_signs(member(region, "signs", path), m, path + ".signs", "one per hyperplane");
+  st.witness->check(member(region, "witness", path), out.signs, path);
   const json& blocked = require_array(member(region, "blocked", path), path + ".blocked");
-  const std::size_t mask_begin = st.blocked_mask.size();
-  st.blocked_mask.resize(mask_begin + st.words, 0);
+  out.blocked.reserve(blocked.size());
+  const std::size_t stamp = ++st.stamp;
   for (std::size_t t = 0; t < blocked.size(); ++t) {
     auto pair_path = [&] { return path + ".blocked[" + std::to_string(t) + "]"; };
     const json& pair = blocked[t];
     if (!pair.is_array() || pair.size() != 2) fail(pair_path() + ": expected a pair [hyperplane, farkas entry]");
     const std::size_t i = read_index(pair[0], m, "hyperplane", [&] { return pair_path() + "[0]"; });
-    const std::size_t bound = st.cite_added_only ? st.farkas()
-                              : st.farkas_count.value_or(std::numeric_limits<std::uint32_t>::max());
-    const std::size_t f = read_index(pair[1], bound, "farkas entry", [&] { return pair_path() + "[1]"; });
-    if (st.blocked_stamp[i] == k + 1) fail(pair_path() + ": hyperplane " + std::to_string(i) + " is blocked twice");
-    st.blocked_stamp[i] = k + 1;
-    st.blocked_mask[mask_begin + i / 64] |= std::uint64_t{1} << (i % 64);
-    const BlockedPair checked{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(f)};
+    const std::size_t f = read_index(pair[1], std::numeric_limits<std::uint32_t>::max(), "farkas entry",
+                                     [&] { return pair_path() + "[1]"; });
+    if (st.blocked_stamp[i] == stamp) fail(pair_path() + ": hyperplane " + std::to_string(i) + " is blocked twice");
+    st.blocked_stamp[i] = stamp;
+    out.blocked.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(f));
+  }
+  return out;
+}
+
+void ArrangementChecker::add_region(std::size_t k, const json& region) {
+  add_checked_region(k, check_region_alone(k, region));
+}
+
+void ArrangementChecker::add_checked_region(std::size_t k, const CheckedRegion& region) {
+  State& st = *state_;
+  const std::size_t m = st.arrangement.rows.size();
+  const std::string_view signs = region.signs;
+  // Every Farkas entry already read (they came first): each pair is checked now and only the mask is kept.
+  const bool entries_known = st.cite_added_only || (st.farkas_count && *st.farkas_count == st.farkas());
+  const std::size_t mask_begin = st.blocked_mask.size();
+  st.blocked_mask.resize(mask_begin + st.words, 0);
+  for (std::size_t t = 0; t < region.blocked.size(); ++t) {
+    const BlockedPair pair{region.blocked[t].first, region.blocked[t].second};
+    if (!entries_known && st.farkas_count && pair.farkas >= *st.farkas_count) {
+      std::size_t unused = 0;
+      fail(region_path(k) + ".blocked[" + std::to_string(t) + "][1]: " +
+           parse_index(json(pair.farkas), *st.farkas_count, "farkas entry", unused));
+    }
+    st.blocked_mask[mask_begin + pair.hyperplane / 64] |= std::uint64_t{1} << (pair.hyperplane % 64);
     if (entries_known)
-      st.check_pair(k, t, signs, checked);
+      st.check_pair(k, t, signs, pair);
     else
-      st.blocked.push_back(checked);
+      st.blocked.push_back(pair);
   }
   st.blocked_begin.push_back(st.blocked.size());
 
@@ -231,11 +253,12 @@ void ArrangementChecker::add_region(std::size_t k, const json& region) {
     if (signs[i] == '+') st.signs[begin + i / 64] |= std::uint64_t{1} << (i % 64);
   if (2 * (k + 1) > st.table.size()) st.grow();
   const std::size_t slot = st.slot_of(st.words_of(k));
-  if (st.table[slot] != 0) fail(region_path(st.table[slot] - 1) + " and " + path + " have the same sign vector");
+  if (st.table[slot] != 0)
+    fail(region_path(st.table[slot] - 1) + " and " + region_path(k) + " have the same sign vector");
   st.table[slot] = k + 1;
 }
 
-void ArrangementChecker::add_farkas(std::size_t f, const json& entry) {
+ArrangementChecker::CheckedFarkas ArrangementChecker::check_farkas_alone(std::size_t f, const json& entry) {
   State& st = *state_;
   const HyperplaneRows& arrangement = st.arrangement;
   const std::size_t n = arrangement.dimension;
@@ -294,8 +317,18 @@ void ArrangementChecker::add_farkas(std::size_t f, const json& entry) {
            unscaled(combination[c]) + ")");
   if (combination[0] > 0) fail(path + ": constant term " + unscaled(combination[0]) + " > 0");
 
-  for (std::size_t j : parsed) st.farkas_indices.push_back(static_cast<std::uint32_t>(j));
-  st.farkas_signs += signs;
+  CheckedFarkas out;
+  for (std::size_t j : parsed) out.indices.push_back(static_cast<std::uint32_t>(j));
+  out.signs = signs;
+  return out;
+}
+
+void ArrangementChecker::add_farkas(std::size_t f, const json& entry) { add_checked_farkas(check_farkas_alone(f, entry)); }
+
+void ArrangementChecker::add_checked_farkas(CheckedFarkas&& entry) {
+  State& st = *state_;
+  st.farkas_indices.insert(st.farkas_indices.end(), entry.indices.begin(), entry.indices.end());
+  st.farkas_signs += entry.signs;
   st.farkas_begin.push_back(st.farkas_indices.size());
 }
 

@@ -11,6 +11,11 @@
 #include "verify/sharded_certificate.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -26,26 +31,10 @@ namespace {
 
 using nlohmann::json;
 
-/*! a shard on the path from the root to the shard being read. */
-struct OpenShard {
-  std::string name;
-  std::size_t depth = 0;
-  std::size_t farkas_offset = 0;  // its first entry's number in the one list
-  std::size_t farkas = 0;
-  std::size_t children = 0;    // as its header says
-  std::size_t next_child = 0;  // the children listed so far
-};
-
 /*! the name of child `index` of shard `parent`. */
 std::string child_name(const std::string& parent, std::size_t index) {
   std::string digits = std::to_string(index);
   return parent + "-" + std::string(6 - std::min<std::size_t>(6, digits.size()), '0') + digits;
-}
-
-/*! fails unless every child of `shard` was listed. */
-void require_children(const OpenShard& shard) {
-  if (shard.next_child < shard.children)
-    fail("shard " + shard.name + ": its child " + child_name(shard.name, shard.next_child) + " is not listed");
 }
 
 /*! whether `name` is "r" followed by "-" and six digits per level. */
@@ -131,106 +120,228 @@ std::size_t natural(const json& object, const char* key, const std::string& path
 
 }  // namespace
 
-void check_sharded_arrangement(const std::string& manifest_path, const json& manifest,
-                               const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
-                               CheckReport& report) {
+ShardPlan plan_shards(const std::string& manifest_path, const json& manifest) {
+  ShardPlan plan;
+  plan.manifest = manifest;
+  plan.dir = std::filesystem::path(manifest_path).parent_path();
   const json& version = member(manifest, "version", "");
   if (const std::optional<std::uint64_t> v = json_natural(version); !v || *v != 1)
     fail("version: expected 1, found " + describe(version));
-  ArrangementChecker checker(member(manifest, "arrangement", ""), input_rows, report);
-  checker.cite_added_entries_only();
-  const std::size_t m = report.hyperplanes;
-  const std::filesystem::path dir = std::filesystem::path(manifest_path).parent_path();
   const json& shards = require_array(member(manifest, "shards", ""), "shards");
   if (shards.empty()) fail("shards: empty (the root shard \"r\" holds at least the first region)");
-
-  std::vector<OpenShard> path;  // the ancestors of the shard being read, and then itself
-  std::size_t region = 0;
-  std::string previous;
+  // The tree from the manifest alone: names in order, every parent before its children, every child announced listed.
+  std::vector<std::size_t> path;  // indices of the open ancestors
+  std::vector<std::size_t> next_child;
+  std::size_t regions = 0, farkas = 0;
+  auto require_children = [&](std::size_t s) {
+    if (next_child[s] < plan.shards[s].children)
+      fail("shard " + plan.shards[s].name + ": its child " + child_name(plan.shards[s].name, next_child[s]) +
+           " is not listed");
+  };
   for (std::size_t s = 0; s < shards.size(); ++s) {
     const std::string what = "shards[" + std::to_string(s) + "]";
     const json& entry = shards[s];
     const json& name_value = member(entry, "name", what);
     if (!name_value.is_string() || !valid_name(name_value.get<std::string>()))
       fail(what + ".name: expected \"r\" and a \"-dddddd\" per level, found " + describe(name_value));
-    const std::string name = name_value.get<std::string>();
-    const std::string shard = "shard " + name;
-    if (s == 0 && name != "r") fail(what + ": the first shard must be the root \"r\", found " + name);
-    if (s > 0 && name == previous) fail(shard + " is listed twice");
-    if (s > 0 && name < previous) fail(shard + " comes after " + previous + " (shards are listed in name order)");
-    previous = name;
-    const std::string parent = name.size() > 1 ? name.substr(0, name.size() - 7) : "";
-    while (!path.empty() && path.back().name != parent) {
+    PlannedShard shard;
+    shard.name = name_value.get<std::string>();
+    const std::string label = "shard " + shard.name;
+    if (s == 0 && shard.name != "r") fail(what + ": the first shard must be the root \"r\", found " + shard.name);
+    if (s > 0 && shard.name == plan.shards.back().name) fail(label + " is listed twice");
+    if (s > 0 && shard.name < plan.shards.back().name)
+      fail(label + " comes after " + plan.shards.back().name + " (shards are listed in name order)");
+    shard.depth = natural(entry, "depth", what);
+    shard.children = natural(entry, "children", what);
+    shard.regions = natural(entry, "regions", what);
+    shard.farkas = natural(entry, "farkas", what);
+    shard.region_offset = regions;
+    shard.farkas_offset = farkas;
+    regions += shard.regions;
+    farkas += shard.farkas;
+    const std::string parent = shard.name.size() > 1 ? shard.name.substr(0, shard.name.size() - 7) : "";
+    while (!path.empty() && plan.shards[path.back()].name != parent) {
       require_children(path.back());
       path.pop_back();
     }
-    if (name != "r" && path.empty()) fail(shard + ": its parent shard " + parent + " is not listed");
-    if (name != "r") {
-      OpenShard& up = path.back();
-      if (up.next_child >= up.children) fail(shard + ": shard " + parent + " has " + std::to_string(up.children) +
-                                             " children, this is not one of them");
-      if (name != child_name(parent, up.next_child))
-        fail(shard + ": the child " + child_name(parent, up.next_child) + " of " + parent + " is not listed");
-      ++up.next_child;
+    if (shard.name != "r") {
+      if (path.empty()) fail(label + ": its parent shard " + parent + " is not listed");
+      const std::size_t up = path.back();
+      if (next_child[up] >= plan.shards[up].children)
+        fail(label + ": shard " + parent + " has " + std::to_string(plan.shards[up].children) +
+             " children, this is not one of them");
+      if (shard.name != child_name(parent, next_child[up]))
+        fail(label + ": the child " + child_name(parent, next_child[up]) + " of " + parent + " is not listed");
+      ++next_child[up];
+      if (shard.depth <= plan.shards[up].depth) fail(label + ": depth " + std::to_string(shard.depth) +
+                                                     " is not below its parent's");
+      shard.ancestors = plan.shards[up].ancestors;
+      shard.ancestors.push_back(up);
+    } else if (shard.depth != 0) {
+      fail(label + ": the root's depth must be 0");
     }
+    path.push_back(s);
+    plan.shards.push_back(std::move(shard));
+    next_child.push_back(0);
+  }
+  for (std::size_t s : path) require_children(s);
+  plan.regions = regions;
+  plan.farkas = farkas;
+  return plan;
+}
 
-    const std::string text = read_listed_file(dir, entry, name + ".jsonl.gz", shard);
-    Lines lines(text, shard);
+ShardDigest digest_shard(const ShardPlan& plan, std::size_t s, ArrangementChecker& alone) {
+  ShardDigest digest;
+  try {
+    const PlannedShard& shard = plan.shards.at(s);
+    const json& entry = plan.manifest.at("shards").at(s);
+    const std::string label = "shard " + shard.name;
+    const std::size_t m = alone.hyperplanes();
+    if (shard.depth > m) fail(label + ": depth " + std::to_string(shard.depth) + " beyond the hyperplanes");
+    const std::string text = read_listed_file(plan.dir, entry, shard.name + ".jsonl.gz", label);
+    Lines lines(text, label);
     json line;
     std::string line_path;
-    if (!lines.next(line, line_path) || !line.contains("shard")) fail(shard + ": the first line must be its header");
-    if (line.at("shard") != name) fail(line_path + ": names shard " + describe(line.at("shard")));
-    const std::size_t depth = natural(line, "depth", line_path);
-    if (depth != natural(entry, "depth", what)) fail(shard + ": depth differs from the manifest's");
-    if (name == "r" ? depth != 0 : depth <= path.back().depth || depth > m)
-      fail(shard + ": depth " + std::to_string(depth) + " is not below its parent's");
-    OpenShard open{name, depth, checker.farkas(), 0, natural(line, "children", line_path), 0};
-    if (open.children != natural(entry, "children", what)) fail(shard + ": children differ from the manifest's");
-    std::size_t regions = 0;
+    if (!lines.next(line, line_path) || !line.contains("shard")) fail(label + ": the first line must be its header");
+    if (line.at("shard") != shard.name) fail(line_path + ": names shard " + describe(line.at("shard")));
+    if (natural(line, "depth", line_path) != shard.depth) fail(label + ": depth differs from the manifest's");
+    if (natural(line, "children", line_path) != shard.children) fail(label + ": children differ from the manifest's");
     while (lines.next(line, line_path)) {
       if (const auto f = line.find("farkas"); f != line.end()) {
-        if (regions > 0) fail(line_path + ": a Farkas entry after the regions (entries come first)");
-        in_shard(line_path, [&] { checker.add_farkas(checker.farkas(), *f); });
-        ++open.farkas;
+        if (!digest.regions.empty()) fail(line_path + ": a Farkas entry after the regions (entries come first)");
+        if (digest.farkas.size() >= shard.farkas) fail(label + ": more Farkas entries than the manifest says");
+        const std::size_t number = shard.farkas_offset + digest.farkas.size();
+        in_shard(line_path, [&] { digest.farkas.push_back(alone.check_farkas_alone(number, *f)); });
       } else if (const auto r = line.find("region"); r != line.end()) {
-        // The pairs renumbered into the one list of entries.
-        json copy = *r;
-        if (copy.is_object() && copy.contains("blocked") && copy["blocked"].is_array()) {
-          for (json& pair : copy["blocked"]) {
-            if (!pair.is_array() || pair.size() != 2) continue;  // add_region says why
-            const std::optional<std::uint64_t> i = json_natural(pair[0]), f = json_natural(pair[1]);
-            if (!i || !f || *i >= m) continue;
-            const OpenShard* owner = &open;
-            if (*i < depth) {
-              std::size_t a = path.size();
-              while (a > 0 && path[a - 1].depth > *i) --a;
-              if (a == 0) fail(line_path + ": blocked [" + std::to_string(*i) + ", " + std::to_string(*f) +
-                               "]: no shard on the path owns hyperplane " + std::to_string(*i));
-              owner = &path[a - 1];
-            }
-            if (*f >= owner->farkas)
-              fail(line_path + ": blocked [" + std::to_string(*i) + ", " + std::to_string(*f) + "]: shard " +
-                   owner->name + " has " + std::to_string(owner->farkas) + " Farkas entries");
-            pair[1] = owner->farkas_offset + *f;
+        if (digest.regions.size() >= shard.regions) fail(label + ": more regions than the manifest says");
+        const std::size_t k = shard.region_offset + digest.regions.size();
+        ArrangementChecker::CheckedRegion region;
+        in_shard(line_path, [&] { region = alone.check_region_alone(k, *r); });
+        // The pairs renumbered into the one list of entries: the owner of hyperplane i is this shard when i is at or
+        // beyond its depth, else the nearest ancestor whose depth is at most i.
+        for (auto& [i, f] : region.blocked) {
+          const PlannedShard* owner = &shard;
+          if (i < shard.depth) {
+            owner = nullptr;
+            for (std::size_t a = shard.ancestors.size(); a-- > 0;)
+              if (plan.shards[shard.ancestors[a]].depth <= i) {
+                owner = &plan.shards[shard.ancestors[a]];
+                break;
+              }
+            if (!owner) fail(line_path + ": blocked [" + std::to_string(i) + ", " + std::to_string(f) +
+                             "]: no shard on the path owns hyperplane " + std::to_string(i));
           }
+          if (f >= owner->farkas)
+            fail(line_path + ": blocked [" + std::to_string(i) + ", " + std::to_string(f) + "]: shard " + owner->name +
+                 " has " + std::to_string(owner->farkas) + " Farkas entries");
+          f = static_cast<std::uint32_t>(owner->farkas_offset + f);
         }
-        in_shard(line_path, [&] { checker.add_region(region, copy); });
-        ++region;
-        ++regions;
+        digest.regions.push_back(std::move(region));
       } else {
         fail(line_path + ": expected \"farkas\" or \"region\"");
       }
     }
-    if (regions != natural(entry, "regions", what) || open.farkas != natural(entry, "farkas", what))
-      fail(shard + ": holds " + std::to_string(regions) + " regions and " + std::to_string(open.farkas) +
-           " Farkas entries, the manifest says otherwise");
-    path.push_back(std::move(open));
+    if (digest.regions.size() != shard.regions || digest.farkas.size() != shard.farkas)
+      fail(label + ": holds " + std::to_string(digest.regions.size()) + " regions and " +
+           std::to_string(digest.farkas.size()) + " Farkas entries, the manifest says otherwise");
+  } catch (const CheckFailure& failure) {
+    digest.failure = failure.reason;
+    digest.regions.clear();
+    digest.farkas.clear();
   }
-  for (const OpenShard& open : path) require_children(open);
+  return digest;
+}
+
+namespace {
+
+std::atomic<ShardCheckExecutor*> shard_check_executor{nullptr};
+std::atomic<unsigned> shard_check_threads{1};
+
+/*! stage 1 on this process's threads, in shard order, handing each digest over as soon as its turn comes. */
+void digest_on_threads(const ShardPlan& plan, const json& arrangement, unsigned threads,
+                       const std::function<void(std::size_t, ShardDigest&&)>& done) {
+  const std::size_t count = plan.shards.size();
+  std::vector<std::optional<ShardDigest>> ready(count);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::size_t consumed = 0;
+  constexpr std::size_t window = 256;  // digests waiting for their turn, at most
+  auto work = [&] {
+    CheckReport unused;
+    ArrangementChecker alone(arrangement, std::nullopt, unused);
+    for (std::size_t s; !stop && (s = next.fetch_add(1)) < count;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return stop || s < consumed + window; });
+        if (stop) return;
+      }
+      ShardDigest digest = digest_shard(plan, s, alone);
+      std::lock_guard<std::mutex> lock(mutex);
+      ready[s] = std::move(digest);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < std::max(1u, threads); ++t) workers.emplace_back(work);
+  auto finish = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    for (std::thread& worker : workers) worker.join();
+  };
+  try {
+    for (std::size_t s = 0; s < count; ++s) {
+      ShardDigest digest;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return ready[s].has_value(); });
+        digest = std::move(*ready[s]);
+        ready[s].reset();
+        consumed = s + 1;
+      }
+      changed.notify_all();
+      done(s, std::move(digest));
+    }
+  } catch (...) {
+    finish();
+    throw;
+  }
+  finish();
+}
+
+}  // namespace
+
+void set_shard_check_executor(ShardCheckExecutor* executor) { shard_check_executor = executor; }
+void set_shard_check_threads(unsigned threads) { shard_check_threads = std::max(1u, threads); }
+
+void check_sharded_arrangement(const std::string& manifest_path, const json& manifest,
+                               const std::optional<std::vector<std::vector<mpz_class>>>& input_rows,
+                               CheckReport& report) {
+  const ShardPlan plan = plan_shards(manifest_path, manifest);
+  const json& arrangement = member(manifest, "arrangement", "");
+  ArrangementChecker checker(arrangement, input_rows, report);
+  checker.cite_added_entries_only();
+  // Stage 1 (the witnesses, the entries' algebra, the files) shard by shard anywhere; stage 2 here, in name order.
+  std::size_t region = 0;
+  auto assemble = [&](std::size_t s, ShardDigest&& digest) {
+    if (digest.failure) fail(*digest.failure);
+    for (ArrangementChecker::CheckedFarkas& entry : digest.farkas) checker.add_checked_farkas(std::move(entry));
+    const std::string label = "shard " + plan.shards[s].name;
+    for (const ArrangementChecker::CheckedRegion& checked : digest.regions)
+      in_shard(label, [&] { checker.add_checked_region(region++, checked); });
+  };
+  if (ShardCheckExecutor* executor = shard_check_executor.load())
+    executor->run(manifest_path, plan.shards.size(), assemble);
+  else
+    digest_on_threads(plan, arrangement, shard_check_threads.load(), assemble);
 
   // The completion: more entries, then pairs [region, hyperplane, entry] numbered in the one list.
   const json& completion = member(manifest, "completion", "");
-  const std::string text = read_listed_file(dir, completion, "completion.jsonl.gz", "completion");
+  const std::string text = read_listed_file(plan.dir, completion, "completion.jsonl.gz", "completion");
   Lines lines(text, "completion");
   json line;
   std::string line_path;

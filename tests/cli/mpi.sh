@@ -58,6 +58,14 @@ for np in 1 3; do
   cmp -s "$work/sh.ref/manifest.json" "$work/sh.$np/manifest.json" || fail "--shards with $np ranks: another manifest"
 done
 "$chamber" check "$work/sh.3/manifest.json" --arrangement "$sharded" > /dev/null || fail "the ranks' shards are rejected"
+mpi 3 check "$work/sh.3/manifest.json" --arrangement "$sharded" > "$work/sh.check" || fail "chamber-mpi check of shards"
+grep -q "valid: proven" "$work/sh.check" || fail "chamber-mpi check: $(cat "$work/sh.check")"
+cp -r "$work/sh.3" "$work/sh.bad"
+printf 'x' >> "$work/sh.bad/r-000002.jsonl.gz"
+mpi 3 check "$work/sh.bad/manifest.json" > "$work/sh.bad.out" 2> /dev/null
+code=$?
+[ $code -eq 1 ] || fail "chamber-mpi check of a changed shard: exit $code, expected 1"
+grep -q "shard r-000002" "$work/sh.bad.out" || fail "chamber-mpi check of a changed shard: $(cat "$work/sh.bad.out")"
 big="$instances/0008-threshold5.arr"
 "$chamber" enumerate "$big" --shards "$work/big.ref" --threads 2 -q > /dev/null || fail "chamber --shards threshold5"
 mpi 2 enumerate "$big" --shards "$work/big" -q --checkpoint "$work/big.ck" --checkpoint-every 0.2 > /dev/null 2>&1 &

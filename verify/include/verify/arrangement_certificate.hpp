@@ -9,8 +9,11 @@
 
 #include <cstddef>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 #include <vector>
 
 namespace chamber::verify {
@@ -48,16 +51,38 @@ class ArrangementChecker {
    * it) and checks it now: the entry must already be added. */
   void add_blocked(std::size_t k, std::size_t hyperplane, std::size_t farkas, const std::string& path);
   /*! region k (k = the regions added so far): its witness (check 2), a sign vector no earlier region has, the shape of
-   * its blocked pairs. */
+   * its blocked pairs. Equal to add_checked_region(k, check_region_alone(k, region)). */
   void add_region(std::size_t k, const nlohmann::json& region);
-  /*! Farkas entry f (f = the entries added so far): a valid proof of infeasibility (check 3). */
+  /*! Farkas entry f (f = the entries added so far): a valid proof of infeasibility (check 3). Equal to
+   * add_checked_farkas(check_farkas_alone(f, entry)). */
   void add_farkas(std::size_t f, const nlohmann::json& entry);
+
+  /// What the checks of one region or entry alone leave for the checks that need the others.
+  struct CheckedRegion {
+    std::string signs;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> blocked;  // (hyperplane, farkas entry)
+  };
+  struct CheckedFarkas {
+    std::vector<std::uint32_t> indices;
+    std::string signs;
+  };
+  /*! the checks of region k that need nothing else (its shape, its witness: check 2; its pairs' shape, no hyperplane
+   * twice), keeping nothing: separate checkers of the same arrangement run them in parallel. */
+  CheckedRegion check_region_alone(std::size_t k, const nlohmann::json& region);
+  /*! the same for Farkas entry f (check 3). */
+  CheckedFarkas check_farkas_alone(std::size_t f, const nlohmann::json& entry);
+  /*! region k, checked alone: kept, its pairs checked against the entries (now when they are known), its sign vector
+   * against the earlier ones. */
+  void add_checked_region(std::size_t k, const CheckedRegion& region);
+  /*! the next Farkas entry, checked alone: kept. */
+  void add_checked_farkas(CheckedFarkas&& entry);
   /*! after every region and entry: the blocked pairs' entries exist and agree (check 4), and the regions are closed
    * under crossing facets. */
   void finish();
 
   std::size_t regions() const;
   std::size_t farkas() const;
+  std::size_t hyperplanes() const;
 
  private:
   struct State;
