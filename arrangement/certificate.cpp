@@ -97,7 +97,11 @@ void write_json_region(std::ostream& out, const std::string& signs, const Point&
   write_json_point(out, witness);
   out << ", \"blocked\": [";
   for (std::size_t b = 0; b < blocked.size(); ++b)
-    out << (b ? "," : "") << '[' << blocked[b].hyperplane << ',' << blocked[b].farkas << ']';
+  {
+    out << (b ? "," : "") << '[' << blocked[b].hyperplane << ',' << blocked[b].farkas;
+    if (blocked[b].up) out << ',' << blocked[b].up;  // (a sharded certificate's entry of an ancestor shard)
+    out << ']';
+  }
   out << "]}";
 }
 

@@ -119,7 +119,19 @@ struct SearchTarget {
   std::function<void(std::size_t)> new_farkas;
   /*! the search stops after visiting this many nodes, leaving the rest on the stack. */
   std::uint64_t budget = UINT64_MAX;
+  /*! a job's inherited entries: put in the memo when the node at reuse_depth (the job's root) is searched. */
+  const std::vector<InheritedFarkas>* memo = nullptr;
 };
+
+/// Memo values at or above this stand for inherited entries (memo_base + their position in the job's memo).
+constexpr std::size_t memo_base = SIZE_MAX / 2;
+
+/*! the blocked pair of hyperplane k proven by memo value `known` (a pool entry, or an inherited one). */
+BlockedHyperplane blocked_by(std::size_t k, std::size_t known, const std::vector<InheritedFarkas>* memo) {
+  if (known < memo_base) return {k, known, 0};
+  const InheritedFarkas& inherited = memo->at(known - memo_base);
+  return {k, inherited.farkas, inherited.up};
+}
 
 /*! the depth-first search from the nodes on `stack`, one LP per node for the side its witness does not hold; returns
  * the number of nodes visited (up to target.budget: the nodes not visited then are left on `stack`). */
@@ -135,7 +147,12 @@ std::uint64_t search(const Arrangement& arrangement, std::vector<Node>& stack, S
     ++visited;
     Node node = std::move(stack.back());
     stack.pop_back();
-    if (node.depth == target.reuse_depth) below.clear();
+    if (node.depth == target.reuse_depth) {
+      below.clear();
+      if (target.memo)
+        for (std::size_t e = 0; e < target.memo->size(); ++e)
+          below.insert((*target.memo)[e].conditions, memo_base + e);
+    }
     if (node.depth == m) {
       target.leaf(std::move(node));
       continue;
@@ -177,7 +194,7 @@ std::uint64_t search(const Arrangement& arrangement, std::vector<Node>& stack, S
     const std::string far_side = node.signs + flipped;
     if (std::optional<std::size_t> known = trie.find(far_side)) {
       ++stats.lp_reused;
-      if (farkas) node.blocked.push_back({k, *known});
+      if (farkas) node.blocked.push_back(blocked_by(k, *known, target.memo));
       node.signs += held;
       ++node.depth;
       stack.push_back(std::move(node));
@@ -245,12 +262,36 @@ SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job,
   RunControl job_control = control;
   job_control.progress = nullptr;
   std::vector<Node> stack{job};
+  stack.back().memo.clear();  // (the search reads job.memo; nodes carry none)
   result.nodes = search(arrangement, stack, solver, options.keep_farkas ? &pool : nullptr, result.stats, job_control,
                         SearchTarget{SIZE_MAX, job.depth, [&](Node&& leaf) { result.leaves.push_back(std::move(leaf)); },
-                                     nullptr, nullptr, options.budget},
+                                     nullptr, nullptr, options.budget, &job.memo},
                         nullptr);
-  // The stack's top is the next node in depth-first order.
+  // The stack's top is the next node in depth-first order. Each child inherits the entries of this job and of its
+  // memo that agree with the child's signs (the others can never prove anything below it), one level further up;
+  // its pairs inherited with an `up` are one level further up too.
   result.children.assign(std::make_move_iterator(stack.rbegin()), std::make_move_iterator(stack.rend()));
+  auto agrees = [](const FarkasCertificate& entry, const Node& child) {
+    bool beyond = false;  // an entry on the child's prefix alone can prove nothing below it
+    for (const SignCondition& c : entry.conditions) {
+      if (c.hyperplane >= child.depth) beyond = true;
+      else if ((child.signs[c.hyperplane] == '+' ? 1 : -1) != c.sign) return false;
+    }
+    return beyond;
+  };
+  for (Node& child : result.children) {
+    for (BlockedHyperplane& b : child.blocked)
+      if (b.up > 0) ++b.up;
+    if (!options.keep_farkas) continue;
+    for (std::size_t e = 0; e < pool.size() && child.memo.size() < max_inherited_farkas; ++e)
+      if (agrees(pool.entries()[e], child))
+        child.memo.push_back(InheritedFarkas{FarkasCertificate{pool.entries()[e].conditions, {}}, 1, e});
+    for (const InheritedFarkas& inherited : job.memo) {
+      if (child.memo.size() >= max_inherited_farkas) break;
+      if (agrees(inherited.conditions, child))
+        child.memo.push_back(InheritedFarkas{inherited.conditions, inherited.up + 1, inherited.farkas});
+    }
+  }
   result.farkas = pool.entries();
   result.stats.regions = result.leaves.size();
   result.solves = solver.solves();
@@ -425,10 +466,14 @@ void RegionEnumerator::run_jobs(JobExecutor& executor, const FrontierJob& root,
     for (FrontierJob& leaf : found.leaves) {
       for (BlockedHyperplane& b : leaf.blocked) {
         std::size_t a = path.size();
-        while (a > 0 && path[a - 1].depth > b.hyperplane) --a;
+        if (b.up > 0)
+          a = b.up < path.size() ? path.size() - b.up : 0;
+        else
+          while (a > 0 && path[a - 1].depth > b.hyperplane) --a;
         if (a == 0 || b.farkas >= path[a - 1].index.size())
           throw InternalError("a job's region names a Farkas entry no job on its path found");
         b.farkas = path[a - 1].index[b.farkas];
+        b.up = 0;
       }
       emit(std::move(leaf));
     }

@@ -30,6 +30,10 @@ struct Region {
 struct BlockedHyperplane {
   std::size_t hyperplane;
   std::size_t farkas;
+  /*! in a tree of jobs: 0 for an entry of the job that found the region or (for hyperplanes before its depth) of the
+   * ancestor job the depths name; u > 0 for entry `farkas` of the job u levels up, whose proof the job inherited
+   * (FrontierJob::memo). Always 0 outside jobs. */
+  std::size_t up = 0;
 };
 
 struct EnumerationStats {
@@ -89,11 +93,21 @@ class RegionEnumerator {
 /*! a node of the search whose subtree may be searched by another thread or process (a frontier node, or a job):
  * conditions on hyperplanes 0..depth−1, a witness strictly inside them, and the hyperplanes proven no facet on the
  * way (Farkas entries of the pools above it). */
+/*! a Farkas entry an ancestor job found, handed down to a job so that its search reuses the proof (as the one-process
+ * search's memo does): the entry's sign conditions, and where it is (`up` levels up, entry `farkas` there). */
+struct InheritedFarkas {
+  FarkasCertificate conditions;  // the conditions only (no multipliers)
+  std::size_t up = 1;
+  std::size_t farkas = 0;
+};
+
 struct FrontierJob {
   std::size_t depth = 0;
   std::string signs;
   Point witness;
   std::vector<BlockedHyperplane> blocked;
+  /*! for a job: its ancestors' entries that agree with `signs` (empty outside jobs). */
+  std::vector<InheritedFarkas> memo;
 };
 
 /*! what the search below one node found, in depth-first order: its regions (depth m) with their blocked hyperplanes —
@@ -122,6 +136,9 @@ struct SubtreeResult {
    * `farkas` are empty (stats.regions counts the regions). */
   std::optional<ShardInfo> shard;
 };
+
+/// At most this many inherited entries go down to a job (those of its parent first, then older ones).
+inline constexpr std::size_t max_inherited_farkas = 4096;
 
 /*! how the jobs of a distributed enumeration are searched. */
 struct JobOptions {

@@ -250,11 +250,23 @@ void complete_shards(const Arrangement& arrangement, const std::string& dir, boo
 
 nlohmann::json job_to_json(const FrontierJob& job) {
   nlohmann::json blocked = nlohmann::json::array();
-  for (const BlockedHyperplane& b : job.blocked) blocked.push_back({b.hyperplane, b.farkas});
+  for (const BlockedHyperplane& b : job.blocked)
+    blocked.push_back(b.up ? nlohmann::json{b.hyperplane, b.farkas, b.up} : nlohmann::json{b.hyperplane, b.farkas});
+  nlohmann::json memo = nlohmann::json::array();
+  for (const InheritedFarkas& inherited : job.memo) {
+    std::string signs;
+    nlohmann::json hyperplanes = nlohmann::json::array();
+    for (const SignCondition& c : inherited.conditions.conditions) {
+      hyperplanes.push_back(c.hyperplane);
+      signs += c.sign > 0 ? '+' : '-';
+    }
+    memo.push_back({hyperplanes, signs, inherited.up, inherited.farkas});
+  }
   return {{"depth", job.depth},
           {"signs", job.signs},
           {"witness", integers_json(job.witness.coordinates)},
-          {"blocked", std::move(blocked)}};
+          {"blocked", std::move(blocked)},
+          {"memo", std::move(memo)}};
 }
 
 FrontierJob job_from_json(const nlohmann::json& json) {
@@ -262,7 +274,17 @@ FrontierJob job_from_json(const nlohmann::json& json) {
   job.depth = json.at("depth");
   job.signs = json.at("signs").get<std::string>();
   for (const nlohmann::json& v : json.at("witness")) job.witness.coordinates.emplace_back(v.get<std::string>());
-  for (const nlohmann::json& b : json.at("blocked")) job.blocked.push_back({b.at(0), b.at(1)});
+  for (const nlohmann::json& b : json.at("blocked"))
+    job.blocked.push_back({b.at(0), b.at(1), b.size() > 2 ? b.at(2).get<std::size_t>() : 0});
+  for (const nlohmann::json& m : json.at("memo")) {
+    InheritedFarkas inherited;
+    const std::string& signs = m.at(1).get_ref<const std::string&>();
+    for (std::size_t t = 0; t < m.at(0).size(); ++t)
+      inherited.conditions.conditions.push_back({m.at(0).at(t).get<std::size_t>(), signs.at(t) == '+' ? 1 : -1});
+    inherited.up = m.at(2);
+    inherited.farkas = m.at(3);
+    job.memo.push_back(std::move(inherited));
+  }
   if (job.signs.size() != job.depth || job.witness.coordinates.empty())
     throw nlohmann::json::other_error::create(501, "a job's signs do not match its depth", &json);
   return job;

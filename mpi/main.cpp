@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -260,6 +261,31 @@ class MpiExecutor : public JobExecutor {
   std::uint64_t batches_ = 0;
 };
 
+/*! rank 0's side of a farm of tasks: `header` to every worker, then tasks 0, 1, ... (task(t) their text), one at a time
+ * to each worker and the next to whichever answers, until every task handed out has been answered; `reply(sender, tag,
+ * text)` for each answer. No task is handed out once stopped() says so. */
+void farm(int ranks, const std::string& header, int header_tag, std::size_t count, int task_tag,
+          const std::function<std::string(std::size_t)>& task, const std::function<bool()>& stopped,
+          const std::function<void(int, int, const std::string&)>& reply) {
+  std::size_t next = 0, outstanding = 0;
+  auto give = [&](int worker) {
+    if (next >= count || stopped()) return;
+    send(task(next++), worker, task_tag);
+    ++outstanding;
+  };
+  for (int worker = 1; worker < ranks; ++worker) {
+    send(header, worker, header_tag);
+    give(worker);
+  }
+  while (outstanding > 0) {
+    int sender = 0, tag = 0;
+    const std::string text = receive(MPI_ANY_SOURCE, sender, tag);
+    --outstanding;
+    give(sender);  // the next task first: the worker computes while this answer is taken in
+    reply(sender, tag, text);
+  }
+}
+
 /// Rank 0's side of `chamber-mpi dataset`: the pending instances go to the workers, one at a time each; rank 0 only
 /// writes the rows (with one rank, it computes them itself, on one thread).
 class MpiRowExecutor : public dataset::RowExecutor {
@@ -283,43 +309,33 @@ class MpiRowExecutor : public dataset::RowExecutor {
       return;
     }
     const std::string header = nlohmann::json{{"spec", spec_path}, {"out", out_dir}}.dump();
-    std::size_t next = 0, outstanding = 0;
     std::optional<std::string> failure_kind;
     std::string failure;
-    auto give = [&](int worker) {
-      if (next >= pending.size() || failure_kind) return;
-      send(std::to_string(pending[next++]), worker, row_tag);
-      ++outstanding;
-    };
-    for (int worker = 1; worker < ranks_; ++worker) {
-      send(header, worker, dataset_tag);
-      give(worker);
-    }
-    while (outstanding > 0) {
-      int sender = 0, tag = 0;
-      const std::string text = receive(MPI_ANY_SOURCE, sender, tag);
-      --outstanding;
-      try {
-        if (tag == row_error_tag) {
-          const nlohmann::json error = nlohmann::json::parse(text);
-          if (!failure_kind) {
-            failure_kind = error.at("kind").get<std::string>();
-            failure = error.at("what").get<std::string>();
+    farm(
+        ranks_, header, dataset_tag, pending.size(), row_tag,
+        [&](std::size_t t) { return std::to_string(pending[t]); }, [&] { return failure_kind.has_value(); },
+        [&](int sender, int tag, const std::string& text) {
+          try {
+            if (tag == row_error_tag) {
+              const nlohmann::json error = nlohmann::json::parse(text);
+              if (!failure_kind) {
+                failure_kind = error.at("kind").get<std::string>();
+                failure = error.at("what").get<std::string>();
+              }
+              return;
+            }
+            if (tag != row_result_tag)
+              throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": unexpected message");
+            const nlohmann::json message = nlohmann::json::parse(text);
+            if (!failure_kind)
+              done(message.at("index").get<std::size_t>(), dataset::Row::parse(message.at("row").get<std::string>()));
+          } catch (const std::exception& e) {
+            if (!failure_kind) {
+              failure_kind = "internal";
+              failure = e.what();
+            }
           }
-          continue;
-        }
-        if (tag != row_result_tag) throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": unexpected message");
-        give(sender);  // the next instance first: the worker computes while this row is written
-        const nlohmann::json message = nlohmann::json::parse(text);
-        if (!failure_kind)
-          done(message.at("index").get<std::size_t>(), dataset::Row::parse(message.at("row").get<std::string>()));
-      } catch (const std::exception& e) {
-        if (!failure_kind) {
-          failure_kind = "internal";
-          failure = e.what();
-        }
-      }
-    }
+        });
     if (failure_kind == "input") throw InputError(failure);
     if (failure_kind == "limit") throw LimitReached(failure);
     if (failure_kind) throw InternalError(failure);
@@ -338,37 +354,27 @@ class MpiShardCheckExecutor : public verify::ShardCheckExecutor {
   void run(const std::string& manifest_path, std::size_t count,
            const std::function<void(std::size_t, verify::ShardDigest&&)>& done) override {
     std::map<std::size_t, verify::ShardDigest> waiting;  // digests ahead of their turn
-    std::size_t next = 0, turn = 0, outstanding = 0;
+    std::size_t turn = 0;
     std::exception_ptr error;
-    auto give = [&](int worker) {
-      if (next >= count || error) return;
-      send(std::to_string(next++), worker, shard_tag);
-      ++outstanding;
-    };
-    for (int worker = 1; worker < ranks_; ++worker) {
-      send(manifest_path, worker, check_tag);
-      give(worker);
-    }
-    while (outstanding > 0) {
-      int sender = 0, tag = 0;
-      const std::string text = receive(MPI_ANY_SOURCE, sender, tag);
-      --outstanding;
-      try {
-        if (tag != digest_tag)
-          throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": " +
-                              (tag == error_tag ? text : std::string("unexpected message")));
-        give(sender);
-        const nlohmann::json message = nlohmann::json::parse(text);
-        waiting.emplace(message.at("s").get<std::size_t>(), digest_from_json(message));
-        for (auto it = waiting.find(turn); !error && it != waiting.end(); it = waiting.find(turn)) {
-          verify::ShardDigest digest = std::move(it->second);
-          waiting.erase(it);
-          done(turn++, std::move(digest));
-        }
-      } catch (...) {
-        if (!error) error = std::current_exception();
-      }
-    }
+    farm(
+        ranks_, manifest_path, check_tag, count, shard_tag, [](std::size_t t) { return std::to_string(t); },
+        [&] { return error != nullptr; },
+        [&](int sender, int tag, const std::string& text) {
+          try {
+            if (tag != digest_tag)
+              throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": " +
+                                  (tag == error_tag ? text : std::string("unexpected message")));
+            const nlohmann::json message = nlohmann::json::parse(text);
+            waiting.emplace(message.at("s").get<std::size_t>(), digest_from_json(message));
+            for (auto it = waiting.find(turn); !error && it != waiting.end(); it = waiting.find(turn)) {
+              verify::ShardDigest digest = std::move(it->second);
+              waiting.erase(it);
+              done(turn++, std::move(digest));
+            }
+          } catch (...) {
+            if (!error) error = std::current_exception();
+          }
+        });
     if (error) std::rethrow_exception(error);
     if (turn != count) throw InternalError("chamber-mpi: a sharded check ended before every shard came back");
   }

@@ -215,27 +215,40 @@ ShardDigest digest_shard(const ShardPlan& plan, std::size_t s, ArrangementChecke
       } else if (const auto r = line.find("region"); r != line.end()) {
         if (digest.regions.size() >= shard.regions) fail(label + ": more regions than the manifest says");
         const std::size_t k = shard.region_offset + digest.regions.size();
-        ArrangementChecker::CheckedRegion region;
-        in_shard(line_path, [&] { region = alone.check_region_alone(k, *r); });
-        // The pairs renumbered into the one list of entries: the owner of hyperplane i is this shard when i is at or
-        // beyond its depth, else the nearest ancestor whose depth is at most i.
-        for (auto& [i, f] : region.blocked) {
-          const PlannedShard* owner = &shard;
-          if (i < shard.depth) {
-            owner = nullptr;
-            for (std::size_t a = shard.ancestors.size(); a-- > 0;)
-              if (plan.shards[shard.ancestors[a]].depth <= i) {
-                owner = &plan.shards[shard.ancestors[a]];
-                break;
-              }
-            if (!owner) fail(line_path + ": blocked [" + std::to_string(i) + ", " + std::to_string(f) +
-                             "]: no shard on the path owns hyperplane " + std::to_string(i));
+        // The pairs renumbered into the one list of entries: [i, f] names entry f of this shard when i is at or beyond
+        // its depth, else of the nearest ancestor whose depth is at most i; [i, f, u] entry f of the ancestor u levels
+        // up (an entry the job inherited). Malformed pairs are left for check_region_alone to name.
+        json copy = *r;
+        if (copy.is_object() && copy.contains("blocked") && copy["blocked"].is_array()) {
+          for (json& pair : copy["blocked"]) {
+            if (!pair.is_array() || pair.size() < 2 || pair.size() > 3) continue;
+            const std::optional<std::uint64_t> i = json_natural(pair[0]), f = json_natural(pair[1]);
+            const std::optional<std::uint64_t> up = pair.size() == 3 ? json_natural(pair[2]) : std::uint64_t{0};
+            if (!i || !f || !up || *i >= m) continue;
+            const PlannedShard* owner = &shard;
+            if (*up > 0) {
+              if (*up > shard.ancestors.size())
+                fail(line_path + ": blocked " + pair.dump() + ": shard " + shard.name + " has only " +
+                     std::to_string(shard.ancestors.size()) + " ancestors");
+              owner = &plan.shards[shard.ancestors[shard.ancestors.size() - *up]];
+            } else if (*i < shard.depth) {
+              owner = nullptr;
+              for (std::size_t a = shard.ancestors.size(); a-- > 0;)
+                if (plan.shards[shard.ancestors[a]].depth <= *i) {
+                  owner = &plan.shards[shard.ancestors[a]];
+                  break;
+                }
+              if (!owner) fail(line_path + ": blocked " + pair.dump() + ": no shard on the path owns hyperplane " +
+                               std::to_string(*i));
+            }
+            if (*f >= owner->farkas)
+              fail(line_path + ": blocked " + pair.dump() + ": shard " + owner->name + " has " +
+                   std::to_string(owner->farkas) + " Farkas entries");
+            pair = json::array({*i, owner->farkas_offset + *f});
           }
-          if (f >= owner->farkas)
-            fail(line_path + ": blocked [" + std::to_string(i) + ", " + std::to_string(f) + "]: shard " + owner->name +
-                 " has " + std::to_string(owner->farkas) + " Farkas entries");
-          f = static_cast<std::uint32_t>(owner->farkas_offset + f);
         }
+        ArrangementChecker::CheckedRegion region;
+        in_shard(line_path, [&] { region = alone.check_region_alone(k, copy); });
         digest.regions.push_back(std::move(region));
       } else {
         fail(line_path + ": expected \"farkas\" or \"region\"");
