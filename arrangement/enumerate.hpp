@@ -138,7 +138,7 @@ struct SubtreeResult {
 };
 
 /// At most this many inherited entries go down to a job (those of its parent first, then older ones).
-inline constexpr std::size_t max_inherited_farkas = 4096;
+inline constexpr std::size_t max_inherited_farkas = 256;
 
 /*! how the jobs of a distributed enumeration are searched. */
 struct JobOptions {
