@@ -96,7 +96,7 @@ class RegionEnumerator {
 /*! a Farkas entry an ancestor job found, handed down to a job so that its search reuses the proof (as the one-process
  * search's memo does): the entry's sign conditions, and where it is (`up` levels up, entry `farkas` there). */
 struct InheritedFarkas {
-  FarkasCertificate conditions;  // the conditions only (no multipliers)
+  FarkasCertificate conditions = {};  // the conditions only (no multipliers)
   std::size_t up = 1;
   std::size_t farkas = 0;
 };
@@ -107,7 +107,7 @@ struct FrontierJob {
   Point witness;
   std::vector<BlockedHyperplane> blocked;
   /*! for a job: its ancestors' entries that agree with `signs` (empty outside jobs). */
-  std::vector<InheritedFarkas> memo;
+  std::vector<InheritedFarkas> memo = {};
 };
 
 /*! what the search below one node found, in depth-first order: its regions (depth m) with their blocked hyperplanes —
@@ -116,12 +116,12 @@ struct FrontierJob {
  * depth-first order (their regions come after `leaves`). */
 /*! a shard of a sharded certificate (arrangement/shards.hpp): one job's regions and Farkas entries in a file. */
 struct ShardInfo {
-  std::string name;  // the job's place in the tree ("r", "r-0000", ...): name order is tree order
+  std::string name = {};  // the job's place in the tree ("r", "r-000000", ...): name order is tree order
   std::size_t depth = 0;
   std::uint64_t regions = 0, farkas = 0, bytes = 0;
   std::uint64_t children = 0;  // the jobs it left: shards NAME-000000 ..
   std::uint64_t lp_solves = 0;  // of its search
-  std::string sha256;          // of the file's bytes (gzip)
+  std::string sha256 = {};     // of the file's bytes (gzip)
 };
 
 struct SubtreeResult {
@@ -147,7 +147,7 @@ struct JobOptions {
   bool keep_farkas = false;
   bool exact_lp = false;
   /*! when set, each job writes its regions and Farkas entries there as a shard (run_job) instead of returning them. */
-  std::string shard_dir;
+  std::string shard_dir = {};
 };
 
 /*! searches the subtree below `job` for up to options.budget nodes with a solver of its own (Farkas entries reused
@@ -158,7 +158,7 @@ SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job,
 
 /*! a job's place in the tree of jobs: job 0 is the root; a job's children are its result's `children`. */
 struct JobInfo {
-  std::string name;  // its place in the tree: shard_name (arrangement/shards.hpp) of its path
+  std::string name = {};  // its place in the tree: job_name (arrangement/job_tree.hpp) of its path
   std::size_t id = 0;
   std::size_t depth = 0;  // of its node: its regions' blocked entries from here on index its Farkas entries
   std::size_t parent = SIZE_MAX;

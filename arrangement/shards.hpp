@@ -32,9 +32,9 @@ SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, co
 /*! checkpoints of enumerate_to_shards: rank 0 (or the calling thread) writes `path` atomically every `every_seconds`
  * with the shards written so far and the jobs still to do; `resume`, when set, is such a file to continue from. */
 struct ShardCheckpoints {
-  std::string path;
+  std::string path = {};
   double every_seconds = 300;
-  std::string resume;
+  std::string resume = {};
 };
 
 struct ShardedEnumeration {
