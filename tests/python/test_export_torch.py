@@ -19,6 +19,20 @@ sys.path.insert(0, os.path.dirname(exporter))
 import export_torch  # noqa: E402
 
 
+def flattened(*arrays):
+    """The numbers of nested lists (a network file's weights), in order, as exact fractions."""
+    flat = []
+    def walk(v):
+        if isinstance(v, list):
+            for x in v:
+                walk(x)
+        else:
+            flat.append(Fraction(v))
+    for array in arrays:
+        walk(array)
+    return flat
+
+
 def sampled_patterns(model, input_shape, samples, seed):
     """Distinct activation patterns of the hidden layers (every Conv2d/Linear followed by ReLU) at random inputs."""
     hidden = [m for i, m in enumerate(model) if isinstance(m, (nn.Conv2d, nn.Linear))
@@ -59,15 +73,7 @@ for name, (shape, model) in models.items():
     torch_layers = [m for m in model if isinstance(m, (nn.Conv2d, nn.Linear))][: len(exported)]
     same = True
     for (weight, bias), module in zip(exported, torch_layers):
-        flat = []
-        def walk(v):
-            if isinstance(v, list):
-                for x in v:
-                    walk(x)
-            else:
-                flat.append(Fraction(v) if not isinstance(v, str) else Fraction(v))
-        walk(weight)
-        walk(bias)
+        flat = flattened(weight, bias)
         values = [Fraction(float(x)) for x in torch.cat([module.weight.detach().flatten(), module.bias.detach().flatten()])]
         same = same and flat == values
     check(same, "%s: every exported number equals the float32 weight exactly" % name)
@@ -76,9 +82,7 @@ for name, (shape, model) in models.items():
     check(("readout" in document) == has_readout, "%s: a read-out exactly when the model ends with a Linear" % name)
     if has_readout:
         readout = document["readout"]
-        flat = []
-        walk(readout["weight"])
-        walk(readout["bias"])
+        flat = flattened(readout["weight"], readout["bias"])
         values = [Fraction(float(x)) for x in torch.cat([model[-1].weight.detach().flatten(),
                                                          model[-1].bias.detach().flatten()])]
         check(readout["out_features"] == model[-1].out_features and flat == values,
@@ -263,28 +267,18 @@ def affine_forms(document, n):
                 out = [o + coefficient * f for o, f in zip(out, form)]
         return out
 
-    def nested(values):
-        flat = []
-        def walk(v):
-            if isinstance(v, list):
-                for x in v:
-                    walk(x)
-            else:
-                flat.append(Fraction(v))
-        walk(values)
-        return flat
 
     def apply(layer, forms, shape):
         c, h, w = shape
         kind = layer["type"]
         if kind == "linear":
-            weight, bias = nested(layer["weight"]), nested(layer["bias"])
+            weight, bias = flattened(layer["weight"]), flattened(layer["bias"])
             u, m = layer["out_features"], len(forms)
             return [combine([(weight[i * m + j], forms[j]) for j in range(m)], bias[i]) for i in range(u)], (u, 1, 1)
         if kind == "flatten":
             return forms, (c * h * w, 1, 1)
         if kind == "batchnorm":
-            g, b, mu, sd = (nested(layer[key]) for key in ("weight", "bias", "running_mean", "sigma"))
+            g, b, mu, sd = (flattened(layer[key]) for key in ("weight", "bias", "running_mean", "sigma"))
             return [combine([(g[k // (h * w)] / sd[k // (h * w)], f)],
                             b[k // (h * w)] - mu[k // (h * w)] * g[k // (h * w)] / sd[k // (h * w)])
                     for k, f in enumerate(forms)], shape
@@ -295,7 +289,7 @@ def affine_forms(document, n):
         groups = layer.get("groups", 1)
         k_out = layer["out_channels"] if kind == "conv2d" else c
         oh, ow = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-        weight = nested(layer["weight"]) if kind == "conv2d" else None
+        weight = flattened(layer["weight"]) if kind == "conv2d" else None
         out = []
         for k in range(k_out):
             for i in range(oh):
@@ -311,7 +305,7 @@ def affine_forms(document, n):
                                     coefficient = weight[((k * (c // groups) + ci) * kh + a) * kw + b] \
                                         if kind == "conv2d" else Fraction(1, kh * kw)
                                     terms.append((coefficient, forms[(cc * h + r) * w + q]))
-                    out.append(combine(terms, nested(layer["bias"])[k] if kind == "conv2d" else 0))
+                    out.append(combine(terms, flattened(layer["bias"])[k] if kind == "conv2d" else 0))
         return out, (k_out, oh, ow)
     return apply
 
