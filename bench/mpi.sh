@@ -39,7 +39,10 @@ for arr in "${instances[@]}"; do
     args=(count "$arr" --method enumerate)
     [ $task = certified ] && args=(enumerate "$arr" --certificate "$work/$name.cert")
     [ $task = sharded ] && args=(enumerate "$arr" --shards "$work/$name.shards")
-    "$chamber" "${args[@]}" --json -q --threads 1 ${budget_args[@]+"${budget_args[@]}"} > "$work/serial.json" || status=1
+    # (chamber takes a budget only with --shards; chamber-mpi takes it for every task)
+    serial_budget=()
+    [ $task = sharded ] && serial_budget=(${budget_args[@]+"${budget_args[@]}"})
+    "$chamber" "${args[@]}" --json -q --threads 1 ${serial_budget[@]+"${serial_budget[@]}"} > "$work/serial.json" || status=1
     echo "| $name | $task | chamber --threads 1 | $(field regions "$work/serial.json") | $(field lp_solves "$work/serial.json") | - | $(printf '%.1f' "$(field seconds "$work/serial.json")") | |"
     one=""
     for np in 1 2; do

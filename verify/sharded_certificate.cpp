@@ -56,6 +56,19 @@ std::string read_listed_file(const std::filesystem::path& dir, const json& entry
     fail(what + ".file: expected \"" + expected_file + "\", found " + describe(file));
   const json& hash = member(entry, "sha256", what);
   if (!hash.is_string() || hash.get<std::string>().size() != 64) fail(what + ".sha256: not 64 hex digits");
+  // The size first: a file is read whole only when it is as long as the manifest says, and at most 1 GiB (one job's
+  // shard is far smaller; the completion file of a billion-region run would need splitting).
+  const json& declared = member(entry, "bytes", what);
+  const std::optional<std::uint64_t> size = json_natural(declared);
+  constexpr std::uint64_t max_file_bytes = std::uint64_t{1} << 30;
+  if (!size || *size > max_file_bytes)
+    fail(what + ".bytes: expected a size of at most 1 GiB, found " + describe(declared));
+  std::error_code error;
+  const std::uintmax_t actual = std::filesystem::file_size(dir / expected_file, error);
+  if (error) fail(what + ": file " + expected_file + " is missing");
+  if (actual != *size)
+    fail(what + ": file " + expected_file + " has " + std::to_string(actual) + " bytes, the manifest says " +
+         std::to_string(*size) + " (changed or truncated)");
   std::ifstream in(dir / expected_file, std::ios::binary);
   if (!in) fail(what + ": file " + expected_file + " is missing");
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

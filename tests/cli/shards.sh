@@ -45,7 +45,11 @@ $2") || fail "$1: the tampering script failed"
 }
 tamper "a shard listed twice" "m['shards'].insert(3, m['shards'][3]); save()" "is listed twice"
 tamper "a shard file missing" "os.remove('r-000001.jsonl.gz')" "shard r-000001: file r-000001.jsonl.gz is missing"
-tamper "a shard changed" "open(m['shards'][1]['file'], 'ab').write(b'x')" "does not have the sha256"
+tamper "a shard grown by a byte" "open(m['shards'][1]['file'], 'ab').write(b'x')" "bytes, the manifest says"
+tamper "a shard with one byte changed" "
+data = bytearray(open(m['shards'][1]['file'], 'rb').read()); data[len(data) // 2] ^= 1
+open(m['shards'][1]['file'], 'wb').write(bytes(data))" "does not have the sha256"
+tamper "a shard declared huge" "m['shards'][1]['bytes'] = 1 << 40; save()" "at most 1 GiB"
 tamper "a shard left out" "d = m['shards'].pop(4); m['region_count'] -= d['regions']; save()" "is not listed"
 tamper "a witness moved (sha256 fixed)" "
 def move(lines):
