@@ -186,7 +186,19 @@ std::vector<ClosedForm> closed_forms(const Network& network) {
   for (const Layer& layer : network.layers) ++(std::holds_alternative<Conv2d>(layer) ? convs : linears);
   const std::string note = why + " (the paper's hypotheses do not hold)";
   std::vector<ClosedForm> forms;
-  forms.push_back({"lemma2", "Lemma 2 (2^neurons)", lemma2(network.hidden_neurons())});
+  if (network.relu_only()) {
+    forms.push_back({"lemma2", "Lemma 2 (2^neurons)", lemma2(network.hidden_neurons())});
+  } else {
+    // Lemma 2's argument with other activations: a unit with m breakpoints (parallel hyperplanes) has m + 1 pieces.
+    Integer pieces = 1;
+    for (std::size_t l = 0; l < network.layers.size(); ++l) {
+      Integer per_layer;
+      const std::size_t m = breakpoints(activation_of(network.layers[l]));
+      mpz_ui_pow_ui(per_layer.get_mpz_t(), m + 1, network.layer_output_shape(l).size());
+      pieces *= per_layer;
+    }
+    forms.push_back({"lemma2", "Lemma 2 generalised (pieces per unit, multiplied)", pieces});
+  }
   auto not_applying = [&](const char* key, const char* label) {
     forms.push_back(ClosedForm{key, label, std::nullopt, note, false});
   };
@@ -328,7 +340,9 @@ nlohmann::json layers_json(const Network& network) {
       for (const AffineStep& step : *steps) layer[key].push_back(step_type(step));
     }
     layer["output_shape"] = {shapes[l].channels, shapes[l].height, shapes[l].width};
-    layer["neurons"] = shapes[l].size();
+    layer["neurons"] = network.layer_neurons(l);
+    if (activation_of(network.layers[l]).kind != Activation::Kind::relu)
+      layer["activation"] = activation_name(activation_of(network.layers[l]));
     layers.push_back(std::move(layer));
   }
   return layers;
@@ -352,6 +366,8 @@ std::string describe_layers(const Network& network) {
       const auto& linear = std::get<Linear>(network.layers[l]);
       text += steps_text(linear, "linear " + std::to_string(linear.out_features) + " units");
     }
+    if (activation_of(network.layers[l]).kind != Activation::Kind::relu)
+      text += std::string(", ") + activation_name(activation_of(network.layers[l]));
     text += " -> " + shape_text(out);
   }
   return text;

@@ -174,16 +174,18 @@ std::size_t predicted_class(const std::vector<Rational>& outputs) {
 std::vector<Rational> network_outputs(const Network& network, const RationalVector& x) {
   if (!network.readout) throw InputError("the network has no read-out layer");
   const std::vector<Rational> all = pre_activations(network, x);
-  const std::vector<RationalVector> rows = readout_rows(network);
-  const std::size_t inputs = rows.front().size() - 1;
+  const NeuronRows rows = readout_neuron_rows(network);  // over the last layer's neurons
+  const std::size_t inputs = rows.gated.front().size() - 1;
   const std::size_t first = all.size() - inputs;
   std::vector<Rational> outputs;
-  outputs.reserve(rows.size());
-  for (const RationalVector& row : rows) {
+  outputs.reserve(rows.gated.size());
+  for (std::size_t o = 0; o < rows.gated.size(); ++o) {
+    const RationalVector& row = rows.gated[o];
     Rational sum = row[0];
     for (std::size_t j = 0; j < inputs; ++j) {
       const Rational& h = all[first + j];
       if (sgn(h) > 0 && sgn(row[1 + j]) != 0) sum += row[1 + j] * h;
+      if (!rows.linear.empty() && sgn(rows.linear[o][1 + j]) != 0) sum += rows.linear[o][1 + j] * h;
     }
     outputs.push_back(std::move(sum));
   }
@@ -265,9 +267,8 @@ DecisionSlice decide_slice(const Network& network, const Slice& slice) {
   const Linear& readout = *network.readout;
   // The slice's hidden layers and the read-out as one integer network on (u, v): its last layer's forms are the
   // outputs, all scaled by one positive integer.
-  std::vector<std::vector<RationalVector>> rows = slice_rows(network, slice.plane);
-  std::vector<RationalVector> last = readout_rows(network);  // the read-out over the last hidden layer
-  rows.push_back(std::move(last));
+  std::vector<NeuronRows> rows = slice_rows(network, slice.plane);
+  rows.push_back(readout_neuron_rows(network));  // the read-out over the last hidden layer's neurons
   const IntegerNetwork sliced = integer_network(2, std::move(rows));
   const std::size_t outputs_from = sliced.first_neuron[sliced.layers() - 1];
 

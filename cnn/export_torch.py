@@ -2,11 +2,13 @@
 """Export a PyTorch ReLU network to chamber's network JSON (docs/network-format.md), every weight exact.
 
 Supported: a torch.nn.Sequential (nested Sequentials are flattened) of Conv2d (zero padding, dilation, groups), Linear,
-ReLU, BatchNorm1d/BatchNorm2d, AvgPool2d (ceil_mode=False, count_include_pad=True), Flatten, Identity and Dropout, read
-in eval mode: every Conv2d and Linear is followed by ReLU, with only BatchNorm/AvgPool2d/Flatten/Identity/Dropout
-between, except an optional last Linear: the read-out layer, written as the network's "readout" (it changes no linear
-region; `chamber slice --colour class` reads it for the predicted classes). Anything else (MaxPool2d, residual
-connections, attention, smooth activations, ...) is refused with the layer's index, its name and why.
+the piecewise-linear activations ReLU, LeakyReLU, PReLU, Hardtanh and ReLU6, BatchNorm1d/BatchNorm2d, AvgPool2d
+(ceil_mode=False, count_include_pad=True), Flatten, Identity and Dropout, read in eval mode: every Conv2d and Linear is
+followed by an activation, with only BatchNorm/AvgPool2d/Flatten/Identity/Dropout between, except an optional last
+Linear: the read-out layer, written as the network's "readout" (it changes no linear region; `chamber slice --colour
+class` reads it for the predicted classes). LeakyReLU's slope and Hardtanh's bounds are written as the float32 values
+a float32 model computes with. Anything else (MaxPool2d, residual connections, attention, smooth activations, ...) is
+refused with the layer's index, its name and why.
 
 Each float32/float64 weight is written exactly: an integer when it is one, else the fraction "p/q" of its binary
 value (a float *is* a dyadic rational; nothing is rounded). The one exception is batch-norm's
@@ -59,6 +61,27 @@ _BN_NOTE = ("batch-norm: sigma = sqrt(running_var + eps) is taken as PyTorch's f
             "rounded step; every other number is the exact value of its float)")
 
 
+_ACTIVATIONS = (nn.ReLU, nn.LeakyReLU, nn.PReLU, nn.Hardtanh)  # nn.ReLU6 is a Hardtanh
+
+
+def _float32(value):
+    """Returns the exact value of the float32 nearest `value`: a model in float32 compares and multiplies with it."""
+    return exact(torch.tensor(value, dtype=torch.float32).item())
+
+
+def _activation(module):
+    """Returns the "activation" of a layer closed by `module` (None for ReLU, the format's default)."""
+    if isinstance(module, nn.ReLU):
+        return None
+    if isinstance(module, nn.ReLU6):
+        return {"type": "relu6"}
+    if isinstance(module, nn.Hardtanh):
+        return {"type": "hardtanh", "min_val": _float32(module.min_val), "max_val": _float32(module.max_val)}
+    if isinstance(module, nn.LeakyReLU):
+        return {"type": "leaky_relu", "negative_slope": _float32(module.negative_slope)}
+    return {"type": "prelu", "weight": exact_array(module.weight.detach())}
+
+
 def _unsupported(index, module):
     """Returns why `module` cannot be exported."""
     reasons = {
@@ -66,7 +89,6 @@ def _unsupported(index, module):
         (nn.AdaptiveAvgPool2d,): "adaptive pooling is not supported (use AvgPool2d with explicit sizes)",
         (nn.Tanh, nn.Sigmoid, nn.GELU, nn.SiLU, nn.ELU, nn.Softplus, nn.Softmax, nn.LogSoftmax):
             "a smooth activation has no linear regions (chamber reads ReLU networks)",
-        (nn.LeakyReLU, nn.PReLU, nn.Hardtanh, nn.ReLU6): "this piecewise-linear activation is not supported yet",
         (nn.MultiheadAttention, nn.TransformerEncoderLayer): "attention is not supported",
     }
     why = next((r for types, r in reasons.items() if isinstance(module, types)),
@@ -188,11 +210,14 @@ def to_chamber(model, input_shape, notes=None):
     for position, i in enumerate(kept):
         module = modules[i]
         where = _describe(i, module)
-        if isinstance(module, nn.ReLU):
+        if isinstance(module, _ACTIVATIONS):
             if open_main is None:
-                raise ExportError("%s: a ReLU must follow a Conv2d or Linear layer (with only BatchNorm, AvgPool2d, "
-                                  "Flatten, Identity or Dropout between)" % where)
+                raise ExportError("%s: an activation must follow a Conv2d or Linear layer (with only BatchNorm, "
+                                  "AvgPool2d, Flatten, Identity or Dropout between)" % where)
             layers[-1]["relu"] = True
+            activation = _activation(module)
+            if activation is not None:
+                layers[-1]["activation"] = activation
             open_main = None
         elif isinstance(module, nn.Conv2d):
             if flat:

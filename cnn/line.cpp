@@ -57,14 +57,11 @@ IntegerNetwork line_network(const Network& network, const RationalVector& p0, co
   check_dimension(p1, "P1", n);
   RationalVector d(n);
   for (std::size_t i = 0; i < n; ++i) d[i] = p1[i] - p0[i];
-  std::vector<std::vector<RationalVector>> layers;
-  std::vector<RationalVector> first;
-  for (const RationalVector& row : affine_rows(network, 0)) {
+  std::vector<NeuronRows> layers = neuron_layers(network);
+  for (RationalVector& row : layers[0].gated) {
     const RationalVector a(row.begin() + 1, row.end());
-    first.push_back({row[0] + dot(a, p0), dot(a, d)});
+    row = {row[0] + dot(a, p0), dot(a, d)};
   }
-  layers.push_back(std::move(first));
-  for (std::size_t l = 1; l < network.layers.size(); ++l) layers.push_back(affine_rows(network, l));
   return integer_network(1, std::move(layers));
 }
 

@@ -55,37 +55,42 @@ std::size_t IntegerNetwork::layer_of(std::size_t neuron) const {
 }
 
 IntegerNetwork integer_network(const Network& network) {
-  std::vector<std::vector<RationalVector>> layers;
-  for (std::size_t l = 0; l < network.layers.size(); ++l) layers.push_back(affine_rows(network, l));
-  return integer_network(network.input_dimension(), std::move(layers));
+  return integer_network(network.input_dimension(), neuron_layers(network));
 }
 
-IntegerNetwork integer_network(std::size_t input_dimension, std::vector<std::vector<RationalVector>> layers) {
+IntegerNetwork integer_network(std::size_t input_dimension, std::vector<NeuronRows> layers) {
   IntegerNetwork result;
   result.input_dimension = input_dimension;
   result.first_neuron.push_back(0);
   Integer previous_scale = 1;
-  for (std::vector<RationalVector>& rows : layers) {
+  for (NeuronRows& layer : layers) {
     // t clears the denominators of the weights and of S_{l−1}·b: z' = t·S_{l−1}·b + t·a·y' with y' = S_{l−1}·y.
     Integer t = 1;
-    for (RationalVector& row : rows) {
+    for (RationalVector& row : layer.gated) {
       row[0] *= previous_scale;
       for (const Rational& v : row) mpz_lcm(t.get_mpz_t(), t.get_mpz_t(), v.get_den_mpz_t());
     }
-    std::vector<IntegerVector> integer_rows;
-    integer_rows.reserve(rows.size());
-    for (const RationalVector& row : rows) {
-      IntegerVector r(row.size());
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        Rational scaled = row[i] * t;
-        r[i] = scaled.get_num();
+    for (const RationalVector& row : layer.linear)
+      for (const Rational& v : row) mpz_lcm(t.get_mpz_t(), t.get_mpz_t(), v.get_den_mpz_t());
+    auto scaled = [&t](const std::vector<RationalVector>& rows) {
+      std::vector<IntegerVector> integer_rows;
+      integer_rows.reserve(rows.size());
+      for (const RationalVector& row : rows) {
+        IntegerVector r(row.size());
+        for (std::size_t i = 0; i < row.size(); ++i) {
+          Rational value = row[i] * t;
+          r[i] = value.get_num();
+        }
+        integer_rows.push_back(std::move(r));
       }
-      integer_rows.push_back(std::move(r));
-    }
+      return integer_rows;
+    };
+    std::vector<IntegerVector> integer_rows = scaled(layer.gated);
     previous_scale *= t;
     result.scale.push_back(previous_scale);
     result.first_neuron.push_back(result.first_neuron.back() + integer_rows.size());
     result.rows.push_back(std::move(integer_rows));
+    result.linear.push_back(scaled(layer.linear));
   }
   return result;
 }
@@ -95,9 +100,11 @@ std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_
   if (layer == 0) return network.rows[0];
   const std::size_t width = network.input_dimension + 1;
   const std::size_t offset = network.first_neuron[layer - 1];
+  const std::vector<IntegerVector>& linear = network.linear[layer];
   std::vector<IntegerVector> forms;
   forms.reserve(network.rows[layer].size());
-  for (const IntegerVector& row : network.rows[layer]) {
+  for (std::size_t k = 0; k < network.rows[layer].size(); ++k) {
+    const IntegerVector& row = network.rows[layer][k];
     IntegerVector form(width, 0);
     form[0] = row[0];
     for (std::size_t i = 1; i < row.size(); ++i) {
@@ -105,6 +112,15 @@ std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_
       const IntegerVector& input = previous[i - 1];
       for (std::size_t c = 0; c < width; ++c)
         mpz_addmul(form[c].get_mpz_t(), row[i].get_mpz_t(), input[c].get_mpz_t());
+    }
+    if (!linear.empty()) {
+      const IntegerVector& skip = linear[k];
+      for (std::size_t i = 1; i < skip.size(); ++i) {
+        if (sgn(skip[i]) == 0) continue;
+        const IntegerVector& input = previous[i - 1];
+        for (std::size_t c = 0; c < width; ++c)
+          mpz_addmul(form[c].get_mpz_t(), skip[i].get_mpz_t(), input[c].get_mpz_t());
+      }
     }
     forms.push_back(std::move(form));
   }

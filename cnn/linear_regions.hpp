@@ -40,7 +40,10 @@ Box parse_box(const std::string& text, const std::string& what);
  * bias is an integer. The scaled pre-activation of a neuron of layer l is scale[l] times the true one. */
 struct IntegerNetwork {
   std::size_t input_dimension = 0;
-  std::vector<std::vector<IntegerVector>> rows;  // rows[l][k] = (b, a) over layer l's (scaled) input
+  std::vector<std::vector<IntegerVector>> rows;  // rows[l][k] = (b, a) over the ReLU of layer l − 1's (scaled) neurons
+  /*! linear[l]: empty, or linear[l][k] = (0, a') over layer l − 1's (scaled) neurons as they are (not gated by
+   * their sign): the negative-side slopes of leaky_relu/prelu (NeuronRows). */
+  std::vector<std::vector<IntegerVector>> linear;
   std::vector<Integer> scale;                    // S_l > 0
   std::vector<std::size_t> first_neuron;         // index of layer l's first neuron; back() = neuron count
 
@@ -51,13 +54,13 @@ struct IntegerNetwork {
 };
 
 IntegerNetwork integer_network(const Network& network);
-/*! the same for affine layers given as rational rows (b, a) over each layer's input (`layers[0]` over x ∈ Q^n). */
-IntegerNetwork integer_network(std::size_t input_dimension, std::vector<std::vector<RationalVector>> layers);
+/*! the same for layers given as rational NeuronRows over the neurons of the layer before (`layers[0]` over x ∈ Q^n). */
+IntegerNetwork integer_network(std::size_t input_dimension, std::vector<NeuronRows> layers);
 
 /*! returns the (scaled) pre-activation forms (c, a1..an) over (1, x) of layer `layer`'s neurons, given the
  * pattern characters of all earlier layers in `pattern` (only its first first_neuron[layer] characters are
- * read): the post-activation of neuron j is its form when pattern[j] == '+' and 0 otherwise. `previous`
- * holds the forms of layer − 1 (ignored for layer 0). */
+ * read): the ReLU of neuron j is its form when pattern[j] == '+' and 0 otherwise (rows), and its form is taken as it
+ * is where `linear` says so. `previous` holds the forms of layer − 1 (ignored for layer 0). */
 std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
                                        const std::vector<IntegerVector>& previous);
 

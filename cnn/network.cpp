@@ -229,6 +229,8 @@ std::string beyond_closed_forms(const Layer& layer) {
     if (!std::holds_alternative<Flatten>(step)) return "a " + step_name(step) + " before its main map";
   for (const AffineStep& step : after_steps_of(layer))
     if (!std::holds_alternative<Flatten>(step)) return "a " + step_name(step) + " before its ReLU";
+  if (activation_of(layer).kind != Activation::Kind::relu)
+    return std::string("a ") + activation_name(activation_of(layer)) + " activation instead of ReLU";
   if (const auto* conv = std::get_if<Conv2d>(&layer)) {
     if (conv->pad_h != 0 || conv->pad_w != 0) return "padding " + pair_text(conv->pad_h, conv->pad_w);
     if (conv->dilation_h != 1 || conv->dilation_w != 1) return "dilation " + pair_text(conv->dilation_h, conv->dilation_w);
@@ -270,14 +272,130 @@ std::vector<Shape> Network::layer_shapes() const {
 
 std::size_t Network::hidden_neurons() const {
   std::size_t total = 0;
-  for (const Shape& shape : layer_shapes()) total += shape.size();
+  const std::vector<Shape> shapes = layer_shapes();
+  for (std::size_t l = 0; l < shapes.size(); ++l) total += shapes[l].size() * breakpoints(activation_of(layers[l]));
   return total;
 }
 
-std::vector<RationalVector> affine_rows(const Network& network, std::size_t layer) {
+ActivationPieces piecewise_linear(const Activation& activation, std::size_t channel) {
+  switch (activation.kind) {
+    case Activation::Kind::relu:
+      return {{Rational(0)}, {Rational(0), Rational(1)}, Rational(0)};
+    case Activation::Kind::leaky_relu:
+      return {{Rational(0)}, {activation.slope.at(0), Rational(1)}, Rational(0)};
+    case Activation::Kind::prelu:
+      return {{Rational(0)}, {activation.slope.at(activation.slope.size() == 1 ? 0 : channel), Rational(1)}, Rational(0)};
+    case Activation::Kind::hardtanh:
+      return {{activation.min_val, activation.max_val}, {Rational(0), Rational(1), Rational(0)}, activation.min_val};
+    case Activation::Kind::relu6:
+      return {{Rational(0), Rational(6)}, {Rational(0), Rational(1), Rational(0)}, Rational(0)};
+  }
+  throw InternalError("unknown activation");
+}
+
+std::size_t breakpoints(const Activation& activation) {
+  return activation.kind == Activation::Kind::hardtanh || activation.kind == Activation::Kind::relu6 ? 2 : 1;
+}
+
+const char* activation_name(const Activation& activation) {
+  switch (activation.kind) {
+    case Activation::Kind::relu: return "relu";
+    case Activation::Kind::leaky_relu: return "leaky_relu";
+    case Activation::Kind::prelu: return "prelu";
+    case Activation::Kind::hardtanh: return "hardtanh";
+    case Activation::Kind::relu6: return "relu6";
+  }
+  return "?";
+}
+
+const Activation& activation_of(const Layer& layer) {
+  return std::visit([](const auto& main) -> const Activation& { return main.activation; }, layer);
+}
+
+std::size_t Network::layer_neurons(std::size_t layer) const {
+  return layer_output_shape(layer).size() * breakpoints(activation_of(layers.at(layer)));
+}
+
+bool Network::relu_only() const {
+  return std::all_of(layers.begin(), layers.end(),
+                     [](const Layer& layer) { return activation_of(layer).kind == Activation::Kind::relu; });
+}
+
+std::vector<RationalVector> unit_rows(const Network& network, std::size_t layer) {
   const Shape in = network.layer_input_shape(layer);
   const Layer& l = network.layers.at(layer);
   return dense_rows(composed_map(before_steps(l), &l, in), in.size());
+}
+
+namespace {
+
+/*! rewrites `units`, rows (b, w) over the units of a layer of shape `in` closed by `previous` (null: over the
+ * network input), as rows over that layer's neurons: φ_u(z) = value + s_0·n_{u,1} + Σ_i Δ_i·max(0, n_{u,i}) puts
+ * w_u·value into b, w_u·s_0 on n_{u,1} as it is, and w_u·Δ_i on the ReLU of n_{u,i}. Then splits every row into
+ * the neurons of `own` (null: the rows are a read-out's): row − t_i for each breakpoint t_i of its unit. */
+NeuronRows expand_rows(std::vector<RationalVector> units, const Shape& in, const Activation* previous,
+                       const Activation* own, std::size_t own_area) {
+  NeuronRows result;
+  std::vector<RationalVector> gated = std::move(units);
+  std::vector<RationalVector> linear;
+  if (previous != nullptr && previous->kind != Activation::Kind::relu) {
+    const std::size_t m = breakpoints(*previous);
+    const std::size_t area = in.height * in.width;
+    std::vector<ActivationPieces> pieces;
+    for (std::size_t c = 0; c < in.channels; ++c) pieces.push_back(piecewise_linear(*previous, c));
+    bool any_linear = false;
+    for (const ActivationPieces& f : pieces) any_linear = any_linear || sgn(f.slopes[0]) != 0;
+    for (RationalVector& row : gated) {
+      RationalVector g(1 + in.size() * m), lin;
+      if (any_linear) lin.assign(g.size(), 0);
+      g[0] = row[0];
+      for (std::size_t u = 0; u < in.size(); ++u) {
+        const Rational& w = row[1 + u];
+        if (sgn(w) == 0) continue;
+        const ActivationPieces& f = pieces[u / area];
+        g[0] += w * f.value;
+        if (any_linear) lin[1 + u * m] = w * f.slopes[0];
+        for (std::size_t i = 0; i < m; ++i) g[1 + u * m + i] = w * (f.slopes[i + 1] - f.slopes[i]);
+      }
+      row = std::move(g);
+      if (any_linear) linear.push_back(std::move(lin));
+    }
+  }
+  if (own == nullptr || breakpoints(*own) == 1) {  // one breakpoint, at 0: the unit is its neuron
+    result.gated = std::move(gated);
+    result.linear = std::move(linear);
+    return result;
+  }
+  for (std::size_t u = 0; u < gated.size(); ++u) {
+    const ActivationPieces f = piecewise_linear(*own, u / own_area);
+    for (const Rational& t : f.breakpoints) {
+      result.gated.push_back(gated[u]);
+      result.gated.back()[0] -= t;
+      if (!linear.empty()) result.linear.push_back(linear[u]);
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+NeuronRows neuron_rows(const Network& network, std::size_t layer) {
+  const Shape in = network.layer_input_shape(layer);
+  const Shape out = network.layer_output_shape(layer);
+  return expand_rows(unit_rows(network, layer), in, layer == 0 ? nullptr : &activation_of(network.layers[layer - 1]),
+                     &activation_of(network.layers[layer]), out.height * out.width);
+}
+
+std::vector<NeuronRows> neuron_layers(const Network& network) {
+  std::vector<NeuronRows> layers;
+  for (std::size_t l = 0; l < network.layers.size(); ++l) layers.push_back(neuron_rows(network, l));
+  return layers;
+}
+
+std::vector<RationalVector> affine_rows(const Network& network, std::size_t layer) {
+  NeuronRows rows = neuron_rows(network, layer);
+  if (!rows.linear.empty()) throw InternalError("affine_rows: the layer before has a slope on its negative side");
+  return std::move(rows.gated);
 }
 
 std::vector<RationalVector> readout_rows(const Network& network) {
@@ -285,6 +403,11 @@ std::vector<RationalVector> readout_rows(const Network& network) {
   const Linear& readout = network.readout.value();
   const Layer core = Linear{readout.out_features, readout.in_features, readout.weight, readout.bias, {}, {}};
   return dense_rows(composed_map(readout.before, &core, in), in.size());
+}
+
+NeuronRows readout_neuron_rows(const Network& network) {
+  const Shape in = network.layer_output_shape(network.layers.size() - 1);
+  return expand_rows(readout_rows(network), in, &activation_of(network.layers.back()), nullptr, 1);
 }
 
 LayerArrangement first_layer_arrangement(const Network& network) {
@@ -378,11 +501,19 @@ std::vector<Rational> pre_activations(const Network& network, const RationalVect
   Shape shape = network.input;
   for (const Layer& layer : network.layers) {
     RationalVector z = apply_layer(layer, shape, y);
-    all.insert(all.end(), z.begin(), z.end());
-    for (Rational& v : z)
-      if (sgn(v) < 0) v = 0;
-    y = std::move(z);
     shape = output_shape(shape, layer);
+    const Activation& activation = activation_of(layer);
+    const std::size_t area = shape.height * shape.width;
+    for (std::size_t u = 0; u < z.size(); ++u) {
+      // φ evaluated directly (min/max), not through the neuron expansion the rows use: the tests compare the two.
+      const ActivationPieces f = piecewise_linear(activation, u / area);
+      for (const Rational& t : f.breakpoints) all.push_back(z[u] - t);
+      if (activation.kind == Activation::Kind::hardtanh || activation.kind == Activation::Kind::relu6)
+        z[u] = std::min(std::max(z[u], f.breakpoints[0]), f.breakpoints[1]);
+      else if (sgn(z[u]) < 0)
+        z[u] *= f.slopes[0];
+    }
+    y = std::move(z);
   }
   return all;
 }
@@ -544,17 +675,78 @@ void check_window(const Shape& in, std::size_t extent_h, std::size_t extent_w, s
              std::to_string(in.height + 2 * pad_h) + "x" + std::to_string(in.width + 2 * pad_w));
 }
 
-/*! reads the optional "relu" of a layer (`otherwise` when absent). */
+/*! reads the optional "relu" of a layer (`otherwise` when absent); a layer with an "activation" is closed by it
+ * ("relu": false beside it is refused). */
 bool read_relu(const json& object, const Where& where, bool otherwise) {
   auto it = object.find("relu");
-  if (it == object.end()) return otherwise;
+  const bool has_activation = object.contains("activation");
+  if (it == object.end()) return otherwise || has_activation;
   if (!it->is_boolean()) where.field("relu").fail("expected true or false, found " + describe(*it));
-  return it->get<bool>();
+  if (has_activation && !it->get<bool>())
+    where.field("relu").fail("\"relu\": false beside an \"activation\" (the activation closes the hidden layer)");
+  return it->get<bool>() || has_activation;
+}
+
+/*! reads the optional "activation" of a layer closing a hidden layer whose output has `channels` channels: a name
+ * ("relu", "relu6", "hardtanh" = [-1, 1], "leaky_relu" = slope 0.01) or an object {"type", parameters}. */
+Activation read_activation(const json& object, std::size_t channels, const Where& outer) {
+  Activation activation;
+  auto it = object.find("activation");
+  if (it == object.end()) return activation;
+  const Where where = outer.field("activation");
+  const json* parameters = nullptr;
+  std::string type;
+  if (it->is_string()) {
+    type = it->get<std::string>();
+  } else if (it->is_object()) {
+    parameters = &*it;
+    type = require(*it, "type", where).is_string() ? (*it)["type"].get<std::string>() : "";
+    if (type.empty()) where.field("type").fail("expected an activation name, found " + describe((*it)["type"]));
+  } else {
+    where.fail("expected an activation name or object, found " + describe(*it));
+  }
+  auto number = [&](const char* key, const std::string& otherwise) {
+    if (parameters == nullptr || !parameters->contains(key)) return Rational(otherwise);
+    return read_number((*parameters)[key], where.field(key));
+  };
+  if (type == "relu") {
+    if (parameters != nullptr) check_fields(*parameters, {"type"}, where, "for relu");
+  } else if (type == "relu6") {
+    activation.kind = Activation::Kind::relu6;
+    if (parameters != nullptr) check_fields(*parameters, {"type"}, where, "for relu6");
+  } else if (type == "leaky_relu") {
+    activation.kind = Activation::Kind::leaky_relu;
+    if (parameters != nullptr) check_fields(*parameters, {"type", "negative_slope"}, where, "for leaky_relu");
+    activation.slope = {number("negative_slope", "1/100")};
+  } else if (type == "hardtanh") {
+    activation.kind = Activation::Kind::hardtanh;
+    if (parameters != nullptr) check_fields(*parameters, {"type", "min_val", "max_val"}, where, "for hardtanh");
+    activation.min_val = number("min_val", "-1");
+    activation.max_val = number("max_val", "1");
+    if (!(activation.min_val < activation.max_val))
+      where.fail("hardtanh needs min_val < max_val, found " + activation.min_val.get_str() + " and " +
+                 activation.max_val.get_str());
+  } else if (type == "prelu") {
+    activation.kind = Activation::Kind::prelu;
+    if (parameters == nullptr) where.fail("prelu needs its slopes: {\"type\": \"prelu\", \"weight\": [...]}");
+    check_fields(*parameters, {"type", "weight"}, where, "for prelu");
+    const json& weight = require(*parameters, "weight", where);
+    if (!weight.is_array() || (weight.size() != 1 && weight.size() != channels))
+      where.field("weight").fail("expected 1 or " + std::to_string(channels) +
+                                 " slopes (one per channel of the layer output), found " + describe(weight));
+    read_tensor(weight, {{weight.size(), "slopes"}}, 0, where.field("weight"), activation.slope);
+  } else {
+    (parameters != nullptr ? where.field("type") : where).fail(
+        "unknown activation \"" + type.substr(0, 40) +
+        "\" (expected \"relu\", \"leaky_relu\", \"prelu\", \"hardtanh\" or \"relu6\"; others are not piecewise linear "
+        "or not supported)");
+  }
+  return activation;
 }
 
 Conv2d read_conv2d(const json& object, const Shape& in, const Where& where) {
   check_fields(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "dilation",
-                        "groups", "weight", "bias", "relu"},
+                        "groups", "weight", "bias", "relu", "activation"},
                where, "for a conv2d layer");
   Conv2d conv;
   conv.out_channels = read_size(require(object, "out_channels", where), where.field("out_channels"), 1);
@@ -607,7 +799,7 @@ Conv2d read_conv2d(const json& object, const Shape& in, const Where& where) {
 }
 
 BatchNorm read_batchnorm(const json& object, const Shape& in, const Where& where) {
-  check_fields(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu"}, where,
+  check_fields(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu", "activation"}, where,
                "for a batchnorm layer");
   if (auto it = object.find("num_features"); it != object.end()) {
     std::size_t c = read_size(*it, where.field("num_features"), 1);
@@ -630,7 +822,8 @@ BatchNorm read_batchnorm(const json& object, const Shape& in, const Where& where
 }
 
 AvgPool2d read_avgpool2d(const json& object, const Shape& in, const Where& where) {
-  check_fields(object, {"type", "kernel_size", "stride", "padding", "relu"}, where, "for an avgpool2d layer");
+  check_fields(object, {"type", "kernel_size", "stride", "padding", "relu", "activation"}, where,
+               "for an avgpool2d layer");
   AvgPool2d pool;
   std::tie(pool.kernel_h, pool.kernel_w) =
       read_pair(require(object, "kernel_size", where), where.field("kernel_size"), "kernel_size");
@@ -648,7 +841,8 @@ AvgPool2d read_avgpool2d(const json& object, const Shape& in, const Where& where
 }
 
 Linear read_linear(const json& object, const Shape& in, std::size_t layer, const Where& where) {
-  check_fields(object, {"type", "out_features", "in_features", "weight", "bias", "relu"}, where, "for a linear layer");
+  check_fields(object, {"type", "out_features", "in_features", "weight", "bias", "relu", "activation"}, where,
+               "for a linear layer");
   Linear linear;
   linear.out_features = read_size(require(object, "out_features", where), where.field("out_features"), 1);
   linear.in_features = in.size();
@@ -784,10 +978,12 @@ Network read_network(const json& document, const std::string& name) {
   std::size_t first_pending = 0;     // the index of the first of them
   std::optional<Layer> open;         // a main map without ReLU, collecting its after steps
   std::size_t open_index = 0;
-  auto close = [&](Layer layer, const Where& where) {
+  auto close = [&](Layer layer, const json& object, const Where& where) {
+    std::visit([&](auto& main) { main.activation = read_activation(object, current.channels, where); }, layer);
     network.layers.push_back(std::move(layer));
+    const std::size_t units = current.size();
     // Checked layer by layer, before the next layer's weights are read: the affine forms have n + 1 entries each.
-    neurons += current.size();
+    neurons += units * breakpoints(activation_of(network.layers.back()));
     if (neurons > max_hidden_neurons || neurons * (network.input.size() + 1) > max_form_entries)
       where.fail("the network has " + std::to_string(neurons) + " hidden neurons up to this layer, over the cap of " +
                  std::to_string(std::min(max_hidden_neurons, max_form_entries / (network.input.size() + 1))) +
@@ -819,7 +1015,7 @@ Network read_network(const json& document, const std::string& name) {
       }
       pending.clear();
       if (relu)
-        close(std::move(main), where);
+        close(std::move(main), layer, where);
       else
         open = std::move(main), open_index = l;
       continue;
@@ -831,7 +1027,7 @@ Network read_network(const json& document, const std::string& name) {
       if (flat) where.fail("avgpool2d after a linear layer or a flatten is not supported");
       step = read_avgpool2d(layer, current, where);
     } else if (type == "flatten") {
-      check_fields(layer, {"type", "relu"}, where, "for a flatten layer");
+      check_fields(layer, {"type", "relu", "activation"}, where, "for a flatten layer");
       step = Flatten{};
       flat = true;
     } else {
@@ -843,7 +1039,7 @@ Network read_network(const json& document, const std::string& name) {
     if (open) {
       std::visit([&](auto& main) { main.after.push_back(std::move(step)); }, *open);
       if (relu) {
-        close(std::move(*open), where);
+        close(std::move(*open), layer, where);
         open.reset();
       }
     } else {
@@ -919,6 +1115,21 @@ Shape append_steps(json& layers, const std::vector<AffineStep>& steps, Shape in)
   return in;
 }
 
+/*! returns the "activation" of a layer closed by `activation`, or null for ReLU (the default). */
+json activation_json(const Activation& activation) {
+  switch (activation.kind) {
+    case Activation::Kind::relu: return nullptr;
+    case Activation::Kind::relu6: return json{{"type", "relu6"}};
+    case Activation::Kind::leaky_relu:
+      return json{{"type", "leaky_relu"}, {"negative_slope", rational_json(activation.slope.at(0))}};
+    case Activation::Kind::prelu:
+      return json{{"type", "prelu"}, {"weight", nested(activation.slope, {activation.slope.size()})}};
+    case Activation::Kind::hardtanh:
+      return json{{"type", "hardtanh"}, {"min_val", rational_json(activation.min_val)}, {"max_val", rational_json(activation.max_val)}};
+  }
+  return nullptr;
+}
+
 json linear_json(const Linear& linear) {
   return json{{"type", "linear"},
               {"out_features", linear.out_features},
@@ -958,6 +1169,8 @@ json to_json(const Network& network) {
       append_steps(layers, after, shape);
       layers.back()["relu"] = true;
     }
+    if (json activation = activation_json(activation_of(layer)); !activation.is_null())
+      layers.back()["activation"] = std::move(activation);
     in = output_shape(in, layer);
   }
   json document{{"format", format_name},

@@ -59,6 +59,38 @@ struct Flatten {
 /*! an affine layer without ReLU, composed into the hidden layer it sits in (before or after its conv2d/linear map). */
 using AffineStep = std::variant<BatchNorm, AvgPool2d, Flatten>;
 
+/*! the activation that closes a hidden layer, applied to each of its outputs (its units). ReLU by default; the others
+ * are continuous piecewise-linear functions of one variable with one or two breakpoints:
+ * - leaky_relu: z for z > 0, slope·z for z < 0 (one slope; PyTorch's LeakyReLU);
+ * - prelu: the same with one slope per channel of the layer output, or one for all (PyTorch's PReLU);
+ * - hardtanh: min_val for z < min_val, z between, max_val for z > max_val (min_val < max_val; PyTorch's Hardtanh);
+ * - relu6: hardtanh with min_val 0 and max_val 6 (PyTorch's ReLU6).
+ * A unit with m breakpoints t_1 < … < t_m is m neurons, z − t_1 … z − t_m (their signs say which piece is active). */
+struct Activation {
+  enum class Kind { relu, leaky_relu, prelu, hardtanh, relu6 };
+  Kind kind = Kind::relu;
+  std::vector<Rational> slope = {};  // leaky_relu: one slope; prelu: one per channel, or one for all
+  Rational min_val = 0, max_val = 0;  // hardtanh
+
+  bool operator==(const Activation&) const = default;
+};
+
+/*! an activation on one channel as a continuous piecewise-linear function φ: breakpoints t_1 < … < t_m, slopes
+ * s_0 … s_m (s_i between t_i and t_{i+1}), and value = φ(t_1). Then
+ * φ(z) = value + s_0·(z − t_1) + Σ_i (s_i − s_{i−1})·max(0, z − t_i): the post-activation is an affine combination
+ * of the unit's neurons z − t_i, the ReLU of each (gated by its sign) and the first one as it is. */
+struct ActivationPieces {
+  std::vector<Rational> breakpoints, slopes;
+  Rational value;
+};
+
+/*! returns `activation` on channel `channel` of the layer output as a piecewise-linear function. */
+ActivationPieces piecewise_linear(const Activation& activation, std::size_t channel);
+/*! returns the number of breakpoints m (neurons per unit): 1, or 2 for hardtanh and relu6. */
+std::size_t breakpoints(const Activation& activation);
+/*! returns the activation's name as in the network file ("relu", "leaky_relu", "prelu", "hardtanh", "relu6"). */
+const char* activation_name(const Activation& activation);
+
 /*! a hidden layer whose main map is a 2-D convolution (zero padding, dilation and groups as PyTorch's Conv2d); its
  * input channel count is the channel count of its input shape (after the `before` steps). */
 struct Conv2d {
@@ -68,6 +100,7 @@ struct Conv2d {
   std::size_t pad_h = 0, pad_w = 0, dilation_h = 1, dilation_w = 1, groups = 1;
   std::vector<AffineStep> before = {};  // applied to the hidden layer's input, in order, before the convolution
   std::vector<AffineStep> after = {};   // applied to the convolution's output, in order, before ReLU
+  Activation activation = {};
 
   bool operator==(const Conv2d&) const = default;
 };
@@ -80,6 +113,7 @@ struct Linear {
   std::vector<Rational> bias;    // [U]
   std::vector<AffineStep> before = {};  // applied to the hidden layer's input, in order, before the linear map
   std::vector<AffineStep> after = {};   // applied to the linear map's output, in order, before ReLU
+  Activation activation = {};           // of a hidden layer (a read-out has none)
 
   bool operator==(const Linear&) const = default;
 };
@@ -91,6 +125,9 @@ struct Network;
 /*! returns the output shape of `layer` (its before steps, main map and after steps) on an input of shape `input`.
  * \pre the kernels fit the input and the strides are positive (the reader and random_network check this). */
 Shape output_shape(const Shape& input, const Layer& layer);
+/*! returns the activation that closes `layer`. */
+const Activation& activation_of(const Layer& layer);
+
 /*! returns the output shape of one affine step on an input of shape `input`. */
 Shape output_shape(const Shape& input, const AffineStep& step);
 /*! returns the output shape of the convolution alone on an input of shape `input` (PyTorch's formula per axis). */
@@ -118,21 +155,48 @@ struct Network {
   Shape layer_output_shape(std::size_t layer) const;
   /*! returns the output shape of every layer, in order. */
   std::vector<Shape> layer_shapes() const;
-  /*! returns the total number of hidden neurons (Σ of the layer output sizes). */
+  /*! returns the number of neurons of layer `layer`: its output size times its activation's breakpoints. */
+  std::size_t layer_neurons(std::size_t layer) const;
+  /*! returns the total number of hidden neurons (Σ of layer_neurons). */
   std::size_t hidden_neurons() const;
+  /*! returns whether every hidden layer's activation is ReLU. */
+  bool relu_only() const;
   /*! returns n = C·H·W, the dimension of the input space. */
   std::size_t input_dimension() const { return input.size(); }
 
   bool operator==(const Network&) const = default;
 };
 
-/*! returns, for each neuron of layer `layer` in CHW order of its output, the row (b, a_1 .. a_n) of its
- * pre-activation b + a·y as an affine form of the layer's input y (n = layer input size). */
+/*! returns, for each unit of layer `layer` in CHW order of its output, the row (b, a_1 .. a_n) of its
+ * pre-activation b + a·y as an affine form of the layer's input y (n = layer input size: the units of the layer
+ * before, or the network input). */
+std::vector<RationalVector> unit_rows(const Network& network, std::size_t layer);
+
+/*! a hidden layer's neurons as affine forms of the neurons of the layer before (or of the input x, for layer 0):
+ * neuron k's pre-activation is gated[k][0] + Σ_j gated[k][j]·max(0, y_j) + Σ_j linear[k][j]·y_j, y_j the
+ * pre-activation of neuron j − 1 of the layer before. For ReLU layers before it `linear` is empty (all zero) and
+ * gated are the unit rows. Units come in CHW order, the neurons of one unit (z − t_1, …, z − t_m) together. */
+struct NeuronRows {
+  std::vector<RationalVector> gated;
+  std::vector<RationalVector> linear;  // empty when every entry is 0; else one row per neuron, entry 0 unused (0)
+};
+
+/*! returns layer `layer`'s neurons as NeuronRows (docs/network-format.md, "Activations"). */
+NeuronRows neuron_rows(const Network& network, std::size_t layer);
+/*! returns every layer's NeuronRows, in order. */
+std::vector<NeuronRows> neuron_layers(const Network& network);
+
+/*! returns, for each neuron of layer `layer`, the row (b, a_1 .. a_n) of its pre-activation. For a network whose
+ * layers before `layer` all have ReLU (so neuron_rows(...).linear is empty) it is neuron_rows(...).gated: the form
+ * over the previous neurons' ReLU outputs, or over x for layer 0.
+ * \pre layer == 0 or the layers before `layer` are ReLU. */
 std::vector<RationalVector> affine_rows(const Network& network, std::size_t layer);
 
 /*! returns the read-out's rows (b, a_1 .. a_n) over the last hidden layer's output, its `before` steps composed in.
  * \pre network.readout. */
 std::vector<RationalVector> readout_rows(const Network& network);
+/*! returns the read-out's rows as NeuronRows over the last hidden layer's neurons. \pre network.readout. */
+NeuronRows readout_neuron_rows(const Network& network);
 
 /*! the hyperplanes of the first layer's neurons. Neurons with all-zero weights have a constant
  * pre-activation and no hyperplane: they are listed in `constant_neurons`. */
@@ -147,8 +211,9 @@ struct LayerArrangement {
  * per neuron with a ≠ 0, neurons in CHW order of the layer output). */
 LayerArrangement first_layer_arrangement(const Network& network);
 
-/*! returns every hidden pre-activation at input `x`, layer by layer (each layer in CHW order), computed
- * exactly with ReLU between layers. \pre x.size() == network.input_dimension(). */
+/*! returns every hidden neuron's pre-activation at input `x` (z − t_i for a unit with breakpoints), layer by layer
+ * (each layer in CHW order), computed exactly with the activations between layers.
+ * \pre x.size() == network.input_dimension(). */
 std::vector<Rational> pre_activations(const Network& network, const RationalVector& x);
 
 /*! returns the activation pattern at `x`: one character per hidden neuron, '+' if its pre-activation

@@ -3,6 +3,7 @@
 #include "arrangement/errors.hpp"
 #include "cnn/random_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <unordered_set>
@@ -11,21 +12,27 @@ namespace chamber {
 
 namespace {
 
-/*! a layer as doubles: rows (b, a) over the layer input. */
-using DoubleRows = std::vector<std::vector<double>>;
+/*! a layer as doubles: its neurons' rows (b, a) over the ReLU of the layer input, and (0, a') over the layer input as
+ * it is (empty when all zero): NeuronRows. */
+struct DoubleRows {
+  std::vector<std::vector<double>> gated, linear;
+};
+
+std::vector<std::vector<double>> to_double(const std::vector<RationalVector>& rows) {
+  std::vector<std::vector<double>> result;
+  for (const RationalVector& row : rows) {
+    std::vector<double> r;
+    r.reserve(row.size());
+    for (const Rational& v : row) r.push_back(v.get_d());
+    result.push_back(std::move(r));
+  }
+  return result;
+}
 
 std::vector<DoubleRows> double_rows(const Network& network) {
   std::vector<DoubleRows> layers;
-  for (std::size_t l = 0; l < network.layers.size(); ++l) {
-    DoubleRows rows;
-    for (const RationalVector& row : affine_rows(network, l)) {
-      std::vector<double> r;
-      r.reserve(row.size());
-      for (const Rational& v : row) r.push_back(v.get_d());
-      rows.push_back(std::move(r));
-    }
-    layers.push_back(std::move(rows));
-  }
+  for (const NeuronRows& rows : neuron_layers(network))
+    layers.push_back(DoubleRows{to_double(rows.gated), to_double(rows.linear)});
   return layers;
 }
 
@@ -49,23 +56,35 @@ SampleResult sample_patterns(const Network& network, const SampleOptions& option
     magnitude_in.assign(n, 0);
     for (std::size_t i = 0; i < n; ++i) magnitude_in[i] = std::fabs(x[i]);
     bool close_call = false;
+    // y: the layer input as it is (x, then the previous neurons' pre-activations); post: its ReLU (x for layer 0).
+    std::vector<double> post = y;
     for (const DoubleRows& rows : layers) {
-      z.assign(rows.size(), 0);
-      magnitude_out.assign(rows.size(), 0);
-      for (std::size_t k = 0; k < rows.size(); ++k) {
-        const std::vector<double>& r = rows[k];
+      z.assign(rows.gated.size(), 0);
+      magnitude_out.assign(rows.gated.size(), 0);
+      for (std::size_t k = 0; k < rows.gated.size(); ++k) {
+        const std::vector<double>& r = rows.gated[k];
         double value = r[0], magnitude = std::fabs(r[0]);
         for (std::size_t i = 1; i < r.size(); ++i) {
           if (r[i] == 0) continue;
-          value += r[i] * y[i - 1];
+          value += r[i] * post[i - 1];
           magnitude += std::fabs(r[i]) * magnitude_in[i - 1];
+        }
+        if (!rows.linear.empty()) {
+          const std::vector<double>& l = rows.linear[k];
+          for (std::size_t i = 1; i < l.size(); ++i) {
+            if (l[i] == 0) continue;
+            value += l[i] * y[i - 1];
+            magnitude += std::fabs(l[i]) * magnitude_in[i - 1];
+          }
         }
         if (std::fabs(value) <= 1e-9 * magnitude) close_call = true;
         pattern += value > 0 ? '1' : '0';
-        z[k] = value > 0 ? value : 0;
-        magnitude_out[k] = value > 0 ? magnitude : 0;
+        z[k] = value;
+        magnitude_out[k] = magnitude;
       }
       y.swap(z);
+      post = y;
+      for (double& v : post) v = std::max(v, 0.0);
       magnitude_in.swap(magnitude_out);
     }
     if (close_call) {

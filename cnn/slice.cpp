@@ -48,18 +48,15 @@ Plane random_plane(std::size_t dimension, std::uint64_t seed) {
   }
 }
 
-std::vector<std::vector<RationalVector>> slice_rows(const Network& network, const Plane& plane) {
+std::vector<NeuronRows> slice_rows(const Network& network, const Plane& plane) {
   if (plane.p0.size() != network.input_dimension())
     throw InputError("the plane's points have " + std::to_string(plane.p0.size()) + " coordinates, the network's input " +
                      std::to_string(network.input_dimension()));
-  std::vector<std::vector<RationalVector>> layers;
-  std::vector<RationalVector> first;
-  for (const RationalVector& row : affine_rows(network, 0)) {
+  std::vector<NeuronRows> layers = neuron_layers(network);
+  for (RationalVector& row : layers[0].gated) {
     const RationalVector a(row.begin() + 1, row.end());
-    first.push_back({row[0] + dot(a, plane.p0), dot(a, plane.d1), dot(a, plane.d2)});
+    row = {row[0] + dot(a, plane.p0), dot(a, plane.d1), dot(a, plane.d2)};
   }
-  layers.push_back(std::move(first));
-  for (std::size_t l = 1; l < network.layers.size(); ++l) layers.push_back(affine_rows(network, l));
   return layers;
 }
 

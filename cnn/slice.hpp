@@ -31,7 +31,7 @@ Plane random_plane(std::size_t dimension, std::uint64_t seed);
 
 /*! returns the rows (b, a) of every hidden layer of the network restricted to `plane`: layer 0's over (u, v), the
  * later layers' over their layer's input, as affine_rows. \throws InputError when the plane's dimension differs. */
-std::vector<std::vector<RationalVector>> slice_rows(const Network& network, const Plane& plane);
+std::vector<NeuronRows> slice_rows(const Network& network, const Plane& plane);
 
 /*! returns the network restricted to `plane`, on the input (u, v). */
 IntegerNetwork slice_network(const Network& network, const Plane& plane);

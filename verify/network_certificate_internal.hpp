@@ -131,7 +131,9 @@ class RegionChecker {
   bool has_weights(std::size_t k) const {
     const std::size_t l = layer_of_[k];
     const std::size_t u = k - model_.first_neuron[l];
-    return model_.layers[l].row_begin[u + 1] != model_.layers[l].row_begin[u];
+    const NetworkLayer& layer = model_.layers[l];
+    return layer.row_begin[u + 1] != layer.row_begin[u] ||
+           (layer.has_linear() && layer.linear_begin[u + 1] != layer.linear_begin[u]);
   }
 
   struct Group {
@@ -179,8 +181,10 @@ class RegionChecker {
 
   // Neighbour scratch.
   std::string tau_;
-  std::vector<mpq_class> delta_, previous_delta_;
-  std::vector<bool> delta_nonzero_, previous_nonzero_;
+  // Per neuron of the current and the previous layer: the change of its rectified value (delta_) and of its form
+  // (form_delta_), both multiples of the group's form.
+  std::vector<mpq_class> delta_, previous_delta_, form_delta_, previous_form_delta_;
+  std::vector<bool> delta_nonzero_, previous_nonzero_, form_nonzero_, previous_form_nonzero_;
   mpq_class sum_, product_;
 };
 

@@ -100,13 +100,15 @@ mpq_class RegionChecker::ratio(std::size_t k, std::size_t reference) const {
 /*! check 4(b): the pattern tau of the neighbour across group g.
  *
  * Write h for the group's form (the reference's). A neuron whose form is neither in the group nor identically 0
- * keeps its character. For the others the rule needs g = f_k^tau. Every difference f_j^tau - f_j^sigma, and
- * every difference of post-activations, is a multiple delta_j h of h: by induction over the layers, a neuron
- * keeping '+' passes its own delta on, a neuron keeping '-' passes 0, and a neuron of the group (f^sigma = c h) or
- * with f^sigma = 0 (c = 0) has g = (c + delta) h and passes [tau = '+'] (c + delta) - [sigma = '+'] c; the next
- * layer's delta is the weighted sum of these. So g is always 0 or a multiple of h, and the character it gets is
- * the sign of -g(x) = -(c + delta) h(x), where h(x) has the sign of the reference's character. Only scalars are
- * carried, and only for the layers after the group's first layer up to the last layer that needs one. */
+ * keeps its character. For the others the rule needs g = f_k^tau. Every difference f_j^tau - f_j^sigma (the form
+ * change), and every difference of rectified values, is a multiple of h: by induction over the layers, a neuron
+ * keeping '+' has a rectified change equal to its form change, a neuron keeping '-' a rectified change 0, and a
+ * neuron of the group (f^sigma = c h) or with f^sigma = 0 (c = 0) has g = (c + delta) h and a rectified change
+ * [tau = '+'] (c + delta) - [sigma = '+'] c; the next layer's form change delta is the weighted sum of the rectified
+ * changes (ReLU entries) and of the form changes (linear entries: leaky_relu/prelu slopes). So g is always 0 or a
+ * multiple of h, and the character it gets is the sign of -g(x) = -(c + delta) h(x), where h(x) has the sign of the
+ * reference's character. Only scalars are carried, and only for the layers after the group's first layer up to the
+ * last layer that needs one. */
 std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t g) {
   const std::size_t reference = groups_[g].reference;
   const std::size_t first_layer = layer_of_[reference];
@@ -117,14 +119,15 @@ std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t 
   std::size_t last_layer = layer_of_[groups_[g].last];  // members are in increasing order
   if (!weighted_zero_forms_.empty()) last_layer = std::max(last_layer, layer_of_[weighted_zero_forms_.back()]);
 
-  // Layer first_layer: the members flip (their delta is 0, their tau-form their sigma-form), nothing else moves.
+  // Layer first_layer: the members flip (their form change is 0, their tau-form their sigma-form), nothing else moves.
   const std::size_t base = model_.first_neuron[first_layer];
   const std::size_t width = model_.layers[first_layer].outputs();
   std::fill(previous_nonzero_.begin(), previous_nonzero_.begin() + static_cast<std::ptrdiff_t>(width), false);
+  std::fill(previous_form_nonzero_.begin(), previous_form_nonzero_.begin() + static_cast<std::ptrdiff_t>(width), false);
   for (std::size_t k = reference; k != none && layer_of_[k] == first_layer; k = next_member_[k]) {
     tau_[k] = flip(pattern[k]);
     if (last_layer == first_layer) continue;
-    // post-activation change: [tau = '+'] c - [sigma = '+'] c = +-c
+    // rectified change: [tau = '+'] c - [sigma = '+'] c = +-c
     mpq_class c = ratio(k, reference);
     if (tau_[k] == '+')
       previous_delta_[k - base] = c;
@@ -136,13 +139,16 @@ std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t 
   for (std::size_t l = first_layer + 1; l <= last_layer; ++l) {
     const NetworkLayer& layer = model_.layers[l];
     const std::size_t first = model_.first_neuron[l];
+    // A neuron keeping '-' passes its form change on only to linear entries of the next layer.
+    const bool next_linear = l < last_layer && model_.layers[l + 1].has_linear();
     for (std::size_t u = 0; u < layer.outputs(); ++u) {
       const std::size_t k = first + u;
       delta_nonzero_[u] = false;
+      form_nonzero_[u] = false;
       const bool in_group = group_of_[k] == g;
       const bool zero = is_zero_form(k);
-      // Only '+' keepers pass a change on; at the last layer only the neurons whose character is computed matter.
-      if (!in_group && !zero && (pattern[k] != '+' || l == last_layer)) continue;
+      // Only keepers that pass a change on matter; at the last layer only the neurons whose character is computed.
+      if (!in_group && !zero && ((pattern[k] != '+' && !next_linear) || l == last_layer)) continue;
       sum_ = 0;
       for (std::size_t e = layer.row_begin[u]; e < layer.row_begin[u + 1]; ++e) {
         const std::size_t j = layer.column[e];
@@ -150,9 +156,20 @@ std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t 
         product_ = previous_delta_[j] * layer.integer_weight[e];
         sum_ += product_;
       }
-      if (sgn(sum_) != 0) sum_ /= layer.scale;
-      if (!in_group && !zero) {  // keeps '+': passes its delta on
-        if (sgn(sum_) != 0) {
+      if (layer.has_linear())
+        for (std::size_t e = layer.linear_begin[u]; e < layer.linear_begin[u + 1]; ++e) {
+          const std::size_t j = layer.linear_column[e];
+          if (!previous_form_nonzero_[j]) continue;
+          product_ = previous_form_delta_[j] * layer.linear_weight[e];
+          sum_ += product_;
+        }
+      if (sgn(sum_) != 0) {
+        sum_ /= layer.scale;
+        form_delta_[u] = sum_;
+        form_nonzero_[u] = true;
+      }
+      if (!in_group && !zero) {  // keeps its character: '+' passes its form change on rectified, '-' passes 0
+        if (sgn(sum_) != 0 && pattern[k] == '+') {
           delta_[u] = sum_;
           delta_nonzero_[u] = true;
         }
@@ -171,6 +188,8 @@ std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t 
     }
     std::swap(delta_, previous_delta_);
     std::swap(delta_nonzero_, previous_nonzero_);
+    std::swap(form_delta_, previous_form_delta_);
+    std::swap(form_nonzero_, previous_form_nonzero_);
   }
   return tau_;
 }

@@ -192,6 +192,7 @@ void read_tensor(const json& value, const std::vector<Axis>& axes, std::size_t d
 struct MapRow {
   mpq_class bias;
   std::vector<std::pair<std::size_t, mpq_class>> terms;
+  std::vector<std::pair<std::size_t, mpq_class>> linear_terms = {};  // over the previous neurons, not rectified
 };
 using AffineMap = std::vector<MapRow>;
 
@@ -206,12 +207,84 @@ struct ReadLayer {
 
 std::size_t volume(const TensorShape& shape) { return shape[0] * shape[1] * shape[2]; }
 
-/*! reads "relu" (a JSON boolean) or returns `otherwise`. */
+/*! reads "relu" (a JSON boolean) or returns `otherwise`; an "activation" closes the hidden layer like "relu": true
+ * ("relu": false beside it is refused). */
 bool read_relu(const json& object, const std::string& path, bool otherwise) {
   const auto it = object.find("relu");
-  if (it == object.end()) return otherwise;
+  const bool activation = object.contains("activation");
+  if (it == object.end()) return otherwise || activation;
   if (!it->is_boolean()) fail(join(path, "relu") + ": expected true or false, found " + describe(*it));
-  return it->get<bool>();
+  if (activation && !it->get<bool>()) fail(join(path, "relu") + ": false beside an \"activation\"");
+  return it->get<bool>() || activation;
+}
+
+/// An activation on one channel: breakpoints t_1 < ... < t_m, slopes s_0 ... s_m between them, value at t_1.
+struct Piecewise {
+  std::vector<mpq_class> breakpoints, slopes;
+  mpq_class value;
+};
+
+/// The activation closing a hidden layer: its name, its pieces per channel (one entry when all channels share them),
+/// and how the file says it (for network_difference: a kind code and the parameters).
+struct LayerActivation {
+  std::string name = "relu";
+  std::vector<Piecewise> channels{Piecewise{{0}, {0, 1}, 0}};
+  std::vector<mpq_class> parameters;
+
+  const Piecewise& of_channel(std::size_t c) const { return channels.size() == 1 ? channels[0] : channels[c]; }
+};
+
+/*! reads the "activation" of the layer `object` closing a hidden layer with `channels` output channels: a name, or an
+ * object with "type" and the parameters (docs/network-format.md, "Activations"). */
+LayerActivation read_activation(const json& object, std::size_t channels, const std::string& layer_path,
+                                std::size_t& total_bits) {
+  LayerActivation result;
+  const auto it = object.find("activation");
+  if (it == object.end()) return result;
+  const std::string path = join(layer_path, "activation");
+  const json* parameters = it->is_object() ? &*it : nullptr;
+  if (!it->is_string() && parameters == nullptr) fail(path + ": expected a name or an object, found " + describe(*it));
+  const json& type = parameters != nullptr ? member(*parameters, "type", path) : *it;
+  if (!type.is_string()) fail(join(path, "type") + ": expected a name, found " + describe(type));
+  result.name = type.get<std::string>();
+  auto parameter = [&](const char* key, const mpq_class& otherwise) {
+    mpq_class value = otherwise;
+    if (parameters != nullptr && parameters->contains(key)) {
+      std::vector<mpq_class> read;
+      read_tensor((*parameters)[key], {}, 0, join(path, key), read, total_bits);
+      value = read[0];
+    }
+    result.parameters.push_back(value);
+    return value;
+  };
+  if (result.name == "relu") {
+    if (parameters != nullptr) check_keys(*parameters, {"type"}, path, "for relu");
+  } else if (result.name == "relu6" || result.name == "hardtanh") {
+    const bool six = result.name == "relu6";
+    if (parameters != nullptr)
+      six ? check_keys(*parameters, {"type"}, path, "for relu6")
+          : check_keys(*parameters, {"type", "min_val", "max_val"}, path, "for hardtanh");
+    const mpq_class low = six ? mpq_class(0) : parameter("min_val", -1);
+    const mpq_class high = six ? mpq_class(6) : parameter("max_val", 1);
+    if (!(low < high)) fail(path + ": min_val " + low.get_str() + " is not below max_val " + high.get_str());
+    result.channels = {Piecewise{{low, high}, {0, 1, 0}, low}};
+  } else if (result.name == "leaky_relu") {
+    if (parameters != nullptr) check_keys(*parameters, {"type", "negative_slope"}, path, "for leaky_relu");
+    result.channels = {Piecewise{{0}, {parameter("negative_slope", mpq_class(1, 100)), 1}, 0}};
+  } else if (result.name == "prelu") {
+    if (parameters == nullptr) fail(path + ": prelu needs its \"weight\" (the slopes)");
+    check_keys(*parameters, {"type", "weight"}, path, "for prelu");
+    const json& weight = member(*parameters, "weight", path);
+    if (!weight.is_array() || (weight.size() != 1 && weight.size() != channels))
+      fail(join(path, "weight") + ": expected 1 or " + std::to_string(channels) + " slopes, found " + describe(weight));
+    read_tensor(weight, {{weight.size(), "slopes"}}, 0, join(path, "weight"), result.parameters, total_bits);
+    result.channels.clear();
+    for (const mpq_class& slope : result.parameters) result.channels.push_back(Piecewise{{0}, {slope, 1}, 0});
+  } else {
+    fail((parameters != nullptr ? join(path, "type") : path) + ": unknown activation " + describe(type) +
+         " (expected \"relu\", \"leaky_relu\", \"prelu\", \"hardtanh\" or \"relu6\")");
+  }
+  return result;
 }
 
 /*! reads an integer or a pair [height, width] of integers >= `minimum` (padding may be 0). */
@@ -236,7 +309,7 @@ std::size_t windows(std::size_t size, std::size_t pad, std::size_t extent, std::
 
 ReadLayer read_conv2d(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
   check_keys(object, {"type", "out_channels", "in_channels", "kernel_size", "stride", "padding", "dilation", "groups",
-                      "weight", "bias", "relu"},
+                      "weight", "bias", "relu", "activation"},
              path, "for a conv2d layer");
   ReadLayer read;
   read.main = true;
@@ -308,7 +381,8 @@ ReadLayer read_conv2d(const json& object, const TensorShape& in, const std::stri
 }
 
 ReadLayer read_linear(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
-  check_keys(object, {"type", "out_features", "in_features", "weight", "bias", "relu"}, path, "for a linear layer");
+  check_keys(object, {"type", "out_features", "in_features", "weight", "bias", "relu", "activation"}, path,
+             "for a linear layer");
   ReadLayer read;
   read.main = true;
   read.relu = read_relu(object, path, true);
@@ -343,7 +417,7 @@ ReadLayer read_linear(const json& object, const TensorShape& in, const std::stri
 
 /*! batch-norm in eval mode: channel c maps x to (x - running_mean_c) * weight_c / sigma_c + bias_c. */
 ReadLayer read_batchnorm(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
-  check_keys(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu"}, path,
+  check_keys(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu", "activation"}, path,
              "for a batchnorm layer");
   ReadLayer read;
   read.relu = read_relu(object, path, false);
@@ -384,7 +458,8 @@ ReadLayer read_batchnorm(const json& object, const TensorShape& in, const std::s
 
 /*! average pooling, ceil_mode False, count_include_pad True: the window's sum over the input divided by kh * kw. */
 ReadLayer read_avgpool2d(const json& object, const TensorShape& in, const std::string& path) {
-  check_keys(object, {"type", "kernel_size", "stride", "padding", "relu"}, path, "for an avgpool2d layer");
+  check_keys(object, {"type", "kernel_size", "stride", "padding", "relu", "activation"}, path,
+             "for an avgpool2d layer");
   ReadLayer read;
   read.relu = read_relu(object, path, false);
   const auto [channels, height, width] = in;
@@ -449,13 +524,52 @@ AffineMap compose(const AffineMap& outer, const AffineMap& inner, std::size_t in
   return result;
 }
 
+/*! returns `map`, rows over the units of the layer before (closed by `previous`, `previous_area` units per channel;
+ * null for the network input), as rows over that layer's neurons: with φ(z) = value + s_0 (z - t_1) +
+ * sum_i (s_i - s_{i-1}) max(0, z - t_i), a weight w on unit u puts w value into the bias, w s_0 on its first neuron
+ * as it is and w (s_i - s_{i-1}) on the rectified neuron i. Then each row becomes the neurons of its own unit under
+ * `own` (`own_area` units per channel): the row minus t_i for each breakpoint t_i. */
+AffineMap neuron_map(const AffineMap& map, const LayerActivation* previous, std::size_t previous_area,
+                     const LayerActivation& own, std::size_t own_area) {
+  AffineMap over_neurons;
+  if (previous == nullptr) {
+    over_neurons = map;
+  } else {
+    const std::size_t m = previous->channels[0].breakpoints.size();
+    over_neurons.resize(map.size());
+    for (std::size_t r = 0; r < map.size(); ++r) {
+      MapRow& row = over_neurons[r];
+      row.bias = map[r].bias;
+      for (const auto& [u, w] : map[r].terms) {
+        const Piecewise& f = previous->of_channel(u / previous_area);
+        row.bias += w * f.value;
+        if (f.slopes[0] != 0) row.linear_terms.emplace_back(u * m, w * f.slopes[0]);
+        for (std::size_t i = 0; i < m; ++i)
+          if (f.slopes[i + 1] != f.slopes[i]) row.terms.emplace_back(u * m + i, w * (f.slopes[i + 1] - f.slopes[i]));
+      }
+    }
+  }
+  AffineMap result;
+  result.reserve(over_neurons.size() * own.channels[0].breakpoints.size());
+  for (std::size_t u = 0; u < over_neurons.size(); ++u)
+    for (const mpq_class& t : own.of_channel(u / own_area).breakpoints) {
+      result.push_back(over_neurons[u]);
+      result.back().bias -= t;
+    }
+  return result;
+}
+
 /*! sets the integer affine map of `layer` from the composed rational map. */
 void build_affine_map(NetworkLayer& layer, const AffineMap& map) {
   layer.scale = 1;
+  bool linear = false;
   for (const MapRow& row : map) {
     mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), row.bias.get_den_mpz_t());
     for (const auto& term : row.terms)
       mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), term.second.get_den_mpz_t());
+    for (const auto& term : row.linear_terms)
+      mpz_lcm(layer.scale.get_mpz_t(), layer.scale.get_mpz_t(), term.second.get_den_mpz_t());
+    linear = linear || !row.linear_terms.empty();
   }
   auto scaled = [&](const mpq_class& value) {
     mpz_class result;
@@ -476,6 +590,26 @@ void build_affine_map(NetworkLayer& layer, const AffineMap& map) {
     layer.integer_bias.push_back(scaled(row.bias));
     layer.row_begin.push_back(layer.column.size());
   }
+  layer.linear_begin.clear();
+  layer.linear_column.clear();
+  layer.linear_weight.clear();
+  if (!linear) return;
+  layer.linear_begin.assign(1, 0);
+  for (const MapRow& row : map) {
+    for (const auto& [x, w] : row.linear_terms) {
+      layer.linear_column.push_back(x);
+      layer.linear_weight.push_back(scaled(w));
+    }
+    layer.linear_begin.push_back(layer.linear_column.size());
+  }
+}
+
+/*! returns a number for each activation name, for network_difference's sizes. */
+std::size_t activation_code(const std::string& name) {
+  const char* const names[] = {"relu", "leaky_relu", "prelu", "hardtanh", "relu6"};
+  for (std::size_t i = 0; i < 5; ++i)
+    if (name == names[i]) return i;
+  return 5;
 }
 
 /*! returns "[i][j]..." for the flat row-major index `flat` of a tensor with the given axis sizes. */
@@ -554,6 +688,7 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
   std::size_t first_pending = 0, main_index = 0;
   NetworkLayer::Type main_type = NetworkLayer::Type::linear;
   AffineMap map;  // the composition of the pending layers, on the hidden layer's input
+  LayerActivation previous_activation;  // the activation closing the last hidden layer read
   model.first_neuron.assign(1, 0);
   mpz_class form_scale = 1;
   for (std::size_t l = 0; l < layers.size(); ++l) {
@@ -574,7 +709,7 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
       if (flat) fail(layer_path + ": an avgpool2d layer after a linear layer or a flatten is not supported");
       read = read_avgpool2d(object, current, layer_path);
     } else if (type == "flatten") {
-      check_keys(object, {"type", "relu"}, layer_path, "for a flatten layer");
+      check_keys(object, {"type", "relu", "activation"}, layer_path, "for a flatten layer");
       read.relu = read_relu(object, layer_path, false);
       read.file.type = "flatten";
       read.file.sizes = {{"relu", {read.relu ? 1u : 0u}}};
@@ -603,18 +738,27 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     current = read.output;
     model.file_layers.push_back(std::move(read.file));
     if (!read.relu) continue;
-    // A ReLU closes the hidden layer.
+    // An activation (ReLU by default) closes the hidden layer.
+    LayerActivation activation = read_activation(object, current[0], layer_path, total_bits);
+    model.file_layers.back().sizes.push_back(
+        {"activation", {activation_code(activation.name), activation.parameters.size()}});
+    model.file_layers.back().tensors.push_back({"activation", {activation.parameters.size()}, activation.parameters});
     NetworkLayer layer;
     layer.type = main_type;
     layer.input_shape = hidden_input;
     layer.output_shape = current;
+    layer.activation = activation.name;
+    layer.per_unit = activation.channels[0].breakpoints.size();
+    layer.input_neurons = model.layers.empty() ? model.input_dimension : model.layers.back().outputs();
     const std::size_t total = model.first_neuron.back() + layer.outputs();
     if (total > max_neurons || total * (model.input_dimension + 1) > max_form_entries)
       fail(layer_path + ": " + std::to_string(total) + " hidden neurons up to this layer exceed the cap of " +
            std::to_string(std::min(max_neurons, max_form_entries / (model.input_dimension + 1))) +
            " for input dimension " + std::to_string(model.input_dimension));
-    build_affine_map(layer, map);
+    build_affine_map(layer, neuron_map(map, model.layers.empty() ? nullptr : &previous_activation,
+                                       hidden_input[1] * hidden_input[2], activation, current[1] * current[2]));
     map.clear();
+    previous_activation = std::move(activation);
     model.first_neuron.push_back(total);
     form_scale *= layer.scale;
     model.form_scale.push_back(form_scale);
@@ -664,6 +808,8 @@ std::string network_difference(const NetworkModel& first, const std::string& fir
       if (a.sizes[i].second != b.sizes[i].second) {
         if (a.sizes[i].first == "relu")
           return differ(path + ".relu", a.sizes[i].second[0] ? "true" : "false", b.sizes[i].second[0] ? "true" : "false");
+        if (a.sizes[i].first == "activation")
+          return path + ".activation differs between " + first_name + " and " + second_name;
         return differ(path + "." + a.sizes[i].first, sizes_text(a.sizes[i].second), sizes_text(b.sizes[i].second));
       }
     // Equal input shapes (by induction) and equal sizes: the tensors have the same axes.
@@ -706,6 +852,13 @@ std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, st
       for (std::size_t i = 0; i <= n; ++i)
         if (term[i] != 0) form[i] += weight * term[i];
     }
+    if (spec.has_linear())
+      for (std::size_t e = spec.linear_begin[u]; e < spec.linear_begin[u + 1]; ++e) {
+        const Form& term = previous.at(spec.linear_column[e]);
+        const mpq_class weight(spec.linear_weight[e]);
+        for (std::size_t i = 0; i <= n; ++i)
+          if (term[i] != 0) form[i] += weight * term[i];
+      }
     for (mpq_class& value : form) value *= inverse_scale;
     result.push_back(std::move(form));
   }
@@ -759,6 +912,13 @@ void layer_integer_forms(const NetworkModel& network, std::size_t layer, std::st
       for (std::size_t i = 0; i <= n; ++i)
         if (mpz_sgn(term[i].get_mpz_t()) != 0) mpz_addmul(form[i].get_mpz_t(), weight, term[i].get_mpz_t());
     }
+    if (spec.has_linear())
+      for (std::size_t e = spec.linear_begin[u]; e < spec.linear_begin[u + 1]; ++e) {
+        const mpz_srcptr weight = spec.linear_weight[e].get_mpz_t();
+        const IntegerForm& term = previous[spec.linear_column[e]];
+        for (std::size_t i = 0; i <= n; ++i)
+          if (mpz_sgn(term[i].get_mpz_t()) != 0) mpz_addmul(form[i].get_mpz_t(), weight, term[i].get_mpz_t());
+      }
   }
 }
 

@@ -104,6 +104,10 @@ RegionChecker::RegionChecker(const NetworkModel& model, const std::optional<Box>
   delta_nonzero_.resize(widest);
   previous_delta_.resize(widest);
   previous_nonzero_.resize(widest);
+  form_delta_.resize(widest);
+  form_nonzero_.resize(widest);
+  previous_form_delta_.resize(widest);
+  previous_form_nonzero_.resize(widest);
 }
 
 void RegionChecker::check(std::size_t r, const json& region) {

@@ -420,4 +420,76 @@ checked = run(chamber, "check", os.path.join(work, "tampered-cert.json"))
 check(checked.returncode == 1, "padded-bn-pool: a certificate whose batch-norm sigma was changed is invalid (%s)"
       % checked.stdout.strip()[-300:])
 
+# ------------------------------------------------------------------------------------------------------------------
+# Piecewise-linear activations (LeakyReLU, PReLU, Hardtanh, ReLU6): exported, counted with a certificate the checker
+# accepts, and chamber's exact neurons (z − t for each breakpoint t of a unit) against PyTorch's activation inputs.
+
+
+def activation_inputs(model, x):
+    """PyTorch's pre-activations, each unit as its neurons z − t_1, …, z − t_m (docs/network-format.md), in float64."""
+    leaves = export_torch._flatten_modules(model)
+    values = []
+
+    def hook(module, inputs, _out):
+        z = inputs[0].flatten(1)
+        if isinstance(module, nn.Hardtanh):  # ReLU6 too: two neurons per unit, side by side
+            values.append(torch.stack([z - module.min_val, z - module.max_val], dim=2).flatten(1))
+        else:
+            values.append(z)
+    hooks = [m.register_forward_hook(hook) for m in leaves if isinstance(m, export_torch._ACTIVATIONS)]
+    with torch.no_grad():
+        model(x)
+    for h in hooks:
+        h.remove()
+    return torch.cat(values, dim=1)[0]
+
+
+torch.manual_seed(8)
+activation_models = {
+    "leaky-prelu": ((1, 1, 2), nn.Sequential(nn.Flatten(), nn.Linear(2, 4), nn.LeakyReLU(0.25), nn.Linear(4, 3),
+                                             nn.PReLU(3, init=-0.5), nn.Linear(3, 2))),
+    "hardtanh-relu6": ((1, 2, 2), nn.Sequential(nn.Conv2d(1, 1, 2, padding=1), nn.Hardtanh(-0.5, 2.0), nn.Flatten(),
+                                                nn.Linear(9, 2), nn.ReLU6(), nn.Linear(2, 1))),
+}
+for name, (shape, model) in activation_models.items():
+    model.eval()
+    net, _ = export(name, model, shape)
+    document = json.load(open(net))
+    kinds = [layer["activation"]["type"] for layer in document["layers"] if "activation" in layer]
+    check(len(kinds) == 2, "%s: the activations are written (%s)" % (name, kinds))
+    certificate = os.path.join(work, name + "-cert.json")
+    counted = run(chamber, "cnn", net, "--json", "--quiet", "--certificate", certificate)
+    check(counted.returncode == 0, "%s: chamber cnn exits 0 (%s)" % (name, counted.stderr.strip()[-300:]))
+    report = json.loads(counted.stdout) if counted.returncode == 0 else {}
+    checked = run(chamber, "check", certificate, "--network", net)
+    check(checked.returncode == 0, "%s: the certificate checks (%s)" % (name, checked.stdout.strip()[-300:]))
+    print("     %s: %s regions, activations %s" % (name, report.get("regions"), kinds))
+    if chamber_module is None:
+        continue
+    network = chamber_module.Network.read(net)
+    model64 = model.double()
+    worst = 0.0
+    for x in torch.randn([6] + list(shape), generator=generator, dtype=torch.float64) * 2:
+        exact = network.pre_activations([Fraction(float(v)) for v in x.flatten()])
+        theirs = activation_inputs(model64, x.unsqueeze(0)).tolist()
+        check(len(exact) == len(theirs), "%s: as many neurons as PyTorch gives (%d, %d)" % (name, len(exact), len(theirs)))
+        worst = max([worst] + [abs(float(a) - b) / (1 + abs(b)) for a, b in zip(exact, theirs)])
+    check(worst < 1e-5, "%s: pre-activations within float32 tolerance of PyTorch's (%.2e)" % (name, worst))
+    regions = list(network.regions())
+    check(len(regions) == report.get("regions"), "%s: the module finds the CLI's count" % name)
+    # Compared where float64 can tell the sign (a witness may lie close to a hyperplane of a thin region).
+    agree = all(all(abs(v) < 1e-9 or ("+" if v > 0 else "-") == c.replace("0", "-") for v, c in zip(
+        activation_inputs(model64, torch.tensor([float(v) for v in r.witness],
+                                                dtype=torch.float64).reshape([1] + list(shape))).tolist(), r.pattern))
+        for r in regions)
+    check(agree, "%s: PyTorch's pattern at every witness is the region's" % name)
+# A changed slope in the certificate's network: its regions no longer prove anything.
+cert = json.load(open(os.path.join(work, "leaky-prelu-cert.json")))
+inner = next(layer for layer in cert["network"]["layers"] if "activation" in layer)
+inner["activation"]["negative_slope"] = "1/3"
+json.dump(cert, open(os.path.join(work, "tampered-activation.json"), "w"))
+checked = run(chamber, "check", os.path.join(work, "tampered-activation.json"))
+check(checked.returncode == 1, "leaky-prelu: a certificate whose slope was changed is invalid (%s)"
+      % checked.stdout.strip()[-300:])
+
 finish()

@@ -18,24 +18,38 @@ namespace chamber::verify {
 /// C, H, W.
 using TensorShape = std::array<std::size_t, 3>;
 
-/// One hidden layer (a group of file layers ending with ReLU): its affine map on the flattened input (the previous
-/// hidden layer's post-activations, or the network input), composed from the file's layers and scaled to integers.
+/// One hidden layer (a group of file layers ending with an activation): its affine map on the flattened input (the
+/// previous hidden layer's post-activations, or the network input), composed from the file's layers, rewritten over the
+/// previous layer's neurons and scaled to integers.
 struct NetworkLayer {
   enum class Type { conv2d, linear };
   Type type = Type::linear;    // the type of its main map (the conv2d or linear layer of the group)
   TensorShape input_shape{};   // the shape this hidden layer reads
   TensorShape output_shape{};  // the shape of its neurons (after the steps that follow its main map)
 
-  // Output neuron u (flattened CHW) is (bias_u + sum over row u of w_j * in_j) / scale, where `scale` is the least
-  // common denominator of the composed map, so that the sums are integer.
+  // The activation closing the layer: each output unit (flattened CHW) with m breakpoints t_1 < ... < t_m is m
+  // neurons z - t_1, ..., z - t_m (m = `per_unit`; ReLU, leaky_relu and prelu: m = 1 and t_1 = 0).
+  std::string activation = "relu";
+  std::size_t per_unit = 1;
+  std::size_t input_neurons = 0;  // the neurons of the layer before (the input dimension for layer 0)
+
+  // Neuron u is (bias_u + sum over row u of w_e * max(0, in_j) + sum over linear row u of v_e * in_j) / scale, with
+  // in_j the pre-activation of neuron j of the layer before (the input x_j, not rectified, for layer 0); `scale` is
+  // the least common denominator of the composed map, so that the sums are integer.
   mpz_class scale = 1;
-  std::vector<std::size_t> row_begin;  // entries of output u: [row_begin[u], row_begin[u + 1]); zeros left out
+  std::vector<std::size_t> row_begin;  // entries of neuron u: [row_begin[u], row_begin[u + 1]); zeros left out
   std::vector<std::size_t> column;     // input index of each entry
   std::vector<mpz_class> integer_weight;
-  std::vector<mpz_class> integer_bias;  // one per output neuron
+  std::vector<mpz_class> integer_bias;  // one per neuron
+  // The entries on the layer before's neurons as they are (the negative-side slope of leaky_relu/prelu before this
+  // layer); empty when there are none.
+  std::vector<std::size_t> linear_begin;
+  std::vector<std::size_t> linear_column;
+  std::vector<mpz_class> linear_weight;
 
-  std::size_t outputs() const { return output_shape[0] * output_shape[1] * output_shape[2]; }
-  std::size_t inputs() const { return input_shape[0] * input_shape[1] * input_shape[2]; }
+  std::size_t outputs() const { return output_shape[0] * output_shape[1] * output_shape[2] * per_unit; }
+  std::size_t inputs() const { return input_neurons; }
+  bool has_linear() const { return !linear_begin.empty(); }
 };
 
 /// One layer of the file as written (conv2d, linear, batchnorm, avgpool2d, flatten): what network_difference compares.
@@ -88,8 +102,8 @@ using Form = std::vector<mpq_class>;
 using IntegerForm = std::vector<mpz_class>;
 
 /*! returns the forms of the neurons of `layer` under `pattern`, given the forms of the previous layer's neurons
- * (`previous`, ignored for layer 0): the post-activation of a previous neuron j is its form when its character is '+'
- * and 0 otherwise. Only the characters of layers < `layer` are read; `pattern` may be longer (a whole pattern). */
+ * (`previous`, ignored for layer 0): max(0, in_j) of a previous neuron j is its form when its character is '+' and 0
+ * otherwise, and in_j (linear entries) is its form. Only the characters of layers < `layer` are read; `pattern` may be longer (a whole pattern). */
 std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, std::string_view pattern,
                               const std::vector<Form>& previous);
 
