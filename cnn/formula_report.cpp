@@ -147,4 +147,48 @@ std::string RegionsPerParameter::to_text() const {
   return out.str();
 }
 
+FormulaReport formula_report(const Architecture& architecture, const std::string& input_text,
+                             const std::optional<ExactDraw>& draw, const RunControl& control) {
+  FormulaReport report;
+  report.architecture = architecture;
+  report.input_text = input_text;
+  report.forms = closed_forms(architecture);
+  // eq. (4)'s K_N can be too large to enumerate; the other forms still stand, so the cap becomes a note.
+  try {
+    report.growth = filter_growth(architecture);
+  } catch (const LimitReached& cap) {
+    report.growth_note = cap.what();
+  }
+  report.per_parameter = regions_per_parameter(architecture, draw, control);
+  return report;
+}
+
+nlohmann::json FormulaReport::to_json() const {
+  nlohmann::json out;
+  out["input"] = {architecture.input.channels, architecture.input.height, architecture.input.width};
+  out["input_dimension"] = architecture.input.size();
+  out["layers"] = layers_json(architecture);
+  out["hidden_neurons"] = architecture.hidden_neurons();
+  for (const ClosedForm& f : forms) out[f.key] = closed_form_json(f);
+  if (growth)
+    out["eq4_growth"] = growth->to_json();
+  else if (!growth_note.empty())
+    out["eq4_growth"] = {{"not_evaluated", growth_note}};
+  if (per_parameter) out["regions_per_parameter"] = per_parameter->to_json();
+  return out;
+}
+
+std::string FormulaReport::to_text() const {
+  std::ostringstream out;
+  out << "input " << input_text << " (dimension " << architecture.input.size() << "), "
+      << architecture.hidden_neurons() << " hidden neurons\n";
+  for (const ClosedForm& f : forms) out << "  " << f.label << ": " << closed_form_text(f) << '\n';
+  if (growth)
+    out << "  " << growth->to_text();
+  else if (!growth_note.empty())
+    out << "  eq. (4) as the number of filters grows: not evaluated: " << growth_note << '\n';
+  if (per_parameter) out << "  " << per_parameter->to_text();
+  return out.str();
+}
+
 }  // namespace chamber

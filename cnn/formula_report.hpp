@@ -57,4 +57,25 @@ std::optional<RegionsPerParameter> regions_per_parameter(const Architecture& arc
                                                          const std::optional<ExactDraw>& draw,
                                                          const RunControl& control);
 
+/*! everything `chamber formula` reports on an architecture. */
+struct FormulaReport {
+  Architecture architecture;
+  std::string input_text;            // the input shape as given ("1x3x3"), echoed by the text report
+  std::vector<ClosedForm> forms;     // closed_forms(architecture)
+  std::optional<FilterGrowth> growth;
+  std::string growth_note;           // why there is no growth table for one conv layer (K_N too large), else empty
+  std::optional<RegionsPerParameter> per_parameter;
+
+  /*! the `chamber formula --json` object. */
+  nlohmann::json to_json() const;
+  /*! the text report. */
+  std::string to_text() const;
+};
+
+/*! returns the closed forms of `architecture`, eq. (4) as the filters grow (one conv layer; when K_N is too large to
+ * enumerate, the reason instead) and regions per parameter (conv layers only; with `draw`, exact counts under
+ * `control`). \throws LimitReached, Interrupted from the exact counts, as regions_per_parameter. */
+FormulaReport formula_report(const Architecture& architecture, const std::string& input_text,
+                             const std::optional<ExactDraw>& draw, const RunControl& control);
+
 }  // namespace chamber

@@ -3,6 +3,7 @@
 #include "arrangement/errors.hpp"
 #include "arrangement/report_json.hpp"
 #include "cnn/analysis.hpp"
+#include "cnn/points.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -137,6 +138,39 @@ PiecewiseLinear piecewise_from_points(const std::vector<std::pair<Rational, Rati
   const auto& [x0, y0] = points[order.front()];
   f.value_at_zero = y0 - f.value(x0);
   return f;
+}
+
+PiecewiseLinear parse_piecewise_linear(const PiecewiseLinearText& text) {
+  const bool by_slopes = !text.breakpoints.empty() || !text.slopes.empty();
+  const bool by_points = !text.points.empty() || !text.point_list.empty();
+  if (by_slopes == by_points || (!text.points.empty() && !text.point_list.empty()))
+    throw InputError("give either --breakpoints and --slopes (and optionally --value-at-0) or --points FILE");
+  if (by_points) {
+    if (!text.value_at_zero.empty())
+      throw InputError("--value-at-0: only with --breakpoints/--slopes (with --points the points fix the values)");
+    std::vector<std::string> where;
+    if (!text.point_list.empty()) {
+      for (std::size_t i = 0; i < text.point_list.size(); ++i) where.push_back("points[" + std::to_string(i) + "]");
+      return piecewise_from_points(text.point_list, where);
+    }
+    const std::vector<InputPoint> read = read_points_file(text.points, 2);
+    std::vector<std::pair<Rational, Rational>> points;
+    for (const InputPoint& p : read) {
+      points.emplace_back(p.x[0], p.x[1]);
+      where.push_back(text.points + ":" + std::to_string(p.line));
+    }
+    return piecewise_from_points(points, where);
+  }
+  if (text.breakpoints.empty()) throw InputError("--breakpoints: required with --slopes");
+  if (text.slopes.empty()) throw InputError("--slopes: required with --breakpoints");
+  Rational value_at_zero = 0;
+  if (!text.value_at_zero.empty()) {
+    const RationalVector value = parse_coordinates(text.value_at_zero, "--value-at-0");
+    if (value.size() != 1) throw InputError("--value-at-0: expected one exact number");
+    value_at_zero = value[0];
+  }
+  return piecewise_from_slopes(parse_coordinates(text.breakpoints, "--breakpoints"),
+                               parse_coordinates(text.slopes, "--slopes"), value_at_zero);
 }
 
 Realization realize_1d(const PiecewiseLinear& f, const RunControl& control) {

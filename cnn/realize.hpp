@@ -54,6 +54,20 @@ PiecewiseLinear piecewise_from_slopes(std::vector<Rational> breakpoints, std::ve
 PiecewiseLinear piecewise_from_points(const std::vector<std::pair<Rational, Rational>>& points,
                                       const std::vector<std::string>& where);
 
+/*! a function as `chamber realize` takes it (the Python module writes its lists in the same form): breakpoints, slopes
+ * and f(0) as exact numbers separated by commas, or the path of a points file of (x, y) pairs, or (from Python only)
+ * the pairs themselves; a field not given is empty. */
+struct PiecewiseLinearText {
+  std::string breakpoints, slopes, value_at_zero, points;
+  std::vector<std::pair<Rational, Rational>> point_list;  // in place of a points file; named "points[i]" in messages
+};
+
+/*! returns the function `text` describes (piecewise_from_slopes, f(0) = 0 unless given, or piecewise_from_points on the
+ * points). \throws InputError naming the option (--breakpoints, --slopes, --value-at-0) or the point (file and line,
+ * or points[i]) when both forms or neither are given, --value-at-0 comes with points, a field is malformed, or the
+ * function is refused by piecewise_from_slopes / piecewise_from_points. */
+PiecewiseLinear parse_piecewise_linear(const PiecewiseLinearText& text);
+
 /*! a one-hidden-layer network computing f, with the proof that it is minimal and that it is right. */
 struct Realization {
   PiecewiseLinear function;

@@ -13,9 +13,13 @@
 #include "cnn/analysis.hpp"
 #include "cnn/architecture.hpp"
 #include "cnn/decision.hpp"
+#include "cnn/expectation.hpp"
+#include "cnn/formula_report.hpp"
 #include "cnn/network.hpp"
 #include "cnn/points.hpp"
 #include "cnn/line.hpp"
+#include "cnn/random_network.hpp"
+#include "cnn/realize.hpp"
 #include "cnn/slice.hpp"
 #include "dataset/check_files.hpp"
 
@@ -302,6 +306,66 @@ PYBIND11_MODULE(_chamber, m) {
     add_closed_forms_json(out, closed_forms(*network));
     return out.dump();
   });
+
+  m.def(
+      "formula",
+      [](const std::string& input, const std::vector<std::string>& conv, const std::vector<std::string>& linear,
+         bool exact, std::uint64_t seed, const std::string& weights, std::optional<double> time_limit,
+         std::optional<std::uint64_t> max_regions) {
+        const Architecture architecture = parse_architecture(ArchitectureText{input, conv, linear});
+        std::optional<ExactDraw> draw;
+        if (exact) draw = ExactDraw{seed, parse_weight_distribution(weights)};
+        const RunControl control = run_limits(time_limit, max_regions);
+        const FormulaReport report = interruptible([&] { return formula_report(architecture, input, draw, control); });
+        return report.to_json().dump();
+      },
+      py::arg("input"), py::arg("conv"), py::arg("linear"), py::arg("exact"), py::arg("seed"), py::arg("weights"),
+      py::arg("time_limit"), py::arg("max_regions"));
+
+  m.def(
+      "expect",
+      [](const std::string& input, const std::vector<std::string>& conv, const std::vector<std::string>& linear,
+         std::size_t draws, const std::string& weights, std::uint64_t seed, const std::string& engine, bool exact_lp,
+         unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions) {
+        // The option names of `chamber expect` in messages (--engine, --draws), as the architecture's own.
+        const ArchitectureText text{input, conv, linear};
+        const Architecture architecture = parse_architecture(text);
+        ExpectationOptions options;
+        options.draws = draws;
+        options.weights = parse_weight_distribution(weights);
+        options.seed = seed;
+        options.engine = parse_network_engine(engine, "--engine");
+        options.search = SearchOptions{exact_lp, resolve_threads(threads)};
+        const RunControl control = run_limits(time_limit, max_regions);
+        const ExpectationEstimate estimate =
+            interruptible([&] { return estimate_expectation(architecture, to_string(text), options, control); });
+        return estimate.to_json().dump();
+      },
+      py::arg("input"), py::arg("conv"), py::arg("linear"), py::arg("draws"), py::arg("weights"), py::arg("seed"),
+      py::arg("engine"), py::arg("exact_lp"), py::arg("threads"), py::arg("time_limit"), py::arg("max_regions"));
+
+  m.def(
+      "realize",
+      [](const std::string& breakpoints, const std::string& slopes, const std::string& value_at_zero,
+         const std::string& points_file, const std::vector<std::pair<std::string, std::string>>& points,
+         const std::string& output, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions) {
+        PiecewiseLinearText text{breakpoints, slopes, value_at_zero, points_file, {}};
+        for (std::size_t i = 0; i < points.size(); ++i) {
+          const std::string where = "points[" + std::to_string(i) + "]";
+          const RationalVector xy = rationals_of({points[i].first, points[i].second}, where);
+          if (xy.size() != 2) throw InputError(where + ": expected 2 exact numbers (x, y)");
+          text.point_list.emplace_back(xy[0], xy[1]);
+        }
+        const PiecewiseLinear f = parse_piecewise_linear(text);
+        const RunControl control = run_limits(time_limit, max_regions);
+        const Realization realization = interruptible([&] { return realize_1d(f, control); });
+        if (!output.empty()) write_network_file(realization.network, output);
+        nlohmann::json out = realization.to_json();
+        out["output"] = output.empty() ? nlohmann::json() : nlohmann::json(output);
+        return out.dump();
+      },
+      py::arg("breakpoints"), py::arg("slopes"), py::arg("value_at_zero"), py::arg("points_file"), py::arg("points"),
+      py::arg("output"), py::arg("time_limit"), py::arg("max_regions"));
 
   m.def(
       "check",

@@ -212,3 +212,48 @@ TEST_CASE("realize: malformed functions are input errors", "[realize]") {
   CHECK_THROWS_AS(piecewise_from_slopes(rationals({"1"}), rationals({"1", "2", "3"}), 0), InputError);
   CHECK_THROWS_AS(piecewise_from_slopes(rationals({"1"}), rationals({"2", "2"}), 0), InputError);
 }
+
+TEST_CASE("realize: the function as chamber realize and the Python module give it", "[realize]") {
+  PiecewiseLinearText text;
+  text.breakpoints = "-1, 1/2, 2";
+  text.slopes = "1,-1,2,0";
+  text.value_at_zero = "3";
+  const PiecewiseLinear f = parse_piecewise_linear(text);
+  CHECK(f.breakpoints == rationals({"-1", "1/2", "2"}));
+  CHECK(f.slopes == rationals({"1", "-1", "2", "0"}));
+  CHECK(f.value_at_zero == 3);
+  // The module's list of points, named by index.
+  PiecewiseLinearText listed;
+  listed.point_list = {{3, 0}, {0, 0}, {1, 1}, {2, 0}, {4, Rational(1, 2)}};
+  CHECK(parse_piecewise_linear(listed).breakpoints == rationals({"1", "2", "3"}));
+  listed.point_list = {{0, 0}, {1, 1}, {1, 2}};
+  CHECK_THROWS_WITH(parse_piecewise_linear(listed), Catch::Contains("points[2]: x = 1 also at points[1]"));
+  // Both forms, neither, half of one, and f(0) beside points are refused, naming the option.
+  PiecewiseLinearText both = text;
+  both.points = "p.csv";
+  CHECK_THROWS_WITH(parse_piecewise_linear(both), Catch::StartsWith("give either"));
+  CHECK_THROWS_WITH(parse_piecewise_linear(PiecewiseLinearText{}), Catch::StartsWith("give either"));
+  PiecewiseLinearText half;
+  half.slopes = "1,2";
+  CHECK_THROWS_WITH(parse_piecewise_linear(half), "--breakpoints: required with --slopes");
+  listed.value_at_zero = "1";
+  CHECK_THROWS_WITH(parse_piecewise_linear(listed), Catch::StartsWith("--value-at-0: only with"));
+  text.value_at_zero = "1,2";
+  CHECK_THROWS_WITH(parse_piecewise_linear(text), "--value-at-0: expected one exact number");
+}
+
+TEST_CASE("formula_report: closed forms, eq. (4) as the filters grow and regions per parameter", "[formulas]") {
+  const FormulaReport report = formula_report(architecture("1x1x3", {"2:1x2:1"}), "1x1x3", std::nullopt, RunControl{});
+  const nlohmann::json json = report.to_json();
+  CHECK(json["input"] == nlohmann::json{1, 1, 3});
+  CHECK(json["hidden_neurons"] == 4);
+  CHECK(json["eq4"] == 15);
+  CHECK(json["eq4_growth"]["rows"][0]["eq4"] == 15);
+  CHECK(json["regions_per_parameter"]["exact_draw"].is_null());
+  CHECK(report.to_text().rfind("input 1x1x3 (dimension 3), 4 hidden neurons\n", 0) == 0);
+  // Fully connected: no growth table, no per-parameter comparison.
+  const nlohmann::json fc =
+      formula_report(architecture("1x1x2", {}, {"4"}), "1x1x2", std::nullopt, RunControl{}).to_json();
+  CHECK_FALSE(fc.contains("eq4_growth"));
+  CHECK_FALSE(fc.contains("regions_per_parameter"));
+}

@@ -7,6 +7,9 @@ file). Numbers are exact: integers are Python ints, coordinates are ``fractions.
     import chamber
     a = chamber.Arrangement.read("examples/threshold3.arr")
     a.count().regions                        # 104
+    chamber.formula("1x3x3", ["2:2x2:1"]).eq4                              # 256
+    chamber.expect((1, 3, 3), [(2, 2, 1)], draws=5, weights="int:-9:9").mean
+    chamber.realize([-1, "1/2", 2], [1, -1, 2, 0]).neurons                 # 3
     net = chamber.Network.from_torch(model, (1, 8, 8))
     result = net.count(certificate="net-cert.json")
     chamber.check("net-cert.json").valid     # True
@@ -16,6 +19,7 @@ chamber.LimitReached; Ctrl-C raises KeyboardInterrupt within about a second.
 """
 import json
 import numbers
+import os
 import re
 from fractions import Fraction
 
@@ -24,7 +28,7 @@ from . import _chamber
 LimitReached = _chamber.LimitReached
 
 __all__ = ["Arrangement", "Network", "Result", "Region", "LinearRegion", "Polygon", "Breakpoint", "LinePiece", "check",
-           "LimitReached"]
+           "formula", "expect", "realize", "LimitReached"]
 
 # Keys whose values are exact integers, which the JSON holds as numbers or, past 64 bits, as decimal strings.
 _INTEGER_KEYS = {"regions", "bounded_regions", "relatively_bounded_regions", "flats", "exact", "lemma2", "eq4",
@@ -413,3 +417,125 @@ def check(certificate, arrangement=None, network=None):
     .reason are the verdict; `arrangement` (.arr) or `network` (network file) must be what it is about."""
     return Result(json.loads(_chamber.check(str(certificate), "" if arrangement is None else str(arrangement),
                                             "" if network is None else str(network))))
+
+
+def _size_text(value, where):
+    """A size as the architecture options write it: an int (numpy ints too) or its text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    raise ValueError("%s: %r is not a size (give an int)" % (where, value))
+
+
+def _pair_text(value, where):
+    """An int as itself, a pair (A, B) as "AxB" (kernel and stride sizes)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError("%s: expected an int or a pair, found %r" % (where, value))
+        return "%sx%s" % (_size_text(value[0], where), _size_text(value[1], where))
+    return _size_text(value, where)
+
+
+def _architecture_text(input, conv, linear):
+    """The options of `chamber formula`/`chamber expect` as text: --input "CxHxW" from a string or (C, H, W); --conv
+    "K:KHxKW:S" from a string or (K, kernel, stride) with kernel KH (square) or (KH, KW) and stride S or (SH, SW);
+    --linear U from an int or a string. One layer may be given alone, not in a list. The text is checked by the same
+    parser as the command's, so a bad layer raises its message."""
+    if isinstance(input, (tuple, list)):
+        input_text = "x".join(_size_text(v, "--input") for v in input)
+    else:
+        input_text = _size_text(input, "--input")
+    if isinstance(conv, str) or (isinstance(conv, tuple) and conv and isinstance(conv[0], numbers.Integral)):
+        conv = [conv]
+    conv_text = []
+    for i, layer in enumerate(conv):
+        where = "conv[%d]" % i
+        if isinstance(layer, str):
+            conv_text.append(layer)
+            continue
+        if not isinstance(layer, (tuple, list)) or len(layer) != 3:
+            raise ValueError("%s: expected \"K:KHxKW:S\" or (K, kernel, stride), found %r" % (where, layer))
+        filters, kernel, stride = layer
+        if not isinstance(kernel, (tuple, list)):
+            kernel = (kernel, kernel)
+        conv_text.append("%s:%s:%s" % (_size_text(filters, where), _pair_text(kernel, where),
+                                       _pair_text(stride, where)))
+    if isinstance(linear, (str, numbers.Integral)):
+        linear = [linear]
+    linear_text = [_size_text(units, "linear[%d]" % i) for i, units in enumerate(linear)]
+    return input_text, conv_text, linear_text
+
+
+def _natural(value, where):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise ValueError("%s: expected a non-negative integer, found %r" % (where, value))
+    return int(value)
+
+
+def _numbers_text(values, where):
+    """Exact numbers as the command's comma-separated list (a string is passed as it is)."""
+    if values is None:
+        return ""
+    if isinstance(values, str):
+        return values
+    if hasattr(values, "tolist"):
+        values = values.tolist()
+    if isinstance(values, numbers.Number):
+        values = [values]
+    return ",".join(_number_text(v, "%s[%d]" % (where, i)) for i, v in enumerate(values))
+
+
+def formula(input, conv=(), linear=(), *, exact=False, seed=1, weights="int:-1000000:1000000", time_limit=None,
+            max_regions=None):
+    """`chamber formula`: every closed form and bound that applies to an architecture (keys "eq4", "theorem1",
+    "lemma2", "theorem5_lower", ... as in `chamber cnn`), eq. (4) as a polynomial in the number of filters
+    ("eq4_growth", one conv layer) and regions per parameter beside the fully connected net of the same widths
+    ("regions_per_parameter", conv layers only; exact=True also counts both nets at one random draw: seed, weights
+    as `chamber random`). input: "CxHxW" or (C, H, W); conv: layers "K:KHxKW:S" or (K, kernel, stride); linear:
+    layer widths. to_json() is `chamber formula --json`."""
+    input_text, conv_text, linear_text = _architecture_text(input, conv, linear)
+    return Result(json.loads(_chamber.formula(input_text, conv_text, linear_text, bool(exact), _natural(seed, "--seed"),
+                                              str(weights), time_limit, max_regions)))
+
+
+def expect(input, conv=(), linear=(), *, draws, weights, seed=1, engine="auto", exact_lp=False, threads=0,
+           time_limit=None, max_regions=None):
+    """`chamber expect`: eq. (5) of Xiong et al. checked by exact counts. Draws `draws` weight choices (weights:
+    "int:LO:HI" or "he:BITS"; draw i uses seed + i, as `chamber random`), counts each network's linear regions
+    exactly and reports .counts, the exact .mean and .variance ("p/q" strings), a 95% Student t
+    .confidence_interval and the closed forms beside them (.mean_vs_eq4 for one conv layer). The architecture is
+    given as to formula(). to_json() is `chamber expect --json`."""
+    input_text, conv_text, linear_text = _architecture_text(input, conv, linear)
+    return Result(json.loads(_chamber.expect(input_text, conv_text, linear_text, _natural(draws, "--draws"),
+                                             str(weights), _natural(seed, "--seed"), str(engine), exact_lp, threads,
+                                             time_limit, max_regions)))
+
+
+def realize(breakpoints=None, slopes=None, value_at_0=None, *, points=None, output=None, time_limit=None,
+            max_regions=None):
+    """`chamber realize`: the one-hidden-layer ReLU network with the fewest neurons computing a continuous
+    piecewise-linear function on R (Qi & Wei), why fewer cannot, and chamber's enumeration of what it built.
+    The function: breakpoints b1 < ... < bk and slopes s0, ..., sk (lists of ints, Fractions or "p/q" strings, or
+    the command's comma-separated text) and f(0) (default 0); or points: a points file's path, or a list of (x, y)
+    pairs that f interpolates. output: also write the network there. to_json() is `chamber realize --json`;
+    .network is the network built, as a chamber.Network (read back from `output` when given)."""
+    points_file, point_list = "", []
+    if isinstance(points, (str, os.PathLike)):
+        points_file = str(points)
+    elif points is not None:
+        if hasattr(points, "tolist"):
+            points = points.tolist()
+        for i, pair in enumerate(points):
+            if isinstance(pair, str) or not hasattr(pair, "__len__") or len(pair) != 2:
+                raise ValueError("points[%d]: expected a pair (x, y), found %r" % (i, pair))
+            point_list.append((_number_text(pair[0], "points[%d] x" % i), _number_text(pair[1], "points[%d] y" % i)))
+    value_text = "" if value_at_0 is None else _number_text(value_at_0, "--value-at-0")
+    text = _chamber.realize(_numbers_text(breakpoints, "breakpoints"), _numbers_text(slopes, "slopes"), value_text,
+                            points_file, point_list, "" if output is None else str(output), time_limit, max_regions)
+    result = Result(json.loads(text))
+    if output is not None:
+        result.__dict__["network"] = Network.read(output)
+    else:
+        result.__dict__["network"] = Network.from_json(result._json["network"], "realize")
+    return result
