@@ -183,15 +183,23 @@ std::vector<ClosedForm> closed_forms(const Network& network) {
   const std::string why = beyond_closed_forms(network);
   if (why.empty()) return closed_forms(architecture_of(network));
   std::size_t convs = 0, linears = 0;
-  for (const Layer& layer : network.layers) ++(std::holds_alternative<Conv2d>(layer) ? convs : linears);
+  for (const Layer& layer : network.layers) {
+    if (std::holds_alternative<Conv2d>(layer)) ++convs;
+    if (std::holds_alternative<Linear>(layer)) ++linears;
+  }
   const std::string note = why + " (the paper's hypotheses do not hold)";
   std::vector<ClosedForm> forms;
   if (network.relu_only()) {
     forms.push_back({"lemma2", "Lemma 2 (2^neurons)", lemma2(network.hidden_neurons())});
   } else {
-    // Lemma 2's argument with other activations: a unit with m breakpoints (parallel hyperplanes) has m + 1 pieces.
+    // Lemma 2's argument with other activations: a unit with m breakpoints (parallel hyperplanes) has m + 1 pieces,
+    // a max unit as many as its window's inputs.
     Integer pieces = 1;
     for (std::size_t l = 0; l < network.layers.size(); ++l) {
+      if (is_max_layer(network.layers[l])) {
+        for (std::size_t k : max_slots(network, l)) pieces *= static_cast<unsigned long>(k);
+        continue;
+      }
       Integer per_layer;
       const std::size_t m = breakpoints(activation_of(network.layers[l]));
       mpz_ui_pow_ui(per_layer.get_mpz_t(), m + 1, network.layer_output_shape(l).size());
@@ -329,6 +337,12 @@ nlohmann::json layers_json(const Network& network) {
       if (conv->dilation_h != 1 || conv->dilation_w != 1) layer["dilation"] = {conv->dilation_h, conv->dilation_w};
       if (conv->groups != 1) layer["groups"] = conv->groups;
       before = &conv->before, after = &conv->after;
+    } else if (const auto* pool = std::get_if<MaxPool2d>(&network.layers[l])) {
+      layer = {{"type", "maxpool2d"},
+               {"kernel_size", {pool->kernel_h, pool->kernel_w}},
+               {"stride", {pool->stride_h, pool->stride_w}}};
+      if (pool->pad_h || pool->pad_w) layer["padding"] = {pool->pad_h, pool->pad_w};
+      before = &pool->before, after = &pool->after;
     } else {
       const auto& linear = std::get<Linear>(network.layers[l]);
       layer = {{"type", "linear"}, {"out_features", linear.out_features}};
@@ -341,7 +355,7 @@ nlohmann::json layers_json(const Network& network) {
     }
     layer["output_shape"] = {shapes[l].channels, shapes[l].height, shapes[l].width};
     layer["neurons"] = network.layer_neurons(l);
-    if (activation_of(network.layers[l]).kind != Activation::Kind::relu)
+    if (!is_max_layer(network.layers[l]) && activation_of(network.layers[l]).kind != Activation::Kind::relu)
       layer["activation"] = activation_name(activation_of(network.layers[l]));
     layers.push_back(std::move(layer));
   }
@@ -362,11 +376,17 @@ std::string describe_layers(const Network& network) {
         core += " dilation " + std::to_string(conv->dilation_h) + "x" + std::to_string(conv->dilation_w);
       if (conv->groups != 1) core += " groups " + std::to_string(conv->groups);
       text += steps_text(*conv, core);
+    } else if (const auto* pool = std::get_if<MaxPool2d>(&network.layers[l])) {
+      std::string core = "maxpool2d " + std::to_string(pool->kernel_h) + "x" + std::to_string(pool->kernel_w) +
+                         " stride " + std::to_string(pool->stride_h) +
+                         (pool->stride_w != pool->stride_h ? "x" + std::to_string(pool->stride_w) : std::string());
+      if (pool->pad_h || pool->pad_w) core += " padding " + std::to_string(pool->pad_h) + "x" + std::to_string(pool->pad_w);
+      text += steps_text(*pool, core);
     } else {
       const auto& linear = std::get<Linear>(network.layers[l]);
       text += steps_text(linear, "linear " + std::to_string(linear.out_features) + " units");
     }
-    if (activation_of(network.layers[l]).kind != Activation::Kind::relu)
+    if (!is_max_layer(network.layers[l]) && activation_of(network.layers[l]).kind != Activation::Kind::relu)
       text += std::string(", ") + activation_name(activation_of(network.layers[l]));
     text += " -> " + shape_text(out);
   }

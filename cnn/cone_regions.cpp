@@ -684,6 +684,8 @@ TaskStats run_tasks(const IntegerNetwork& network, const ConeRegionOptions& opti
 
 ConeRegionEnumerator::ConeRegionEnumerator(const IntegerNetwork& network, ConeRegionOptions options)
     : network_(network), options_(std::move(options)) {
+  if (network_.has_max())
+    throw InputError("the cone engine does not handle max-pooling layers: use --engine lp (or auto)");
   options_.threads = std::max(1u, options_.threads);
   if (options_.box && !(options_.box->lo < options_.box->hi))
     throw InputError("box: LO must be smaller than HI, found " + to_string(options_.box->lo) + "," +

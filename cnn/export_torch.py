@@ -6,9 +6,10 @@ the piecewise-linear activations ReLU, LeakyReLU, PReLU, Hardtanh and ReLU6, Bat
 (ceil_mode=False, count_include_pad=True), Flatten, Identity and Dropout, read in eval mode: every Conv2d and Linear is
 followed by an activation, with only BatchNorm/AvgPool2d/Flatten/Identity/Dropout between, except an optional last
 Linear: the read-out layer, written as the network's "readout" (it changes no linear region; `chamber slice --colour
-class` reads it for the predicted classes). LeakyReLU's slope and Hardtanh's bounds are written as the float32 values
-a float32 model computes with. Anything else (MaxPool2d, residual connections, attention, smooth activations, ...) is
-refused with the layer's index, its name and why.
+class` reads it for the predicted classes). MaxPool2d (dilation 1, ceil_mode=False) may follow an activation (and
+the BatchNorm/AvgPool2d after it): it is a hidden layer of max units. LeakyReLU's slope and Hardtanh's bounds are
+written as the float32 values a float32 model computes with. Anything else (residual connections, attention, smooth
+activations, ...) is refused with the layer's index, its name and why.
 
 Each float32/float64 weight is written exactly: an integer when it is one, else the fraction "p/q" of its binary
 value (a float *is* a dyadic rational; nothing is rounded). The one exception is batch-norm's
@@ -85,7 +86,7 @@ def _activation(module):
 def _unsupported(index, module):
     """Returns why `module` cannot be exported."""
     reasons = {
-        (nn.MaxPool2d, nn.AdaptiveMaxPool2d, nn.MaxPool1d): "pooling by maximum is not supported yet (AvgPool2d is)",
+        (nn.AdaptiveMaxPool2d, nn.MaxPool1d): "this pooling by maximum is not supported (MaxPool2d is)",
         (nn.AdaptiveAvgPool2d,): "adaptive pooling is not supported (use AvgPool2d with explicit sizes)",
         (nn.Tanh, nn.Sigmoid, nn.GELU, nn.SiLU, nn.ELU, nn.Softplus, nn.Softmax, nn.LogSoftmax):
             "a smooth activation has no linear regions (chamber reads ReLU networks)",
@@ -170,6 +171,25 @@ def _batchnorm(module, where, features):
     beta = module.bias.detach().cpu() if module.bias is not None else torch.zeros_like(mean)
     return {"type": "batchnorm", "num_features": module.num_features, "weight": exact_array(gamma),
             "bias": exact_array(beta), "running_mean": exact_array(mean), "sigma": exact_array(sigma)}
+
+
+def _maxpool2d(module, where, c, h, w):
+    if module.ceil_mode:
+        raise ExportError("%s: ceil_mode=True is not supported" % where)
+    if _pair(module.dilation) != (1, 1):
+        raise ExportError("%s: dilation %s is not supported (1 is)" % (where, module.dilation))
+    if module.return_indices:
+        raise ExportError("%s: return_indices=True is not supported" % where)
+    kh, kw = _pair(module.kernel_size)
+    sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
+    ph, pw = _pair(module.padding)
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        raise ExportError("%s: kernel %dx%d is larger than its %dx%d input padded to %dx%d"
+                          % (where, kh, kw, h, w, h + 2 * ph, w + 2 * pw))
+    layer = {"type": "maxpool2d", "kernel_size": [kh, kw], "stride": [sh, sw]}
+    if (ph, pw) != (0, 0):
+        layer["padding"] = [ph, pw]
+    return layer, (c, (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
 
 
 def _avgpool2d(module, where, c, h, w):
@@ -258,6 +278,16 @@ def to_chamber(model, input_shape, notes=None):
                     c, h, w = c * h * w, 1, 1
             layers.append(dict(_batchnorm(module, where, c), relu=False))
             batchnorm = True
+        elif isinstance(module, nn.MaxPool2d):
+            if open_main is not None:
+                raise ExportError("%s: max pooling before the activation of %s is not supported (put it after the "
+                                  "activation: Conv2d, ReLU, MaxPool2d)" % (where, _describe(open_main, modules[open_main])))
+            if not layers:
+                raise ExportError("%s: max pooling of the input itself is not supported" % where)
+            if flat:
+                raise ExportError("%s: MaxPool2d after Flatten/Linear is not supported" % where)
+            layer, (c, h, w) = _maxpool2d(module, where, c, h, w)
+            layers.append(dict(layer, relu=True))  # a layer of max units: a hidden layer of its own
         elif isinstance(module, nn.AvgPool2d):
             if flat:
                 raise ExportError("%s: AvgPool2d after Flatten/Linear is not supported" % where)
@@ -278,7 +308,7 @@ def to_chamber(model, input_shape, notes=None):
     if readout is None:  # layers after the last ReLU change no region, and nothing reads them
         layers = layers[: hidden[-1] + 1]
     for layer in layers:  # "relu" written only where it differs from the default of the type
-        if (layer["type"] in ("conv2d", "linear")) == layer["relu"]:
+        if (layer["type"] in ("conv2d", "linear", "maxpool2d")) == layer["relu"]:
             del layer["relu"]
     document = {"format": "chamber-network", "version": 1, "input_shape": [int(s) for s in input_shape],
                 "layers": layers}

@@ -68,6 +68,8 @@ IntegerNetwork line_network(const Network& network, const RationalVector& p0, co
 LineSegment compute_line(const Network& network, const RationalVector& p0, const RationalVector& p1,
                          const RunControl& control) {
   const IntegerNetwork restricted = line_network(network, p0, p1);
+  if (restricted.has_max())
+    throw InputError("chamber line does not handle max-pooling layers yet (chamber cnn counts them)");
   if (p0 == p1) throw InputError("the segment's end points P0 and P1 are equal: " + point_text(p0));
   const IntegerNetwork full = integer_network(network);
 

@@ -91,15 +91,66 @@ IntegerNetwork integer_network(std::size_t input_dimension, std::vector<NeuronRo
     result.first_neuron.push_back(result.first_neuron.back() + integer_rows.size());
     result.rows.push_back(std::move(integer_rows));
     result.linear.push_back(scaled(layer.linear));
+    std::vector<std::size_t> begin;
+    if (!layer.slots.empty()) {
+      begin.push_back(0);
+      for (std::size_t k : layer.slots) begin.push_back(begin.back() + k);
+    }
+    result.unit_begin.push_back(std::move(begin));
   }
   return result;
+}
+
+bool IntegerNetwork::has_max() const {
+  return std::any_of(unit_begin.begin(), unit_begin.end(), [](const auto& begin) { return !begin.empty(); });
+}
+
+namespace {
+
+/*! returns, for each neuron of layer `layer`, whether its gated value passes on (see layer_forms). */
+std::vector<char> gates(const IntegerNetwork& network, std::size_t layer, const std::string& pattern) {
+  const std::size_t offset = network.first_neuron[layer];
+  std::vector<char> open(network.first_neuron[layer + 1] - offset, 0);
+  if (!network.is_max(layer)) {
+    for (std::size_t j = 0; j < open.size(); ++j) open[j] = pattern[offset + j] == '+';
+    return open;
+  }
+  const std::vector<std::size_t>& begin = network.unit_begin[layer];
+  for (std::size_t u = 0; u + 1 < begin.size(); ++u)
+    for (std::size_t s = begin[u]; s < begin[u + 1]; ++s)
+      if (pattern[offset + s] == '0') {
+        open[s] = 1;
+        break;
+      }
+  return open;
+}
+
+}  // namespace
+
+std::vector<IntegerVector> slot_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
+                                      const std::vector<IntegerVector>& forms) {
+  if (!network.is_max(layer)) return forms;
+  const std::size_t offset = network.first_neuron[layer];
+  const std::vector<std::size_t>& begin = network.unit_begin[layer];
+  std::vector<IntegerVector> slots(forms.size());
+  for (std::size_t u = 0; u + 1 < begin.size(); ++u) {
+    std::size_t c = begin[u];
+    while (c < begin[u + 1] && pattern[offset + c] != '0') ++c;
+    if (c == begin[u + 1]) throw InternalError("slot_forms: a max unit without a '0' in " + pattern);
+    for (std::size_t s = begin[u]; s < begin[u + 1]; ++s) {
+      IntegerVector d = forms[c];
+      for (std::size_t i = 0; i < d.size(); ++i) d[i] -= forms[s][i];
+      slots[s] = std::move(d);
+    }
+  }
+  return slots;
 }
 
 std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
                                        const std::vector<IntegerVector>& previous) {
   if (layer == 0) return network.rows[0];
   const std::size_t width = network.input_dimension + 1;
-  const std::size_t offset = network.first_neuron[layer - 1];
+  const std::vector<char> open = gates(network, layer - 1, pattern);
   const std::vector<IntegerVector>& linear = network.linear[layer];
   std::vector<IntegerVector> forms;
   forms.reserve(network.rows[layer].size());
@@ -108,7 +159,7 @@ std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_
     IntegerVector form(width, 0);
     form[0] = row[0];
     for (std::size_t i = 1; i < row.size(); ++i) {
-      if (sgn(row[i]) == 0 || pattern[offset + i - 1] != '+') continue;
+      if (sgn(row[i]) == 0 || !open[i - 1]) continue;
       const IntegerVector& input = previous[i - 1];
       for (std::size_t c = 0; c < width; ++c)
         mpz_addmul(form[c].get_mpz_t(), row[i].get_mpz_t(), input[c].get_mpz_t());
@@ -132,7 +183,12 @@ std::vector<IntegerVector> all_forms(const IntegerNetwork& network, const std::s
   forms.reserve(network.neurons());
   for (std::size_t l = 0; l < network.layers(); ++l) {
     previous = layer_forms(network, l, pattern, previous);
-    forms.insert(forms.end(), previous.begin(), previous.end());
+    if (network.is_max(l)) {
+      const std::vector<IntegerVector> slots = slot_forms(network, l, pattern, previous);
+      forms.insert(forms.end(), slots.begin(), slots.end());
+    } else {
+      forms.insert(forms.end(), previous.begin(), previous.end());
+    }
   }
   return forms;
 }
@@ -197,6 +253,12 @@ LinearRegionEnumerator::LinearRegionEnumerator(IntegerNetwork network, LinearReg
 
 void LinearRegionEnumerator::run(const LinearRegionSink& sink) {
   const std::size_t n = network_.input_dimension;
+  if (network_.has_max()) {
+    if (options_.engine != NetworkEngine::automatic && options_.engine != NetworkEngine::lp)
+      throw InputError(std::string("the ") + to_string(options_.engine) +
+                       " engine does not handle max-pooling layers: use --engine lp (or auto)");
+    options_.engine = NetworkEngine::lp;
+  }
   if (options_.engine == NetworkEngine::plane && n != 2)
     throw InputError("the plane engine needs a 2-D input, this network's input has " + std::to_string(n) +
                      " coordinates");
@@ -311,9 +373,92 @@ void LinearRegionEnumerator::refine(std::size_t layer, Cell cell, const LinearRe
   split(layer, std::move(cell), [&](Cell&& child) { refine(layer + 1, std::move(child), sink); });
 }
 
+void LinearRegionEnumerator::split_max(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child_sink) {
+  const std::size_t n = network_.input_dimension;
+  const std::vector<IntegerVector> pieces = layer_forms(network_, layer, cell.pattern, cell.forms);
+  const std::vector<std::size_t>& begin = network_.unit_begin[layer];
+  const std::size_t first = network_.first_neuron[layer];
+  std::string chars(pieces.size(), '+');
+  // Whether the open set of `constraints` is nonempty; moves `witness` inside it when it is.
+  auto feasible = [&](const std::vector<Hyperplane>& constraints, Point& witness) {
+    bool inside = true;
+    for (const Hyperplane& h : constraints) inside = inside && h.side(witness) > 0;
+    if (inside) return true;
+    MergeReport merge;
+    Arrangement arrangement(n, constraints, &merge);
+    std::vector<int> sign_of(arrangement.size(), 0);
+    for (std::size_t i = 0; i < constraints.size(); ++i) {
+      const int sign = merge.reversed[i] ? -1 : 1;
+      int& seen = sign_of[merge.merged_index[i]];
+      if (seen != 0 && seen != sign) return false;  // both sides of one hyperplane
+      seen = sign;
+    }
+    std::vector<SignCondition> conditions;
+    for (std::size_t h = 0; h < sign_of.size(); ++h) conditions.push_back({h, sign_of[h]});
+    StrictFeasibilitySolver solver(arrangement, options_.exact_lp);
+    FeasibilityResult result = solver.solve(conditions);
+    stats_.lp_solves += solver.solves();
+    stats_.lp_paths += solver.counters();
+    if (result.feasible) witness = std::move(result.witness);
+    return result.feasible;
+  };
+  std::function<void(std::size_t, const Cell&)> choose = [&](std::size_t u, const Cell& current) {
+    options_.control.check_time("linear-region enumeration");
+    if (u + 1 == begin.size()) {
+      Cell child = current;
+      child.pattern += chars;
+      child.forms = pieces;
+      ++stats_.cells_per_layer[layer];
+      child_sink(std::move(child));
+      return;
+    }
+    for (std::size_t c = begin[u]; c < begin[u + 1]; ++c) {
+      // Piece c is the one taken: p_c − p_s > 0 for every other slot s, or ≡ 0 for a later s (equal pieces).
+      Cell next = current;
+      bool possible = true;
+      for (std::size_t s = begin[u]; s < begin[u + 1] && possible; ++s) {
+        if (s == c) {
+          chars[s] = '0';
+          continue;
+        }
+        IntegerVector d = pieces[c];
+        for (std::size_t i = 0; i < d.size(); ++i) d[i] -= pieces[s][i];
+        if (is_constant(d)) {
+          const int sign = sgn(d[0]);
+          possible = sign > 0 || (sign == 0 && s > c);
+          chars[s] = sign > 0 ? '+' : '0';
+          continue;
+        }
+        chars[s] = '+';
+        Hyperplane h{std::move(d)};
+        make_primitive(h.coefficients);
+        // The cell's constraints stay distinct hyperplanes (split's arrangement keeps them in order): a repeated
+        // one is already there, its opposite makes the choice impossible.
+        bool repeated = false;
+        for (const Hyperplane& existing : next.constraints) {
+          if (existing.coefficients == h.coefficients) repeated = true;
+          IntegerVector opposite = h.coefficients;
+          for (Integer& v : opposite) v = -v;
+          if (existing.coefficients == opposite) possible = false;
+        }
+        if (repeated || !possible) continue;
+        next.constraints.push_back(std::move(h));
+        next.references.push_back(first + s);
+      }
+      if (!possible || !feasible(next.constraints, next.witness)) continue;
+      choose(u + 1, next);
+    }
+  };
+  choose(0, cell);
+}
+
 void LinearRegionEnumerator::split(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child_sink) {
   const RunControl& control = options_.control;
   control.check_time("linear-region enumeration");
+  if (network_.is_max(layer)) {
+    split_max(layer, std::move(cell), child_sink);
+    return;
+  }
   const std::size_t n = network_.input_dimension;
   std::vector<IntegerVector> forms = layer_forms(network_, layer, cell.pattern, cell.forms);
 

@@ -44,10 +44,15 @@ struct IntegerNetwork {
   /*! linear[l]: empty, or linear[l][k] = (0, a') over layer l − 1's (scaled) neurons as they are (not gated by
    * their sign): the negative-side slopes of leaky_relu/prelu (NeuronRows). */
   std::vector<std::vector<IntegerVector>> linear;
+  /*! unit_begin[l]: empty, or for a max layer the first slot of each unit (one more entry: the layer's neuron count);
+   * then rows[l] are its pieces, and layer_forms gives the pieces, not the slots' forms p_c − p_s (slot_forms). */
+  std::vector<std::vector<std::size_t>> unit_begin;
   std::vector<Integer> scale;                    // S_l > 0
   std::vector<std::size_t> first_neuron;         // index of layer l's first neuron; back() = neuron count
 
   std::size_t layers() const { return rows.size(); }
+  bool is_max(std::size_t layer) const { return !unit_begin[layer].empty(); }
+  bool has_max() const;
   std::size_t neurons() const { return first_neuron.back(); }
   /*! returns the layer of neuron `k`. */
   std::size_t layer_of(std::size_t neuron) const;
@@ -57,12 +62,19 @@ IntegerNetwork integer_network(const Network& network);
 /*! the same for layers given as rational NeuronRows over the neurons of the layer before (`layers[0]` over x ∈ Q^n). */
 IntegerNetwork integer_network(std::size_t input_dimension, std::vector<NeuronRows> layers);
 
-/*! returns the (scaled) pre-activation forms (c, a1..an) over (1, x) of layer `layer`'s neurons, given the
- * pattern characters of all earlier layers in `pattern` (only its first first_neuron[layer] characters are
- * read): the ReLU of neuron j is its form when pattern[j] == '+' and 0 otherwise (rows), and its form is taken as it
- * is where `linear` says so. `previous` holds the forms of layer − 1 (ignored for layer 0). */
+/*! returns the (scaled) pre-activation forms (c, a1..an) over (1, x) of layer `layer`'s neurons (of its pieces, for
+ * a max layer), given the pattern characters of all earlier layers in `pattern` (only its first first_neuron[layer]
+ * characters are read): the gated value of neuron j is its form when pattern[j] == '+' and 0 otherwise (rows) — after
+ * a max layer, its piece when it is the first '0' of its unit — and its form is taken as it is where `linear` says
+ * so. `previous` holds layer_forms of layer − 1 (ignored for layer 0). */
 std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
                                        const std::vector<IntegerVector>& previous);
+
+/*! returns the forms of a layer's neurons from layer_forms' result `forms`: `forms` itself, or for a max layer the
+ * slots' forms p_c − p_s, c the first slot of the unit with character '0' in `pattern` (the piece the unit takes).
+ * \throws InternalError when a unit of a max layer has no '0'. */
+std::vector<IntegerVector> slot_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
+                                      const std::vector<IntegerVector>& forms);
 
 /*! returns the forms of every neuron under `pattern` (N characters), layer after layer. */
 std::vector<IntegerVector> all_forms(const IntegerNetwork& network, const std::string& pattern);
@@ -92,7 +104,7 @@ struct LinearRegion {
   std::vector<NonFacetProof> proofs;  // only with LinearRegionOptions::keep_proofs
 };
 
-/*! how the regions are found: `automatic` takes the exact 2-D engine without LPs (plane_regions.hpp) when the input
+/*! how the regions are found (a network with a max layer: only the LP engine, which `automatic` takes): `automatic` takes the exact 2-D engine without LPs (plane_regions.hpp) when the input
  * is 2-D, the LP engine for one layer (an arrangement: IncEnu, under two LPs per region) or in a box of more than 6
  * inputs (2^n vertices: too many rays for the cones), else the hybrid; `lp`
  * always the LP engine (cross-checks); `cone` the cone engine (cone_regions.hpp: double description, no LPs, the LP
@@ -156,6 +168,9 @@ class LinearRegionEnumerator {
   void refine(std::size_t layer, Cell cell, const LinearRegionSink& sink);
   /*! splits `cell` by the neurons of `layer` and passes each part, in order, to `child`. */
   void split(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child);
+  /*! the same for a max layer: unit by unit, each piece that can be the largest inside the cell (one LP unless the
+   * witness already shows it), the first among equal pieces. */
+  void split_max(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child);
   /*! the hybrid: the first layer by IncEnu, the later ones by the cone engine. */
   void run_hybrid(const LinearRegionSink& sink);
   /*! the cone engine (from the first layer's cells in `first`, when given), with the LP engine for the cells too

@@ -215,16 +215,34 @@ std::string step_name(const AffineStep& step) {
 
 std::string pair_text(std::size_t h, std::size_t w) { return std::to_string(h) + "x" + std::to_string(w); }
 
+const char* layer_kind(const Layer& layer) {
+  return std::holds_alternative<Conv2d>(layer) ? "conv2d" : std::holds_alternative<Linear>(layer) ? "linear" : "maxpool2d";
+}
+
 }  // namespace
 
 Shape output_shape(const Shape& input, const Layer& layer) {
   const Shape in = after_steps(input, before_steps(layer));
   if (const auto* conv = std::get_if<Conv2d>(&layer)) return after_steps(conv_output_shape(in, *conv), conv->after);
+  if (const auto* pool = std::get_if<MaxPool2d>(&layer))
+    return Shape{in.channels, (in.height + 2 * pool->pad_h - pool->kernel_h) / pool->stride_h + 1,
+                 (in.width + 2 * pool->pad_w - pool->kernel_w) / pool->stride_w + 1};
   const auto& linear = std::get<Linear>(layer);
   return after_steps(Shape{linear.out_features, 1, 1}, linear.after);
 }
 
+std::vector<std::vector<std::size_t>> max_pieces(const MaxPool2d& pool, const Shape& in) {
+  const AvgPool2d window{pool.kernel_h, pool.kernel_w, pool.stride_h, pool.stride_w, pool.pad_h, pool.pad_w};
+  const Shape out = output_shape(in, AffineStep(window));
+  std::vector<std::vector<std::size_t>> pieces(out.size());
+  for_each_pool_tap(window, in, out, [&](std::size_t c, std::size_t i, std::size_t j, std::size_t x) {
+    pieces[(c * out.height + i) * out.width + j].push_back(x);
+  });
+  return pieces;
+}
+
 std::string beyond_closed_forms(const Layer& layer) {
+  if (is_max_layer(layer)) return "a maxpool2d layer (max units)";
   for (const AffineStep& step : before_steps(layer))
     if (!std::holds_alternative<Flatten>(step)) return "a " + step_name(step) + " before its main map";
   for (const AffineStep& step : after_steps_of(layer))
@@ -242,8 +260,7 @@ std::string beyond_closed_forms(const Layer& layer) {
 std::string beyond_closed_forms(const Network& network) {
   for (std::size_t l = 0; l < network.layers.size(); ++l)
     if (std::string why = beyond_closed_forms(network.layers[l]); !why.empty())
-      return "layer " + std::to_string(l) + " (" +
-             (std::holds_alternative<Conv2d>(network.layers[l]) ? "conv2d" : "linear") + ") has " + why;
+      return "layer " + std::to_string(l) + " (" + layer_kind(network.layers[l]) + ") has " + why;
   if (network.readout)
     for (const AffineStep& step : network.readout->before)
       if (!std::holds_alternative<Flatten>(step)) return "the read-out has a " + step_name(step) + " before it";
@@ -272,8 +289,7 @@ std::vector<Shape> Network::layer_shapes() const {
 
 std::size_t Network::hidden_neurons() const {
   std::size_t total = 0;
-  const std::vector<Shape> shapes = layer_shapes();
-  for (std::size_t l = 0; l < shapes.size(); ++l) total += shapes[l].size() * breakpoints(activation_of(layers[l]));
+  for (std::size_t l = 0; l < layers.size(); ++l) total += layer_neurons(l);
   return total;
 }
 
@@ -313,46 +329,98 @@ const Activation& activation_of(const Layer& layer) {
 }
 
 std::size_t Network::layer_neurons(std::size_t layer) const {
+  if (const auto* pool = std::get_if<MaxPool2d>(&layers.at(layer))) {
+    std::size_t slots = 0;
+    for (const auto& pieces : max_pieces(*pool, after_steps(layer_input_shape(layer), pool->before)))
+      slots += pieces.size();
+    return slots;
+  }
   return layer_output_shape(layer).size() * breakpoints(activation_of(layers.at(layer)));
 }
 
 bool Network::relu_only() const {
-  return std::all_of(layers.begin(), layers.end(),
-                     [](const Layer& layer) { return activation_of(layer).kind == Activation::Kind::relu; });
+  return std::all_of(layers.begin(), layers.end(), [](const Layer& layer) {
+    return !is_max_layer(layer) && activation_of(layer).kind == Activation::Kind::relu;
+  });
 }
 
 std::vector<RationalVector> unit_rows(const Network& network, std::size_t layer) {
   const Shape in = network.layer_input_shape(layer);
   const Layer& l = network.layers.at(layer);
+  if (const auto* pool = std::get_if<MaxPool2d>(&l)) {
+    // One row per piece: the pooled input, an affine form of the layer input through the before steps.
+    const std::vector<RationalVector> before = dense_rows(composed_map(pool->before, nullptr, in), in.size());
+    std::vector<RationalVector> rows;
+    for (const std::vector<std::size_t>& pieces : max_pieces(*pool, after_steps(in, pool->before)))
+      for (std::size_t x : pieces) rows.push_back(before[x]);
+    return rows;
+  }
   return dense_rows(composed_map(before_steps(l), &l, in), in.size());
 }
 
 namespace {
 
-/*! rewrites `units`, rows (b, w) over the units of a layer of shape `in` closed by `previous` (null: over the
- * network input), as rows over that layer's neurons: φ_u(z) = value + s_0·n_{u,1} + Σ_i Δ_i·max(0, n_{u,i}) puts
- * w_u·value into b, w_u·s_0 on n_{u,1} as it is, and w_u·Δ_i on the ReLU of n_{u,i}. Then splits every row into
- * the neurons of `own` (null: the rows are a read-out's): row − t_i for each breakpoint t_i of its unit. */
-NeuronRows expand_rows(std::vector<RationalVector> units, const Shape& in, const Activation* previous,
-                       const Activation* own, std::size_t own_area) {
+/*! the layer a hidden layer reads: the network input (activation null, no slots), an activation layer, or a max
+ * layer (its units' slot counts). */
+struct InputLayer {
+  const Activation* activation = nullptr;
+  std::vector<std::size_t> slots = {};  // a max layer: the slots of each unit
+  std::size_t area = 1;                 // units per channel
+};
+
+InputLayer input_layer(const Network& network, std::size_t layer) {
+  InputLayer input;
+  if (layer == 0) return input;
+  const Layer& previous = network.layers[layer - 1];
+  const Shape out = network.layer_output_shape(layer - 1);
+  input.area = out.height * out.width;
+  if (const auto* pool = std::get_if<MaxPool2d>(&previous)) {
+    for (const auto& pieces : max_pieces(*pool, after_steps(network.layer_input_shape(layer - 1), pool->before)))
+      input.slots.push_back(pieces.size());
+  } else {
+    input.activation = &activation_of(previous);
+  }
+  return input;
+}
+
+/*! rewrites `units`, rows (b, w) over the units of the layer before (`input`), as rows over that layer's neurons:
+ * - after an activation, φ_u(z) = value + s_0·n_{u,1} + Σ_i Δ_i·max(0, n_{u,i}) puts w_u·value into b, w_u·s_0 on
+ *   n_{u,1} as it is, and w_u·Δ_i on the rectified n_{u,i};
+ * - after a max layer, w_u goes on every slot of unit u: a slot passes on its piece when it is the one the unit takes
+ *   (layer_forms), so the sum is w_u times the maximum.
+ * Then splits every row into the neurons of `own` (null: max pieces or a read-out, kept as they are): row − t_i for
+ * each breakpoint t_i of its unit. */
+NeuronRows expand_rows(std::vector<RationalVector> units, const InputLayer& input, const Activation* own,
+                       std::size_t own_area) {
   NeuronRows result;
   std::vector<RationalVector> gated = std::move(units);
   std::vector<RationalVector> linear;
-  if (previous != nullptr && previous->kind != Activation::Kind::relu) {
-    const std::size_t m = breakpoints(*previous);
-    const std::size_t area = in.height * in.width;
+  if (!input.slots.empty()) {
+    std::size_t total = 0;
+    for (std::size_t k : input.slots) total += k;
+    for (RationalVector& row : gated) {
+      RationalVector g(1 + total);
+      g[0] = row[0];
+      std::size_t slot = 0;
+      for (std::size_t u = 0; u < input.slots.size(); ++u)
+        for (std::size_t i = 0; i < input.slots[u]; ++i) g[1 + slot++] = row[1 + u];
+      row = std::move(g);
+    }
+  } else if (input.activation != nullptr && input.activation->kind != Activation::Kind::relu) {
+    const std::size_t m = breakpoints(*input.activation);
+    const std::size_t inputs = gated.empty() ? 0 : gated.front().size() - 1;
     std::vector<ActivationPieces> pieces;
-    for (std::size_t c = 0; c < in.channels; ++c) pieces.push_back(piecewise_linear(*previous, c));
+    for (std::size_t c = 0; c * input.area < inputs; ++c) pieces.push_back(piecewise_linear(*input.activation, c));
     bool any_linear = false;
     for (const ActivationPieces& f : pieces) any_linear = any_linear || sgn(f.slopes[0]) != 0;
     for (RationalVector& row : gated) {
-      RationalVector g(1 + in.size() * m), lin;
+      RationalVector g(1 + inputs * m), lin;
       if (any_linear) lin.assign(g.size(), 0);
       g[0] = row[0];
-      for (std::size_t u = 0; u < in.size(); ++u) {
+      for (std::size_t u = 0; u < inputs; ++u) {
         const Rational& w = row[1 + u];
         if (sgn(w) == 0) continue;
-        const ActivationPieces& f = pieces[u / area];
+        const ActivationPieces& f = pieces[u / input.area];
         g[0] += w * f.value;
         if (any_linear) lin[1 + u * m] = w * f.slopes[0];
         for (std::size_t i = 0; i < m; ++i) g[1 + u * m + i] = w * (f.slopes[i + 1] - f.slopes[i]);
@@ -380,10 +448,20 @@ NeuronRows expand_rows(std::vector<RationalVector> units, const Shape& in, const
 }  // namespace
 
 NeuronRows neuron_rows(const Network& network, std::size_t layer) {
-  const Shape in = network.layer_input_shape(layer);
   const Shape out = network.layer_output_shape(layer);
-  return expand_rows(unit_rows(network, layer), in, layer == 0 ? nullptr : &activation_of(network.layers[layer - 1]),
-                     &activation_of(network.layers[layer]), out.height * out.width);
+  const Layer& l = network.layers.at(layer);
+  NeuronRows rows = expand_rows(unit_rows(network, layer), input_layer(network, layer),
+                                is_max_layer(l) ? nullptr : &activation_of(l), out.height * out.width);
+  rows.slots = max_slots(network, layer);
+  return rows;
+}
+
+std::vector<std::size_t> max_slots(const Network& network, std::size_t layer) {
+  std::vector<std::size_t> slots;
+  if (const auto* pool = std::get_if<MaxPool2d>(&network.layers.at(layer)))
+    for (const auto& pieces : max_pieces(*pool, after_steps(network.layer_input_shape(layer), pool->before)))
+      slots.push_back(pieces.size());
+  return slots;
 }
 
 std::vector<NeuronRows> neuron_layers(const Network& network) {
@@ -406,8 +484,7 @@ std::vector<RationalVector> readout_rows(const Network& network) {
 }
 
 NeuronRows readout_neuron_rows(const Network& network) {
-  const Shape in = network.layer_output_shape(network.layers.size() - 1);
-  return expand_rows(readout_rows(network), in, &activation_of(network.layers.back()), nullptr, 1);
+  return expand_rows(readout_rows(network), input_layer(network, network.layers.size()), nullptr, 1);
 }
 
 LayerArrangement first_layer_arrangement(const Network& network) {
@@ -500,6 +577,26 @@ std::vector<Rational> pre_activations(const Network& network, const RationalVect
   RationalVector y = x;
   Shape shape = network.input;
   for (const Layer& layer : network.layers) {
+    if (const auto* pool = std::get_if<MaxPool2d>(&layer)) {
+      // Each unit takes its largest piece, the first one among equals; slot s is p_c − p_s (≥ 0).
+      RationalVector input = y;
+      Shape in = shape;
+      for (const AffineStep& step : pool->before) {
+        input = apply_step(step, in, input);
+        in = output_shape(in, step);
+      }
+      RationalVector z;
+      for (const std::vector<std::size_t>& pieces : max_pieces(*pool, in)) {
+        std::size_t c = pieces.front();
+        for (std::size_t x : pieces)
+          if (input[x] > input[c]) c = x;
+        for (std::size_t x : pieces) all.push_back(input[c] - input[x]);
+        z.push_back(input[c]);
+      }
+      y = std::move(z);
+      shape = output_shape(shape, layer);
+      continue;
+    }
     RationalVector z = apply_layer(layer, shape, y);
     shape = output_shape(shape, layer);
     const Activation& activation = activation_of(layer);
@@ -821,9 +918,14 @@ BatchNorm read_batchnorm(const json& object, const Shape& in, const Where& where
   return norm;
 }
 
-AvgPool2d read_avgpool2d(const json& object, const Shape& in, const Where& where) {
-  check_fields(object, {"type", "kernel_size", "stride", "padding", "relu", "activation"}, where,
-               "for an avgpool2d layer");
+/*! reads an avgpool2d layer, or the window of a maxpool2d (`max`: no "relu" or "activation"). */
+AvgPool2d read_avgpool2d(const json& object, const Shape& in, const Where& where, bool max = false) {
+  if (max)
+    check_fields(object, {"type", "kernel_size", "stride", "padding"}, where,
+                 "for a maxpool2d layer (dilation 1, ceil_mode false; no activation follows a max layer)");
+  else
+    check_fields(object, {"type", "kernel_size", "stride", "padding", "relu", "activation"}, where,
+                 "for an avgpool2d layer");
   AvgPool2d pool;
   std::tie(pool.kernel_h, pool.kernel_w) =
       read_pair(require(object, "kernel_size", where), where.field("kernel_size"), "kernel_size");
@@ -979,11 +1081,11 @@ Network read_network(const json& document, const std::string& name) {
   std::optional<Layer> open;         // a main map without ReLU, collecting its after steps
   std::size_t open_index = 0;
   auto close = [&](Layer layer, const json& object, const Where& where) {
-    std::visit([&](auto& main) { main.activation = read_activation(object, current.channels, where); }, layer);
+    if (!is_max_layer(layer))
+      std::visit([&](auto& main) { main.activation = read_activation(object, current.channels, where); }, layer);
     network.layers.push_back(std::move(layer));
-    const std::size_t units = current.size();
     // Checked layer by layer, before the next layer's weights are read: the affine forms have n + 1 entries each.
-    neurons += units * breakpoints(activation_of(network.layers.back()));
+    neurons += network.layer_neurons(network.layers.size() - 1);
     if (neurons > max_hidden_neurons || neurons * (network.input.size() + 1) > max_form_entries)
       where.fail("the network has " + std::to_string(neurons) + " hidden neurons up to this layer, over the cap of " +
                  std::to_string(std::min(max_hidden_neurons, max_form_entries / (network.input.size() + 1))) +
@@ -1020,6 +1122,22 @@ Network read_network(const json& document, const std::string& name) {
         open = std::move(main), open_index = l;
       continue;
     }
+    if (type == "maxpool2d") {
+      if (open)
+        where.fail("layers[" + std::to_string(open_index) + "] has no activation before this maxpool2d (max pooling "
+                   "is read after an activation: Conv2d, ReLU, MaxPool2d)");
+      if (network.layers.empty())
+        where.fail("a maxpool2d needs a hidden layer with an activation before it (max pooling of the input itself is "
+                   "not supported)");
+      if (flat) where.fail("maxpool2d after a linear layer or a flatten is not supported");
+      const AvgPool2d window = read_avgpool2d(layer, current, where, true);
+      MaxPool2d pool{window.kernel_h, window.kernel_w, window.stride_h, window.stride_w, window.pad_h, window.pad_w,
+                     std::move(pending), {}, {}};
+      pending.clear();
+      current = output_shape(current, AffineStep(window));
+      close(std::move(pool), layer, where);
+      continue;
+    }
     AffineStep step;
     if (type == "batchnorm") {
       step = read_batchnorm(layer, current, where);
@@ -1032,7 +1150,8 @@ Network read_network(const json& document, const std::string& name) {
       flat = true;
     } else {
       where.field("type").fail("unknown layer type " + describe(type) +
-                               " (expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\" or \"flatten\")");
+                               " (expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" or "
+                               "\"flatten\")");
     }
     const bool relu = read_relu(layer, where, false);
     current = output_shape(current, step);
@@ -1145,6 +1264,15 @@ json to_json(const Network& network) {
   Shape in = network.input;
   for (const Layer& layer : network.layers) {
     Shape shape = append_steps(layers, before_steps(layer), in);
+    if (const auto* pool = std::get_if<MaxPool2d>(&layer)) {
+      json object{{"type", "maxpool2d"},
+                  {"kernel_size", pair_json(pool->kernel_h, pool->kernel_w)},
+                  {"stride", pair_json(pool->stride_h, pool->stride_w)}};
+      if (pool->pad_h != 0 || pool->pad_w != 0) object["padding"] = pair_json(pool->pad_h, pool->pad_w);
+      layers.push_back(std::move(object));
+      in = output_shape(in, layer);
+      continue;
+    }
     if (const auto* conv = std::get_if<Conv2d>(&layer)) {
       json object{{"type", "conv2d"},
                   {"out_channels", conv->out_channels},

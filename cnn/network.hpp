@@ -118,14 +118,36 @@ struct Linear {
   bool operator==(const Linear&) const = default;
 };
 
-using Layer = std::variant<Conv2d, Linear>;
+/*! a hidden layer of max units, PyTorch's MaxPool2d (dilation 1, ceil_mode=False, padding at most half the kernel,
+ * as PyTorch requires): output (c, i, j) is the largest input (c, i·sh + a − ph, j·sw + b − pw) over the real inputs
+ * of its window (padding counts as −∞). Its input is the previous hidden layer's output after its activation (and
+ * after the `before` steps). Each unit is one neuron per real input of its window, its **slots** in window order:
+ * slot s's form is p_c − p_s, with p_c the piece (input) the unit takes, so on a region every slot is `+` or `0`, and
+ * the unit takes the first `0` (docs/network-format.md, "Max pooling"). */
+struct MaxPool2d {
+  std::size_t kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0;
+  std::vector<AffineStep> before = {};  // affine layers between the previous activation and the pooling
+  std::vector<AffineStep> after = {};   // always empty (a max layer has no main map to follow)
+  Activation activation = {};           // unused: a max layer has no activation
+
+  bool operator==(const MaxPool2d&) const = default;
+};
+
+using Layer = std::variant<Conv2d, Linear, MaxPool2d>;
+
+/*! returns whether `layer` is a layer of max units (MaxPool2d). */
+inline bool is_max_layer(const Layer& layer) { return std::holds_alternative<MaxPool2d>(layer); }
 
 struct Network;
 
 /*! returns the output shape of `layer` (its before steps, main map and after steps) on an input of shape `input`.
  * \pre the kernels fit the input and the strides are positive (the reader and random_network check this). */
 Shape output_shape(const Shape& input, const Layer& layer);
-/*! returns the activation that closes `layer`. */
+/*! returns, for each unit of the max layer `pool` on an input of shape `in` (after its before steps), the input
+ * indices of its pieces (the real inputs of its window, in window order). */
+std::vector<std::vector<std::size_t>> max_pieces(const MaxPool2d& pool, const Shape& in);
+
+/*! returns the activation that closes `layer` (ReLU for a max layer, which has none). */
 const Activation& activation_of(const Layer& layer);
 
 /*! returns the output shape of one affine step on an input of shape `input`. */
@@ -173,16 +195,21 @@ struct Network {
 std::vector<RationalVector> unit_rows(const Network& network, std::size_t layer);
 
 /*! a hidden layer's neurons as affine forms of the neurons of the layer before (or of the input x, for layer 0):
- * neuron k's pre-activation is gated[k][0] + Σ_j gated[k][j]·max(0, y_j) + Σ_j linear[k][j]·y_j, y_j the
- * pre-activation of neuron j − 1 of the layer before. For ReLU layers before it `linear` is empty (all zero) and
- * gated are the unit rows. Units come in CHW order, the neurons of one unit (z − t_1, …, z − t_m) together. */
+ * neuron k's pre-activation is gated[k][0] + Σ_j gated[k][j]·r_j + Σ_j linear[k][j]·y_j, y_j the pre-activation
+ * of neuron j − 1 of the layer before and r_j its gated value: max(0, y_j) after an activation; after a max layer,
+ * the piece of slot j when the unit takes it, else 0. For ReLU layers before it `linear` is empty (all zero) and
+ * gated are the unit rows. Units come in CHW order, the neurons of one unit (z − t_1, …, z − t_m) together. For a max
+ * layer the rows are its pieces (one per slot), not its neurons' forms p_c − p_s. */
 struct NeuronRows {
   std::vector<RationalVector> gated;
   std::vector<RationalVector> linear;  // empty when every entry is 0; else one row per neuron, entry 0 unused (0)
+  std::vector<std::size_t> slots = {};  // a max layer: the slots of each unit (its rows are the pieces); else empty
 };
 
 /*! returns layer `layer`'s neurons as NeuronRows (docs/network-format.md, "Activations"). */
 NeuronRows neuron_rows(const Network& network, std::size_t layer);
+/*! returns, for a max layer, the number of slots (pieces) of each of its units; empty for other layers. */
+std::vector<std::size_t> max_slots(const Network& network, std::size_t layer);
 /*! returns every layer's NeuronRows, in order. */
 std::vector<NeuronRows> neuron_layers(const Network& network);
 

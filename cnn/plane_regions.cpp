@@ -213,6 +213,9 @@ struct TaskResult {
 
 PlaneRegionEnumerator::PlaneRegionEnumerator(const IntegerNetwork& network, PlaneRegionOptions options)
     : network_(network), options_(std::move(options)) {
+  if (network_.has_max())
+    throw InputError("the plane engine (slices, decision boundaries, 2-D inputs) does not handle max-pooling layers "
+                     "yet: count with the LP engine (chamber cnn)");
   if (network_.input_dimension != 2)
     throw InputError("the plane region engine needs a network on a 2-D input, this one has input dimension " +
                      std::to_string(network_.input_dimension));

@@ -74,12 +74,38 @@ std::optional<std::string> pattern_at(const IntegerNetwork& network, const Ratio
   std::string pattern;
   pattern.reserve(network.neurons());
   std::vector<IntegerVector> previous;
+  auto value_at = [&](const IntegerVector& form) {
+    Integer value = form[0] * d;
+    for (std::size_t i = 0; i < scaled.size(); ++i)
+      mpz_addmul(value.get_mpz_t(), form[i + 1].get_mpz_t(), scaled[i].get_mpz_t());
+    return value;
+  };
   for (std::size_t l = 0; l < network.layers(); ++l) {
     previous = layer_forms(network, l, pattern, previous);
+    if (network.is_max(l)) {
+      // Each unit takes its largest piece at x; a tie between pieces that differ is a boundary point.
+      const std::vector<std::size_t>& begin = network.unit_begin[l];
+      for (std::size_t u = 0; u + 1 < begin.size(); ++u) {
+        std::size_t c = begin[u];
+        std::vector<Integer> values;
+        for (std::size_t s = begin[u]; s < begin[u + 1]; ++s) {
+          values.push_back(value_at(previous[s]));
+          if (values.back() > values[c - begin[u]]) c = s;
+        }
+        for (std::size_t s = begin[u]; s < begin[u + 1]; ++s) {
+          if (previous[s] == previous[c]) {
+            pattern += '0';
+          } else if (values[s - begin[u]] == values[c - begin[u]]) {
+            return std::nullopt;
+          } else {
+            pattern += '+';
+          }
+        }
+      }
+      continue;
+    }
     for (const IntegerVector& form : previous) {
-      Integer value = form[0] * d;
-      for (std::size_t i = 0; i < scaled.size(); ++i)
-        mpz_addmul(value.get_mpz_t(), form[i + 1].get_mpz_t(), scaled[i].get_mpz_t());
+      const Integer value = value_at(form);
       if (is_constant(form)) {
         pattern += sgn(form[0]) > 0 ? '+' : sgn(form[0]) < 0 ? '-' : '0';
         continue;

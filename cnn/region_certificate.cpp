@@ -108,9 +108,12 @@ int first_nonzero_sign(const IntegerVector& u, const IntegerVector& v) {
 /*! one layer's forms under the characters of the layers before it, with what the certificate reads of each form: its
  * primitive row (the form divided by its content, same orientation; empty for a constant form) and its content. */
 struct LayerForms {
-  std::vector<IntegerVector> forms;
+  std::vector<IntegerVector> forms;  // the neurons' forms (a max layer's slots: p_c − p_s)
   std::vector<IntegerVector> primitive;
   std::vector<Integer> content;
+  std::vector<IntegerVector> pieces;  // a max layer: layer_forms' pieces (what the next layer reads); else empty
+
+  const std::vector<IntegerVector>& passed_on() const { return pieces.empty() ? forms : pieces; }
 };
 
 }  // namespace
@@ -122,16 +125,21 @@ class NetworkCertificateBuilder::FormsCache {
  public:
   explicit FormsCache(const IntegerNetwork& network) : network_(network), tables_(network.layers()) {}
 
-  /*! returns layer `l`'s forms under the first first_neuron[l] characters of `pattern`. */
+  /*! returns layer `l`'s forms under the first first_neuron[l] characters of `pattern` (first_neuron[l + 1] for a
+   * max layer, whose slots' forms depend on the piece its units take). */
   std::shared_ptr<const LayerForms> get(std::size_t l, const std::string& pattern) {
-    std::string key(pattern, 0, network_.first_neuron[l]);
+    std::string key(pattern, 0, network_.first_neuron[network_.is_max(l) ? l + 1 : l]);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (auto it = tables_[l].find(key); it != tables_[l].end()) return it->second;
     }
     std::shared_ptr<const LayerForms> previous = l > 0 ? get(l - 1, pattern) : nullptr;
     auto made = std::make_shared<LayerForms>();
-    made->forms = layer_forms(network_, l, pattern, previous ? previous->forms : made->forms);
+    made->forms = layer_forms(network_, l, pattern, previous ? previous->passed_on() : made->forms);
+    if (network_.is_max(l)) {
+      made->pieces = std::move(made->forms);
+      made->forms = slot_forms(network_, l, pattern, made->pieces);
+    }
     made->primitive.resize(made->forms.size());
     made->content.resize(made->forms.size());
     for (std::size_t i = 0; i < made->forms.size(); ++i) {
@@ -143,7 +151,7 @@ class NetworkCertificateBuilder::FormsCache {
       for (std::size_t c = 0; c < form.size(); ++c)
         mpz_divexact(row[c].get_mpz_t(), form[c].get_mpz_t(), made->content[i].get_mpz_t());
     }
-    const std::size_t size = made->forms.size() * (network_.input_dimension + 1) * 2;
+    const std::size_t size = made->forms.size() * (network_.input_dimension + 1) * (made->pieces.empty() ? 2 : 3);
     std::lock_guard<std::mutex> lock(mutex_);
     if (held_ + size > max_entries) {
       for (auto& table : tables_) table.clear();
@@ -274,6 +282,48 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
     entry.region.witness = simple_point_inside(rows, entry.region.witness);
   }
 
+  // A max layer's units across group g: the candidates are the piece c a unit takes and the slots whose form is in
+  // the group or identically 0; every other slot stays below c near the facet. With τ's pieces (`layer`, from the
+  // cache under τ's earlier characters), each candidate differs from c by β_s·h; just past the facet (h < 0) the
+  // largest is the one of least β, the first among equals. False when some difference is not a multiple of h.
+  auto max_neighbour = [&](std::size_t l, const LayerForms& layer, std::size_t g, const IntegerVector& h,
+                           std::string& tau) {
+    const std::size_t offset = integer_.first_neuron[l];
+    const std::vector<std::size_t>& units = integer_.unit_begin[l];
+    std::size_t pivot = 1;  // the first nonzero entry of h's linear part
+    while (sgn(h[pivot]) == 0) ++pivot;
+    for (std::size_t u = 0; u + 1 < units.size(); ++u) {
+      std::size_t c = units[u];
+      while (sigma[offset + c] != '0') ++c;
+      std::vector<std::pair<std::size_t, Rational>> candidates;  // (slot, β)
+      for (std::size_t s = units[u]; s < units[u + 1]; ++s) {
+        const std::size_t k = offset + s;
+        const bool zero_form = own[l]->primitive[s].empty() && sgn(own[l]->forms[s][0]) == 0;
+        if (group_of_neuron[k] != g && !zero_form) continue;
+        IntegerVector d = layer.pieces[s];
+        for (std::size_t i = 0; i < d.size(); ++i) d[i] -= layer.pieces[c][i];
+        if (is_constant(d)) {
+          if (sgn(d[0]) != 0) return false;
+          candidates.emplace_back(s, Rational(0));
+          continue;
+        }
+        IntegerVector primitive = d;
+        make_primitive(primitive);
+        if (!same_hyperplane(primitive, h)) return false;
+        Rational beta(d[pivot], h[pivot]);
+        beta.canonicalize();
+        candidates.emplace_back(s, std::move(beta));
+      }
+      const Rational* least = &candidates.front().second;
+      for (const auto& candidate : candidates)
+        if (candidate.second < *least) least = &candidate.second;
+      for (std::size_t s = units[u]; s < units[u + 1]; ++s) tau[offset + s] = '+';
+      for (const auto& [s, beta] : candidates)
+        if (beta == *least) tau[offset + s] = '0';
+    }
+    return true;
+  };
+
   // The neighbour across group g, or nothing when some form there is not a multiple of the group's.
   // Layer by layer with the characters found so far: the layers before the group's first neuron hold none of its
   // neurons and keep their characters, so the walk starts at that layer, whose forms are the region's; the forms of
@@ -285,6 +335,10 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
     for (std::size_t l = first_layer; l < integer_.layers(); ++l) {
       const std::size_t begin = integer_.first_neuron[l], end = integer_.first_neuron[l + 1];
       const std::shared_ptr<const LayerForms> layer = l == first_layer ? own[l] : forms_->get(l, tau);
+      if (integer_.is_max(l)) {
+        if (!max_neighbour(l, *layer, g, h, tau)) return std::nullopt;
+        continue;
+      }
       for (std::size_t i = 0; i < end - begin; ++i) {
         const std::size_t k = begin + i;
         const bool zero_form = own[l]->primitive[i].empty() && sgn(own[l]->forms[i][0]) == 0;

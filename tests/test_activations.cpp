@@ -1,4 +1,5 @@
-// Networks with LeakyReLU, PReLU, Hardtanh and ReLU6 (docs/network-format.md, "Activations"): every engine against an
+// Networks with LeakyReLU, PReLU, Hardtanh, ReLU6 and max pooling (docs/network-format.md, "Activations" and "Max
+// pooling"): every engine against an
 // independent brute force over the units' pieces (φ applied piece by piece, not through the neuron expansion the
 // engines use), the exact forward pass at every witness, certificates accepted by the independent checker (which has
 // its own reader and expansion) and tampered ones rejected, the file round trip and the reader's errors.
@@ -12,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -51,7 +53,7 @@ bool feasible(std::size_t n, const std::vector<RationalVector>& constraints) {
 
 /*! the independent count: for every unit, every piece of its activation (below t_1, between t_i and t_{i+1}, above
  * t_m), with the unit's output on that piece computed from φ's definition (a constant, z, or slope·z); a constant
- * unit takes the piece of its value. One LP per complete choice. */
+ * unit takes the piece of its value. One LP per choice, pruning the empty prefixes. */
 std::set<std::string> brute_force_patterns(const Network& network) {
   const std::size_t n = network.input_dimension();
   std::set<std::string> found;
@@ -66,6 +68,9 @@ std::set<std::string> brute_force_patterns(const Network& network) {
   std::function<void(std::size_t, std::size_t, const std::vector<RationalVector>&, std::vector<RationalVector>&,
                      std::string)>
       unit_step;
+  std::function<void(std::size_t, std::size_t, std::size_t, const std::vector<RationalVector>&,
+                     std::vector<RationalVector>&, std::string)>
+      max_step;
   layer_step = [&](std::size_t layer, const std::vector<RationalVector>& inputs, std::string pattern) {
     if (layer == network.layers.size()) {
       if (feasible(n, constraints)) found.insert(pattern);
@@ -80,7 +85,46 @@ std::set<std::string> brute_force_patterns(const Network& network) {
       forms.push_back(form);
     }
     std::vector<RationalVector> outputs;
+    if (is_max_layer(network.layers[layer])) {
+      max_step(layer, 0, 0, forms, outputs, pattern);
+      return;
+    }
     unit_step(layer, 0, forms, outputs, pattern);
+  };
+  // A max unit: each piece c that is the largest (strictly above the others, or equal to a later one everywhere),
+  // with output p_c; its slots read '0' for c and for pieces equal to it, '+' for the others.
+  max_step = [&](std::size_t layer, std::size_t u, std::size_t slot, const std::vector<RationalVector>& pieces,
+                 std::vector<RationalVector>& outputs, std::string pattern) {
+    const std::vector<std::size_t> slots = max_slots(network, layer);
+    if (u == slots.size()) {
+      layer_step(layer + 1, outputs, pattern);
+      return;
+    }
+    for (std::size_t c = slot; c < slot + slots[u]; ++c) {
+      std::string characters;
+      std::size_t pushed = 0;
+      bool possible = true;
+      for (std::size_t s = slot; s < slot + slots[u]; ++s) {
+        RationalVector d = pieces[c];
+        for (std::size_t i = 0; i <= n; ++i) d[i] -= pieces[s][i];
+        bool constant = true;
+        for (std::size_t i = 1; i <= n; ++i) constant = constant && d[i] == 0;
+        if (constant) {
+          possible = possible && (d[0] > 0 || (d[0] == 0 && s >= c));
+          characters += d[0] == 0 ? '0' : '+';
+          continue;
+        }
+        characters += '+';
+        constraints.push_back(d);
+        ++pushed;
+      }
+      if (possible && (pushed == 0 || feasible(n, constraints))) {
+        outputs.push_back(pieces[c]);
+        max_step(layer, u + 1, slot + slots[u], pieces, outputs, pattern + characters);
+        outputs.pop_back();
+      }
+      constraints.resize(constraints.size() - pushed);
+    }
   };
   unit_step = [&](std::size_t layer, std::size_t u, const std::vector<RationalVector>& forms,
                   std::vector<RationalVector>& outputs, std::string pattern) {
@@ -144,7 +188,7 @@ std::set<std::string> brute_force_patterns(const Network& network) {
         constraints.push_back(side);
         ++pushed;
       }
-      if (possible) {
+      if (possible && (pushed == 0 || feasible(n, constraints))) {  // an empty prefix has no completion
         outputs.push_back(output);
         unit_step(layer, u + 1, forms, outputs, pattern + characters);
         outputs.pop_back();
@@ -176,6 +220,8 @@ std::size_t count_and_check(const Network& network) {
   const std::set<std::string> brute = brute_force_patterns(network);
   std::vector<NetworkEngine> engines{NetworkEngine::lp, NetworkEngine::cone, NetworkEngine::hybrid};
   if (network.input_dimension() == 2) engines.push_back(NetworkEngine::plane);
+  if (network.layers.size() > 1 && std::any_of(network.layers.begin(), network.layers.end(), is_max_layer))
+    engines = {NetworkEngine::lp, NetworkEngine::automatic};
   for (NetworkEngine engine : engines) {
     INFO("engine " << to_string(engine));
     const std::vector<LinearRegion> regions = regions_of(network, engine);
@@ -289,4 +335,107 @@ TEST_CASE("tampered activation certificates are rejected", "[activations]") {
   json unknown = good;
   unknown["network"]["layers"][0]["activation"]["type"] = "swish";
   CHECK_FALSE(verify::check_certificate(unknown).valid);
+}
+
+namespace {
+
+/*! input 1×H×W → conv (K filters kh×kw, padding p) → activation → maxpool (window wh×ww, stride t) → flatten →
+ * linear U → ReLU. */
+Network pooled(Shape input, std::size_t filters, std::size_t kh, std::size_t kw, std::size_t p, std::size_t wh,
+               std::size_t ww, std::size_t t, std::size_t units, std::uint64_t seed) {
+  Network network = random_network(input, {LayerSpec{true, filters, kh, kw, 1, 1}}, seed,
+                                   parse_weight_distribution("int:-3:3"));
+  Conv2d& conv = std::get<Conv2d>(network.layers[0]);
+  conv.pad_h = conv.pad_w = p;
+  network.layers.push_back(MaxPool2d{wh, ww, t, t, 0, 0, {}, {}, {}});
+  const Network head = random_network({1, 1, network.layer_output_shape(1).size()}, {linear_spec(units)}, seed + 7,
+                                      parse_weight_distribution("int:-3:3"));
+  Linear linear = std::get<Linear>(head.layers[0]);
+  linear.before = {Flatten{}};
+  network.layers.push_back(std::move(linear));
+  return network;
+}
+
+}  // namespace
+
+TEST_CASE("max pooling: the LP engine equals the brute force over the pieces taken; certificates check",
+          "[activations][maxpool]") {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    INFO("seed " << seed);
+    // 1x2x2 input, one 2x2 filter with padding 1 (a 3x3 map), 2x2 pooling at stride 2 (one unit of 4 pieces), then
+    // 2 units.
+    const Network network = pooled({1, 2, 2}, 1, 2, 2, 1, 2, 2, 2, 2, seed);
+    const std::size_t count = count_and_check(network);
+    CHECK(count >= 2);
+  }
+  // Overlapping windows (stride 1) share pieces, so one hyperplane bounds several units' choices; with hardtanh
+  // before the pooling, clamped pieces are equal constants and the first of them is taken.
+  // 1x1x4 input, two 1x2 filters (1x3 maps), 1x2 pooling at stride 1: the units of a channel share the middle piece.
+  Network overlapping = pooled({1, 1, 4}, 2, 1, 2, 0, 1, 2, 1, 2, 4);
+  count_and_check(overlapping);
+  std::get<Conv2d>(overlapping.layers[0]).activation = hardtanh(Rational(-1), Rational(1));
+  count_and_check(overlapping);
+  // The cone, hybrid and plane engines refuse max layers by name.
+  CHECK_THROWS_WITH(regions_of(overlapping, NetworkEngine::cone), Catch::Contains("max-pooling"));
+}
+
+TEST_CASE("max pooling round-trips through the file; bad pooling is named", "[activations][maxpool]") {
+  const Network network = pooled({1, 2, 2}, 1, 2, 2, 1, 2, 2, 2, 2, 5);
+  const json text = to_json(network);
+  CHECK(read_network(text, "net.json") == network);
+  CHECK(text["layers"][1]["type"] == "maxpool2d");
+  auto error_of = [](const std::string& layers) {
+    json doc = json::parse(R"({"format":"chamber-network","version":1,"input_shape":[1,2,2]})");
+    doc["layers"] = json::parse(layers);
+    try {
+      read_network(doc, "net.json");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string conv = R"({"type":"conv2d","out_channels":1,"kernel_size":1,"weight":[[[[1]]]],"bias":[0]})";
+  CHECK(error_of("[" + conv + R"(,{"type":"maxpool2d","kernel_size":2}])") == "accepted");
+  CHECK(error_of(R"([{"type":"maxpool2d","kernel_size":2}])").find("layers[0]: a maxpool2d needs a hidden layer") !=
+        std::string::npos);
+  CHECK(error_of("[" + conv + R"(,{"type":"maxpool2d","kernel_size":2,"relu":true}])").find("relu") !=
+        std::string::npos);
+  CHECK(error_of("[" + conv + R"(,{"type":"maxpool2d","kernel_size":2,"dilation":2}])").find("dilation") !=
+        std::string::npos);
+  CHECK(error_of("[" + conv + R"(,{"type":"maxpool2d","kernel_size":3}])").find("larger than") != std::string::npos);
+}
+
+TEST_CASE("tampered max-pooling certificates are rejected", "[activations][maxpool]") {
+  const Network network = pooled({1, 2, 2}, 1, 2, 2, 1, 2, 2, 2, 2, 6);
+  const std::vector<LinearRegion> regions = regions_of(network, NetworkEngine::lp);
+  const json good = certify(network, regions);
+  REQUIRE(verify::check_certificate(good).valid);
+  // Another piece claimed for a unit: move the '0' of the first region's first max unit to a slot with '+'.
+  json moved = good;
+  std::string pattern = moved["regions"][0]["pattern"];
+  const std::size_t first = network.layer_neurons(0);
+  const std::size_t zero = pattern.find('0', first);
+  const std::size_t plus = pattern.find('+', first);
+  REQUIRE(zero < first + 4);
+  REQUIRE(plus < first + 4);
+  std::swap(pattern[zero], pattern[plus]);
+  moved["regions"][0]["pattern"] = pattern;
+  const verify::CheckReport report = verify::check_certificate(moved);
+  CHECK_FALSE(report.valid);
+  // A unit without any '0' (no piece taken), and a '-' in a slot.
+  json none = good;
+  std::string no_zero = none["regions"][0]["pattern"];
+  for (std::size_t s = first; s < first + 4; ++s) no_zero[s] = '+';
+  none["regions"][0]["pattern"] = no_zero;
+  CHECK(verify::check_certificate(none).reason.find("has no '0'") != std::string::npos);
+  json minus = good;
+  std::string with_minus = minus["regions"][0]["pattern"];
+  with_minus[plus] = '-';
+  minus["regions"][0]["pattern"] = with_minus;
+  CHECK(verify::check_certificate(minus).reason.find("found '-'") != std::string::npos);
+  // One region left out: a neighbour across a choice hyperplane is missing.
+  json missing = good;
+  missing["regions"].erase(missing["regions"].begin());
+  missing["region_count"] = missing["regions"].size();
+  CHECK_FALSE(verify::check_certificate(missing).valid);
 }

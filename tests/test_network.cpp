@@ -752,9 +752,11 @@ TEST_CASE("malformed: padding, dilation, groups and the affine layers are checke
              Contains("t.json: layers[0].kernel_size: kernel 3x3 is larger than the 2x2 input of this layer"));
   CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "flatten"}}, conv_layer(1, 4, 1, 1)})),
              Contains("t.json: layers[1]: conv2d after a linear layer or a flatten is not supported"));
-  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "maxpool2d"}}})),
-             Contains("t.json: layers[0].type: unknown layer type string \"maxpool2d\" (expected \"conv2d\", "
-                      "\"linear\", \"batchnorm\", \"avgpool2d\" or \"flatten\")"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "minpool2d"}}})),
+             Contains("t.json: layers[0].type: unknown layer type string \"minpool2d\" (expected \"conv2d\", "
+                      "\"linear\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" or \"flatten\")"));
+  CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "maxpool2d"}, {"kernel_size", 2}}})),
+             Contains("t.json: layers[0]: a maxpool2d needs a hidden layer with an activation before it"));
   // Steps after the last ReLU are read when a read-out follows them, and feed it.
   json document = net_of({1, 2, 2}, {conv_layer(1, 1, 1, 1), json{{"type", "avgpool2d"}, {"kernel_size", 2}}});
   document["readout"] = {{"out_features", 1}, {"weight", {{2}}}, {"bias", {0}}};

@@ -291,5 +291,7 @@ TEST_CASE("malformed padding, dilation, groups and affine layers are rejected na
              Contains("network.layers[0].kernel_size: a window of 4 along the height is larger than the input's 3"));
   CHECK_THAT(with([&](json& n) { n["layers"].insert(n["layers"].begin(), json{{"type", "flatten"}}); }),
              Contains("network.layers[1]: a conv2d layer after a linear layer or a flatten is not supported"));
-  CHECK_THAT(with([&](json& n) { n["layers"][0]["type"] = "maxpool2d"; }), Contains("network.layers[0].type"));
+  CHECK_THAT(with([&](json& n) { n["layers"][0]["type"] = "minpool2d"; }), Contains("network.layers[0].type"));
+  CHECK_THAT(with([&](json& n) { n["layers"].insert(n["layers"].begin(), json{{"type", "maxpool2d"}, {"kernel_size", 2}}); }),
+             Contains("network.layers[0]: a maxpool2d needs a hidden layer with an activation before it"));
 }

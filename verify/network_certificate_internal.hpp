@@ -98,7 +98,8 @@ class RegionChecker {
   /*! caches what the grouping needs of neuron k's form: first nonzero linear coefficient, hash, box face. */
   void describe_form(std::size_t k);
 
-  /*! check 1: a constant form has the character of its sign, a non-constant one '+' or '-'. */
+  /*! check 1: a constant form has the character of its sign, a non-constant one '+' or '-' (a max layer's slot '+';
+   * every max unit has a '0', the slot of the piece it takes). */
   void check_valid(std::size_t r, std::string_view pattern) const;
 
   /*! checks 1 and 2: the witness lies in the open box and strictly on its pattern's side of every non-constant form.
@@ -125,6 +126,9 @@ class RegionChecker {
 
   /*! check 4(b): the pattern tau of the neighbour across group g (the argument is in network_closure.cpp). */
   std::string_view neighbour(std::string_view pattern, std::size_t g);
+
+  /*! check 4(b) in a max layer: its units' choices and changes (network_closure.cpp). */
+  void max_units(std::size_t l, std::string_view pattern, std::size_t g, int reference_sign, bool inputs_changed);
 
   bool is_zero_form(std::size_t k) const { return first_nonzero_[k] == 0 && sgn(form(k)[0]) == 0; }
 
@@ -153,7 +157,12 @@ class RegionChecker {
 
   // The forms of the current pattern, per layer (form_scale[l] times the true forms), and what grouping needs.
   std::vector<std::vector<IntegerForm>> forms_;
+  std::vector<std::vector<IntegerForm>> pieces_;  // a max layer's pieces (what the next layer reads); else empty
   const std::vector<IntegerForm> no_forms_;
+  /*! returns what layer l passes on to the next: its forms, or a max layer's pieces. */
+  const std::vector<IntegerForm>& passed_on(std::size_t l) const {
+    return model_.layers[l].is_max() ? pieces_[l] : forms_[l];
+  }
   bool has_forms_ = false;
   std::string_view previous_pattern_;
   std::vector<std::size_t> first_nonzero_;  // 0 for a constant form, else the index (>= 1) of its first a_i != 0
@@ -186,6 +195,7 @@ class RegionChecker {
   std::vector<mpq_class> delta_, previous_delta_, form_delta_, previous_form_delta_;
   std::vector<bool> delta_nonzero_, previous_nonzero_, form_nonzero_, previous_form_nonzero_;
   mpq_class sum_, product_;
+  std::vector<mpq_class> piece_delta_;  // a max layer: the change of each piece
 };
 
 }  // namespace chamber::verify::detail

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +98,73 @@ mpq_class RegionChecker::ratio(std::size_t k, std::size_t reference) const {
   return result;
 }
 
+/*! check 4(b) in a max layer l: every unit chooses again. Its pieces change by multiples d_s h of h (from the
+ * previous layer's changes; none when `inputs_changed` is false). The candidates are the slot c it takes and the slots
+ * whose sigma-form p_c - p_s = a_s h is in the group (a_s = ratio) or identically 0 (a_s = 0): every other slot is
+ * nonzero on the facet and stays below. A candidate's tau-piece differs from c's by beta_s h, beta_s = -a_s + d_s -
+ * d_c; past the facet h has the sign opposite to the reference's character, so the unit takes the candidate of
+ * largest -sign * beta_s, the first among equals, and every candidate with that beta gets '0', every other slot '+'.
+ * The unit's value changes by (beta + d_c) h: put on the chosen slot, which the next layer weighs like every slot of
+ * the unit (the reader gives all slots of a unit the unit's weight). */
+void RegionChecker::max_units(std::size_t l, std::string_view pattern, std::size_t g, int reference_sign,
+                              bool inputs_changed) {
+  const NetworkLayer& layer = model_.layers[l];
+  const std::size_t first = model_.first_neuron[l];
+  const std::size_t reference = groups_[g].reference;
+  for (std::size_t s = 0; s < layer.outputs(); ++s) {
+    delta_nonzero_[s] = false;
+    form_nonzero_[s] = false;
+    piece_delta_[s] = 0;
+    if (!inputs_changed) continue;
+    for (std::size_t e = layer.row_begin[s]; e < layer.row_begin[s + 1]; ++e) {
+      const std::size_t j = layer.column[e];
+      if (!previous_nonzero_[j]) continue;
+      product_ = previous_delta_[j] * layer.integer_weight[e];
+      piece_delta_[s] += product_;
+    }
+    if (layer.has_linear())
+      for (std::size_t e = layer.linear_begin[s]; e < layer.linear_begin[s + 1]; ++e) {
+        const std::size_t j = layer.linear_column[e];
+        if (!previous_form_nonzero_[j]) continue;
+        product_ = previous_form_delta_[j] * layer.linear_weight[e];
+        piece_delta_[s] += product_;
+      }
+    if (sgn(piece_delta_[s]) != 0) piece_delta_[s] /= layer.scale;
+  }
+  for (std::size_t u = 0; u + 1 < layer.unit_begin.size(); ++u) {
+    const std::size_t c = chosen_slot(layer, first, u, pattern);
+    std::size_t best = c;
+    mpq_class best_beta = 0;
+    auto beta_of = [&](std::size_t s) -> std::optional<mpq_class> {
+      const std::size_t k = first + s;
+      if (s != c && group_of_[k] != g && !is_zero_form(k)) return std::nullopt;
+      mpq_class beta = piece_delta_[s] - piece_delta_[c];
+      if (group_of_[k] == g) beta -= ratio(k, reference);
+      return beta;
+    };
+    bool have = false;
+    for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
+      const std::optional<mpq_class> beta = beta_of(s);
+      if (!beta) continue;
+      // Only a strictly larger value past the facet replaces: among equals the first slot stays.
+      if (!have || (reference_sign > 0 ? *beta < best_beta : *beta > best_beta)) {
+        best = s;
+        best_beta = *beta;
+        have = true;
+      }
+    }
+    for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
+      const std::optional<mpq_class> beta = beta_of(s);
+      tau_[first + s] = beta && *beta == best_beta ? '0' : '+';
+    }
+    mpq_class change = best_beta + piece_delta_[c];
+    if (sgn(change) != 0) {
+      delta_[best] = std::move(change);
+      delta_nonzero_[best] = true;
+    }
+  }
+}
+
 /*! check 4(b): the pattern tau of the neighbour across group g.
  *
  * Write h for the group's form (the reference's). A neuron whose form is neither in the group nor identically 0
@@ -120,11 +188,22 @@ std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t 
   if (!weighted_zero_forms_.empty()) last_layer = std::max(last_layer, layer_of_[weighted_zero_forms_.back()]);
 
   // Layer first_layer: the members flip (their form change is 0, their tau-form their sigma-form), nothing else moves.
+  // A max layer there: its units choose again, with unchanged pieces.
   const std::size_t base = model_.first_neuron[first_layer];
   const std::size_t width = model_.layers[first_layer].outputs();
-  std::fill(previous_nonzero_.begin(), previous_nonzero_.begin() + static_cast<std::ptrdiff_t>(width), false);
-  std::fill(previous_form_nonzero_.begin(), previous_form_nonzero_.begin() + static_cast<std::ptrdiff_t>(width), false);
-  for (std::size_t k = reference; k != none && layer_of_[k] == first_layer; k = next_member_[k]) {
+  if (model_.layers[first_layer].is_max()) {
+    max_units(first_layer, pattern, g, reference_sign, false);
+    std::swap(delta_, previous_delta_);
+    std::swap(delta_nonzero_, previous_nonzero_);
+    std::swap(form_delta_, previous_form_delta_);
+    std::swap(form_nonzero_, previous_form_nonzero_);
+  } else {
+    std::fill(previous_nonzero_.begin(), previous_nonzero_.begin() + static_cast<std::ptrdiff_t>(width), false);
+    std::fill(previous_form_nonzero_.begin(), previous_form_nonzero_.begin() + static_cast<std::ptrdiff_t>(width),
+              false);
+  }
+  for (std::size_t k = reference; k != none && layer_of_[k] == first_layer && !model_.layers[first_layer].is_max();
+       k = next_member_[k]) {
     tau_[k] = flip(pattern[k]);
     if (last_layer == first_layer) continue;
     // rectified change: [tau = '+'] c - [sigma = '+'] c = +-c
@@ -139,6 +218,14 @@ std::string_view RegionChecker::neighbour(std::string_view pattern, std::size_t 
   for (std::size_t l = first_layer + 1; l <= last_layer; ++l) {
     const NetworkLayer& layer = model_.layers[l];
     const std::size_t first = model_.first_neuron[l];
+    if (layer.is_max()) {
+      max_units(l, pattern, g, reference_sign, true);
+      std::swap(delta_, previous_delta_);
+      std::swap(delta_nonzero_, previous_nonzero_);
+      std::swap(form_delta_, previous_form_delta_);
+      std::swap(form_nonzero_, previous_form_nonzero_);
+      continue;
+    }
     // A neuron keeping '-' passes its form change on only to linear entries of the next layer.
     const bool next_linear = l < last_layer && model_.layers[l + 1].has_linear();
     for (std::size_t u = 0; u < layer.outputs(); ++u) {

@@ -230,6 +230,7 @@ struct LayerActivation {
   std::string name = "relu";
   std::vector<Piecewise> channels{Piecewise{{0}, {0, 1}, 0}};
   std::vector<mpq_class> parameters;
+  std::vector<std::size_t> slots = {};  // a max layer ("max"): the pieces of each unit
 
   const Piecewise& of_channel(std::size_t c) const { return channels.size() == 1 ? channels[0] : channels[c]; }
 };
@@ -457,11 +458,15 @@ ReadLayer read_batchnorm(const json& object, const TensorShape& in, const std::s
 }
 
 /*! average pooling, ceil_mode False, count_include_pad True: the window's sum over the input divided by kh * kw. */
-ReadLayer read_avgpool2d(const json& object, const TensorShape& in, const std::string& path) {
-  check_keys(object, {"type", "kernel_size", "stride", "padding", "relu", "activation"}, path,
-             "for an avgpool2d layer");
+/*! with `max` (a maxpool2d): the same windows, each row listing its taps with coefficient 1 (the unit's pieces). */
+ReadLayer read_avgpool2d(const json& object, const TensorShape& in, const std::string& path, bool max = false) {
+  if (max)
+    check_keys(object, {"type", "kernel_size", "stride", "padding"}, path, "for a maxpool2d layer");
+  else
+    check_keys(object, {"type", "kernel_size", "stride", "padding", "relu", "activation"}, path,
+               "for an avgpool2d layer");
   ReadLayer read;
-  read.relu = read_relu(object, path, false);
+  read.relu = max || read_relu(object, path, false);
   const auto [channels, height, width] = in;
   const auto [kh, kw] = read_pair(member(object, "kernel_size", path), join(path, "kernel_size"));
   std::size_t sh = kh, sw = kw, ph = 0, pw = 0;
@@ -474,9 +479,9 @@ ReadLayer read_avgpool2d(const json& object, const TensorShape& in, const std::s
   read.output = {channels, out_h, out_w};
   checked_product({channels, out_h, out_w, kh, kw}, path, "the pooling map");
   FileLayer& file = read.file;
-  file.type = "avgpool2d";
+  file.type = max ? "maxpool2d" : "avgpool2d";
   file.sizes = {{"kernel_size", {kh, kw}}, {"stride", {sh, sw}}, {"padding", {ph, pw}}, {"relu", {read.relu ? 1u : 0u}}};
-  const mpq_class share(mpz_class(1), mpz_class(static_cast<unsigned long>(kh * kw)));
+  const mpq_class share(mpz_class(1), mpz_class(static_cast<unsigned long>(max ? 1 : kh * kw)));
   read.map.resize(channels * out_h * out_w);
   for (std::size_t c = 0; c < channels; ++c)
     for (std::size_t i = 0; i < out_h; ++i)
@@ -534,6 +539,16 @@ AffineMap neuron_map(const AffineMap& map, const LayerActivation* previous, std:
   AffineMap over_neurons;
   if (previous == nullptr) {
     over_neurons = map;
+  } else if (!previous->slots.empty()) {
+    // After a max layer: w on every slot of the unit; only the slot of the piece the unit takes passes it on.
+    std::vector<std::size_t> first_slot(1, 0);
+    for (std::size_t k : previous->slots) first_slot.push_back(first_slot.back() + k);
+    over_neurons.resize(map.size());
+    for (std::size_t r = 0; r < map.size(); ++r) {
+      over_neurons[r].bias = map[r].bias;
+      for (const auto& [u, w] : map[r].terms)
+        for (std::size_t s = first_slot[u]; s < first_slot[u + 1]; ++s) over_neurons[r].terms.emplace_back(s, w);
+    }
   } else {
     const std::size_t m = previous->channels[0].breakpoints.size();
     over_neurons.resize(map.size());
@@ -549,6 +564,7 @@ AffineMap neuron_map(const AffineMap& map, const LayerActivation* previous, std:
       }
     }
   }
+  if (!own.slots.empty()) return over_neurons;  // a max layer's rows are its pieces
   AffineMap result;
   result.reserve(over_neurons.size() * own.channels[0].breakpoints.size());
   for (std::size_t u = 0; u < over_neurons.size(); ++u)
@@ -708,6 +724,12 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     } else if (type == "avgpool2d") {
       if (flat) fail(layer_path + ": an avgpool2d layer after a linear layer or a flatten is not supported");
       read = read_avgpool2d(object, current, layer_path);
+    } else if (type == "maxpool2d") {
+      if (model.layers.empty())
+        fail(layer_path + ": a maxpool2d needs a hidden layer with an activation before it");
+      if (open_main) fail(layer_path + ": a maxpool2d after a conv2d/linear layer without its activation");
+      if (flat) fail(layer_path + ": a maxpool2d after a linear layer or a flatten is not supported");
+      read = read_avgpool2d(object, current, layer_path, true);
     } else if (type == "flatten") {
       check_keys(object, {"type", "relu", "activation"}, layer_path, "for a flatten layer");
       read.relu = read_relu(object, layer_path, false);
@@ -718,8 +740,8 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
       for (std::size_t x = 0; x < read.map.size(); ++x) read.map[x].terms.emplace_back(x, 1);
       flat = true;
     } else {
-      fail(join(layer_path, "type") + ": expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\" or \"flatten\", "
-           "found " + describe(type));
+      fail(join(layer_path, "type") + ": expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" "
+           "or \"flatten\", found " + describe(type));
     }
     if (read.main) {
       if (open_main)
@@ -728,28 +750,56 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
       open_main = true;
       main_index = l;
       main_type = type == "conv2d" ? NetworkLayer::Type::conv2d : NetworkLayer::Type::linear;
-    } else if (read.relu && !open_main) {
+    } else if (read.relu && !open_main && type != "maxpool2d") {
       fail(join(layer_path, "relu") + ": ReLU after a " + type.get<std::string>() +
            " needs a conv2d or linear layer without ReLU before it");
     }
     if (!pending) first_pending = l;
-    map = pending ? compose(read.map, map, volume(hidden_input), layer_path) : std::move(read.map);
+    std::vector<std::size_t> slots;  // a maxpool2d: the pieces of each unit
+    if (type == "maxpool2d") {
+      // The pieces are the tapped inputs themselves (after the steps since the activation), not their sum.
+      AffineMap pieces;
+      for (const MapRow& unit : read.map) {
+        slots.push_back(unit.terms.size());
+        for (const auto& term : unit.terms) {
+          if (pending) {
+            pieces.push_back(map[term.first]);
+          } else {
+            pieces.emplace_back();
+            pieces.back().terms.emplace_back(term.first, 1);
+          }
+        }
+      }
+      map = std::move(pieces);
+    } else {
+      map = pending ? compose(read.map, map, volume(hidden_input), layer_path) : std::move(read.map);
+    }
     pending = true;
     current = read.output;
     model.file_layers.push_back(std::move(read.file));
     if (!read.relu) continue;
-    // An activation (ReLU by default) closes the hidden layer.
-    LayerActivation activation = read_activation(object, current[0], layer_path, total_bits);
-    model.file_layers.back().sizes.push_back(
-        {"activation", {activation_code(activation.name), activation.parameters.size()}});
-    model.file_layers.back().tensors.push_back({"activation", {activation.parameters.size()}, activation.parameters});
+    // An activation (ReLU by default) closes the hidden layer, or a maxpool2d, a layer of max units.
+    LayerActivation activation;
+    if (slots.empty()) {
+      activation = read_activation(object, current[0], layer_path, total_bits);
+      model.file_layers.back().sizes.push_back(
+          {"activation", {activation_code(activation.name), activation.parameters.size()}});
+      model.file_layers.back().tensors.push_back({"activation", {activation.parameters.size()}, activation.parameters});
+    } else {
+      activation.name = "max";
+      activation.slots = slots;
+    }
     NetworkLayer layer;
-    layer.type = main_type;
+    layer.type = slots.empty() ? main_type : NetworkLayer::Type::max;
     layer.input_shape = hidden_input;
     layer.output_shape = current;
     layer.activation = activation.name;
     layer.per_unit = activation.channels[0].breakpoints.size();
     layer.input_neurons = model.layers.empty() ? model.input_dimension : model.layers.back().outputs();
+    if (!slots.empty()) {
+      layer.unit_begin.assign(1, 0);
+      for (std::size_t k : slots) layer.unit_begin.push_back(layer.unit_begin.back() + k);
+    }
     const std::size_t total = model.first_neuron.back() + layer.outputs();
     if (total > max_neurons || total * (model.input_dimension + 1) > max_form_entries)
       fail(layer_path + ": " + std::to_string(total) + " hidden neurons up to this layer exceed the cap of " +
@@ -824,6 +874,30 @@ std::string network_difference(const NetworkModel& first, const std::string& fir
   return {};
 }
 
+std::size_t chosen_slot(const NetworkLayer& layer, std::size_t first, std::size_t unit, std::string_view pattern) {
+  for (std::size_t s = layer.unit_begin[unit]; s < layer.unit_begin[unit + 1]; ++s)
+    if (s + first < pattern.size() && pattern[first + s] == '0') return s;
+  return layer.unit_begin[unit];  // none: the pattern is invalid (check 1 says so); any slot will do meanwhile
+}
+
+namespace {
+
+/*! returns, for each neuron of layer `layer`, whether its gated value passes on under `pattern`: '+' after an
+ * activation; the piece the unit takes, after a max layer. */
+std::vector<char> gates(const NetworkModel& network, std::size_t layer, std::string_view pattern) {
+  const NetworkLayer& spec = network.layers[layer];
+  const std::size_t first = network.first_neuron[layer];
+  std::vector<char> open(spec.outputs(), 0);
+  if (!spec.is_max()) {
+    for (std::size_t j = 0; j < open.size(); ++j) open[j] = pattern.at(first + j) == '+';
+    return open;
+  }
+  for (std::size_t u = 0; u + 1 < spec.unit_begin.size(); ++u) open[chosen_slot(spec, first, u, pattern)] = 1;
+  return open;
+}
+
+}  // namespace
+
 std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, std::string_view pattern,
                               const std::vector<Form>& previous) {
   const NetworkLayer& spec = network.layers.at(layer);
@@ -834,10 +908,10 @@ std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, st
     input.assign(n, Form(n + 1));
     for (std::size_t i = 0; i < n; ++i) input[i][1 + i] = 1;
   } else {
-    const std::size_t first = network.first_neuron[layer - 1];
+    const std::vector<char> open = gates(network, layer - 1, pattern);
     input.assign(spec.inputs(), Form(n + 1));
     for (std::size_t j = 0; j < input.size(); ++j)
-      if (pattern.at(first + j) == '+') input[j] = previous.at(j);
+      if (open[j]) input[j] = previous.at(j);
   }
   // Output u is (integer_bias_u + sum of integer_weight_e * input[column_e]) / scale.
   const mpq_class inverse_scale(mpz_class(1), spec.scale);
@@ -871,7 +945,20 @@ std::vector<Form> neuron_forms(const NetworkModel& network, std::string_view pat
   std::vector<Form> previous;
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     std::vector<Form> current = layer_forms(network, l, pattern, previous);
-    all.insert(all.end(), current.begin(), current.end());
+    const NetworkLayer& spec = network.layers[l];
+    if (spec.is_max()) {  // the slots: p_c - p_s
+      const std::size_t first = network.first_neuron[l];
+      for (std::size_t u = 0; u + 1 < spec.unit_begin.size(); ++u) {
+        const Form& chosen = current[chosen_slot(spec, first, u, pattern)];
+        for (std::size_t s = spec.unit_begin[u]; s < spec.unit_begin[u + 1]; ++s) {
+          Form slot = chosen;
+          for (std::size_t i = 0; i < slot.size(); ++i) slot[i] -= current[s][i];
+          all.push_back(std::move(slot));
+        }
+      }
+    } else {
+      all.insert(all.end(), current.begin(), current.end());
+    }
     previous = std::move(current);
   }
   return all;
@@ -898,7 +985,7 @@ void layer_integer_forms(const NetworkModel& network, std::size_t layer, std::st
   // With P_j = S_{l-1} * post-activation j: S_l * f = scale * (b + w . P / S_{l-1}) * S_{l-1}
   //                                                  = (scale * b) * S_{l-1} + (scale * w) . P.
   const mpz_class& previous_scale = network.form_scale[layer - 1];
-  const std::size_t first = network.first_neuron[layer - 1];
+  const std::vector<char> open = gates(network, layer - 1, pattern);
   for (std::size_t u = 0; u < outputs; ++u) {
     IntegerForm& form = out[u];
     form.resize(n + 1);
@@ -906,7 +993,7 @@ void layer_integer_forms(const NetworkModel& network, std::size_t layer, std::st
     for (std::size_t i = 1; i <= n; ++i) form[i] = 0;
     for (std::size_t e = spec.row_begin[u]; e < spec.row_begin[u + 1]; ++e) {
       const std::size_t j = spec.column[e];
-      if (pattern[first + j] != '+') continue;
+      if (!open[j]) continue;
       const mpz_srcptr weight = spec.integer_weight[e].get_mpz_t();
       const IntegerForm& term = previous[j];
       for (std::size_t i = 0; i <= n; ++i)

@@ -76,6 +76,7 @@ RegionChecker::RegionChecker(const NetworkModel& model, const std::optional<Box>
       n_(model.input_dimension),
       neurons_(model.neurons()),
       forms_(model.layers.size()),
+      pieces_(model.layers.size()),
       first_nonzero_(neurons_, 0),
       hash_(neurons_, 0),
       on_box_face_(neurons_, false),
@@ -108,6 +109,7 @@ RegionChecker::RegionChecker(const NetworkModel& model, const std::optional<Box>
   form_nonzero_.resize(widest);
   previous_form_delta_.resize(widest);
   previous_form_nonzero_.resize(widest);
+  piece_delta_.resize(widest);
 }
 
 void RegionChecker::check(std::size_t r, const json& region) {
@@ -137,8 +139,25 @@ void RegionChecker::update_forms(std::string_view pattern) {
     const auto differ = static_cast<std::size_t>(mismatch.first - pattern.begin());
     while (start < model_.layers.size() && model_.first_neuron[start] <= differ) ++start;
   }
+  // A max layer's slots depend on its own characters too (the piece each unit takes).
+  if (start > 0 && model_.layers[start - 1].is_max()) --start;
   for (std::size_t l = start; l < model_.layers.size(); ++l) {
-    layer_integer_forms(model_, l, pattern, l == 0 ? no_forms_ : forms_[l - 1], forms_[l]);
+    const NetworkLayer& layer = model_.layers[l];
+    if (layer.is_max()) {
+      layer_integer_forms(model_, l, pattern, l == 0 ? no_forms_ : passed_on(l - 1), pieces_[l]);
+      const std::size_t first = model_.first_neuron[l];
+      forms_[l].resize(pieces_[l].size());
+      for (std::size_t u = 0; u + 1 < layer.unit_begin.size(); ++u) {
+        const IntegerForm& chosen = pieces_[l][chosen_slot(layer, first, u, pattern)];
+        for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
+          IntegerForm& slot = forms_[l][s];
+          slot.resize(n_ + 1);
+          for (std::size_t i = 0; i <= n_; ++i) slot[i] = chosen[i] - pieces_[l][s][i];
+        }
+      }
+    } else {
+      layer_integer_forms(model_, l, pattern, l == 0 ? no_forms_ : passed_on(l - 1), forms_[l]);
+    }
     for (std::size_t k = model_.first_neuron[l]; k < model_.first_neuron[l + 1]; ++k) describe_form(k);
   }
   has_forms_ = true;
@@ -167,6 +186,24 @@ void RegionChecker::describe_form(std::size_t k) {
 }
 
 void RegionChecker::check_valid(std::size_t r, std::string_view pattern) const {
+  for (std::size_t l = 0; l < model_.layers.size(); ++l) {
+    const NetworkLayer& layer = model_.layers[l];
+    if (!layer.is_max()) continue;
+    const std::size_t first = model_.first_neuron[l];
+    for (std::size_t u = 0; u + 1 < layer.unit_begin.size(); ++u) {
+      bool chosen = false;
+      for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
+        chosen = chosen || pattern[first + s] == '0';
+        if (pattern[first + s] == '-')
+          fail(region_path(r) + ".pattern[" + std::to_string(first + s) + "]: neuron " + std::to_string(first + s) +
+               " is a slot of a max unit: its character must be + or 0, found '-'");
+      }
+      if (!chosen)
+        fail(region_path(r) + ".pattern: the max unit " + std::to_string(u) + " of layer " + std::to_string(l) +
+             " (neurons " + std::to_string(first + layer.unit_begin[u]) + " to " +
+             std::to_string(first + layer.unit_begin[u + 1] - 1) + ") has no '0': no piece is the one it takes");
+    }
+  }
   for (std::size_t k = 0; k < neurons_; ++k) {
     const char c = pattern[k];
     if (first_nonzero_[k] != 0) {

@@ -116,10 +116,16 @@ class Residual(nn.Module):
 
 
 unsupported = {
-    "pooling": (nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), nn.MaxPool2d(2)), "layer 2 (MaxPool2d): pooling by max"),
+    "pooling": (nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), nn.MaxPool2d(2, dilation=2)),
+                "layer 2 (MaxPool2d): dilation 2 is not supported"),
+    "pool-first": (nn.Sequential(nn.Conv2d(1, 2, 2), nn.MaxPool2d(2), nn.ReLU()),
+                   "layer 1 (MaxPool2d): max pooling before the activation"),
+    "adaptive-max": (nn.Sequential(nn.Conv2d(1, 2, 2), nn.ReLU(), nn.AdaptiveMaxPool2d(1)),
+                     "layer 2 (AdaptiveMaxPool2d): this pooling by maximum is not supported"),
     "tanh": (nn.Sequential(nn.Conv2d(1, 2, 2), nn.Tanh()), "layer 1 (Tanh): a smooth activation"),
-    "nested-maxpool": (nn.Sequential(nn.Sequential(nn.Conv2d(1, 2, 1), nn.ReLU()), nn.Sequential(nn.MaxPool2d(2))),
-                       "layer 2 (MaxPool2d)"),
+    "nested-maxpool": (nn.Sequential(nn.Sequential(nn.Conv2d(1, 2, 1), nn.ReLU()),
+                                     nn.Sequential(nn.MaxPool2d(2, ceil_mode=True))),
+                       "layer 2 (MaxPool2d): ceil_mode=True"),
     "ceil-mode": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.ReLU(), nn.AvgPool2d(2, ceil_mode=True)),
                   "layer 2 (AvgPool2d): ceil_mode=True is not supported"),
     "no-relu": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(18, 2), nn.ReLU()),
@@ -425,18 +431,40 @@ check(checked.returncode == 1, "padded-bn-pool: a certificate whose batch-norm s
 # accepts, and chamber's exact neurons (z − t for each breakpoint t of a unit) against PyTorch's activation inputs.
 
 
+def max_slots(module, x):
+    """A MaxPool2d's neurons at its input x (1×C×H×W): per unit, for each real input of its window, the maximum minus
+    that input (0 for the piece taken), in chamber's order (docs/network-format.md, "Max pooling")."""
+    kh, kw = export_torch._pair(module.kernel_size)
+    sh, sw = export_torch._pair(module.stride if module.stride is not None else module.kernel_size)
+    ph, pw = export_torch._pair(module.padding)
+    _, c, h, w = x.shape
+    out = []
+    for k in range(c):
+        for i in range((h + 2 * ph - kh) // sh + 1):
+            for j in range((w + 2 * pw - kw) // sw + 1):
+                window = [x[0, k, i * sh + a - ph, j * sw + b - pw] for a in range(kh) for b in range(kw)
+                          if 0 <= i * sh + a - ph < h and 0 <= j * sw + b - pw < w]
+                top = max(window)
+                out += [top - v for v in window]
+    return torch.stack(out).unsqueeze(0)
+
+
 def activation_inputs(model, x):
-    """PyTorch's pre-activations, each unit as its neurons z − t_1, …, z − t_m (docs/network-format.md), in float64."""
+    """PyTorch's pre-activations, each unit as its neurons z − t_1, …, z − t_m, and each max-pooling unit as its
+    slots (docs/network-format.md), in float64."""
     leaves = export_torch._flatten_modules(model)
     values = []
 
     def hook(module, inputs, _out):
         z = inputs[0].flatten(1)
-        if isinstance(module, nn.Hardtanh):  # ReLU6 too: two neurons per unit, side by side
+        if isinstance(module, nn.MaxPool2d):
+            values.append(max_slots(module, inputs[0]))
+        elif isinstance(module, nn.Hardtanh):  # ReLU6 too: two neurons per unit, side by side
             values.append(torch.stack([z - module.min_val, z - module.max_val], dim=2).flatten(1))
         else:
             values.append(z)
-    hooks = [m.register_forward_hook(hook) for m in leaves if isinstance(m, export_torch._ACTIVATIONS)]
+    hooks = [m.register_forward_hook(hook) for m in leaves
+             if isinstance(m, export_torch._ACTIVATIONS + (nn.MaxPool2d,))]
     with torch.no_grad():
         model(x)
     for h in hooks:
@@ -450,13 +478,18 @@ activation_models = {
                                              nn.PReLU(3, init=-0.5), nn.Linear(3, 2))),
     "hardtanh-relu6": ((1, 2, 2), nn.Sequential(nn.Conv2d(1, 1, 2, padding=1), nn.Hardtanh(-0.5, 2.0), nn.Flatten(),
                                                 nn.Linear(9, 2), nn.ReLU6(), nn.Linear(2, 1))),
+    # The newcomer's block (README): Conv2d(padding=1), BatchNorm2d, ReLU, MaxPool2d, Flatten, Linear, ReLU, Linear.
+    "conv-bn-relu-maxpool": ((1, 2, 2), nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), nn.ReLU(),
+                                                      nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2, 2), nn.ReLU(),
+                                                      nn.Linear(2, 2))),
 }
 for name, (shape, model) in activation_models.items():
-    model.eval()
+    randomise_batchnorm(model, generator)
     net, _ = export(name, model, shape)
     document = json.load(open(net))
-    kinds = [layer["activation"]["type"] for layer in document["layers"] if "activation" in layer]
-    check(len(kinds) == 2, "%s: the activations are written (%s)" % (name, kinds))
+    kinds = [layer["activation"]["type"] if "activation" in layer else layer["type"] for layer in document["layers"]
+             if "activation" in layer or layer["type"] == "maxpool2d"]
+    check(len(kinds) == 2 or "maxpool2d" in kinds, "%s: the activations are written (%s)" % (name, kinds))
     certificate = os.path.join(work, name + "-cert.json")
     counted = run(chamber, "cnn", net, "--json", "--quiet", "--certificate", certificate)
     check(counted.returncode == 0, "%s: chamber cnn exits 0 (%s)" % (name, counted.stderr.strip()[-300:]))
@@ -478,6 +511,7 @@ for name, (shape, model) in activation_models.items():
     regions = list(network.regions())
     check(len(regions) == report.get("regions"), "%s: the module finds the CLI's count" % name)
     # Compared where float64 can tell the sign (a witness may lie close to a hyperplane of a thin region).
+    # A max-pooling slot is 0 for the piece taken and positive for the others ('0' and '+').
     agree = all(all(abs(v) < 1e-9 or ("+" if v > 0 else "-") == c.replace("0", "-") for v, c in zip(
         activation_inputs(model64, torch.tensor([float(v) for v in r.witness],
                                                 dtype=torch.float64).reshape([1] + list(shape))).tolist(), r.pattern))

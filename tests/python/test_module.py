@@ -255,8 +255,33 @@ def test_trained_torch_model(tmp_path):
 
 
 def test_from_torch_refuses_with_value_error():
-    with pytest.raises(ValueError, match=r"layer 2 \(MaxPool2d\)"):
-        chamber.Network.from_torch(nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.ReLU(), nn.MaxPool2d(2)), (1, 3, 3))
+    with pytest.raises(ValueError, match=r"layer 2 \(MaxPool2d\): ceil_mode=True"):
+        chamber.Network.from_torch(nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.ReLU(),
+                                                 nn.MaxPool2d(2, ceil_mode=True)), (1, 3, 3))
+
+
+def test_from_torch_max_pooling_counts_and_checks():
+    torch.manual_seed(4)
+    # Input 1x1x2; the conv (padding 1) gives 2x2x3 (12 neurons); MaxPool2d(2) one unit per channel with the 4 pieces
+    # of the window (rows 0-1, columns 0-1; 8 slots); then 2 units: 22 neurons.
+    model = nn.Sequential(nn.Conv2d(1, 2, 2, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2, 2),
+                          nn.ReLU()).eval()
+    net = chamber.Network.from_torch(model, (1, 1, 2))
+    regions = list(net.regions())
+    assert len(regions) >= 2
+    compared = 0
+    for region in regions:
+        assert len(region.pattern) == 22
+        x = torch.tensor([float(v) for v in region.witness], dtype=torch.float64).reshape(1, 1, 1, 2)
+        rectified = torch.relu(nn.functional.conv2d(x, model[0].weight.double(), model[0].bias.double(), padding=1))
+        taken = nn.functional.max_pool2d(rectified, 2, return_indices=True)[1].flatten().tolist()
+        for unit, index in enumerate(taken):
+            slots = region.pattern[12 + 4 * unit:16 + 4 * unit]
+            assert set(slots) <= {"+", "0"} and "0" in slots
+            if slots.count("0") == 1:  # no tie: PyTorch takes the same piece (index = row * 3 + column)
+                assert slots.index("0") == (index // 3) * 2 + index % 3, (region.pattern, taken)
+                compared += 1
+    assert compared > 0
 
 
 def test_from_torch_padding_and_batch_norm_against_torch():

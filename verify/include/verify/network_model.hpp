@@ -22,7 +22,7 @@ using TensorShape = std::array<std::size_t, 3>;
 /// previous hidden layer's post-activations, or the network input), composed from the file's layers, rewritten over the
 /// previous layer's neurons and scaled to integers.
 struct NetworkLayer {
-  enum class Type { conv2d, linear };
+  enum class Type { conv2d, linear, max };  // max: a maxpool2d, whose rows are its units' pieces
   Type type = Type::linear;    // the type of its main map (the conv2d or linear layer of the group)
   TensorShape input_shape{};   // the shape this hidden layer reads
   TensorShape output_shape{};  // the shape of its neurons (after the steps that follow its main map)
@@ -47,7 +47,14 @@ struct NetworkLayer {
   std::vector<std::size_t> linear_column;
   std::vector<mpz_class> linear_weight;
 
-  std::size_t outputs() const { return output_shape[0] * output_shape[1] * output_shape[2] * per_unit; }
+  // A max layer (maxpool2d): unit u's pieces are rows unit_begin[u] .. unit_begin[u + 1] - 1, one neuron (slot) each,
+  // whose form is p_c - p_s with c the first slot of the unit whose character is '0'. Empty for other layers.
+  std::vector<std::size_t> unit_begin;
+
+  std::size_t outputs() const {
+    return unit_begin.empty() ? output_shape[0] * output_shape[1] * output_shape[2] * per_unit : unit_begin.back();
+  }
+  bool is_max() const { return !unit_begin.empty(); }
   std::size_t inputs() const { return input_neurons; }
   bool has_linear() const { return !linear_begin.empty(); }
 };
@@ -101,13 +108,19 @@ using Form = std::vector<mpq_class>;
 /// An affine function scaled to integers; which scale is said where it is used.
 using IntegerForm = std::vector<mpz_class>;
 
-/*! returns the forms of the neurons of `layer` under `pattern`, given the forms of the previous layer's neurons
- * (`previous`, ignored for layer 0): max(0, in_j) of a previous neuron j is its form when its character is '+' and 0
- * otherwise, and in_j (linear entries) is its form. Only the characters of layers < `layer` are read; `pattern` may be longer (a whole pattern). */
+/*! returns the forms of the neurons of `layer` under `pattern` (a max layer: its pieces), given layer_forms of the
+ * previous layer (`previous`, ignored for layer 0): max(0, in_j) of a previous neuron j is its form when its character
+ * is '+' and 0 otherwise (after a max layer: its piece when it is the unit's chosen_slot), and in_j (linear entries)
+ * is its form. Only the characters of layers < `layer` are read; `pattern` may be longer (a whole pattern). */
 std::vector<Form> layer_forms(const NetworkModel& network, std::size_t layer, std::string_view pattern,
                               const std::vector<Form>& previous);
 
-/*! returns the forms of all N neurons under `pattern` (N characters from "+-0"), layer by layer. */
+/*! returns the slot of unit `unit` of the max layer `layer` (first neuron `first`) whose piece the unit takes under
+ * `pattern`: its first slot with character '0' (the first slot when there is none: an invalid pattern). */
+std::size_t chosen_slot(const NetworkLayer& layer, std::size_t first, std::size_t unit, std::string_view pattern);
+
+/*! returns the forms of all N neurons under `pattern` (N characters from "+-0"), layer by layer; a max layer's
+ * slots' forms p_c - p_s. */
 std::vector<Form> neuron_forms(const NetworkModel& network, std::string_view pattern);
 
 /*! the integer version of layer_forms: sets `out` to form_scale[layer] times the forms of `layer`'s neurons, given
