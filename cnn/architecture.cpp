@@ -3,6 +3,7 @@
 #include "arrangement/errors.hpp"
 #include "arrangement/input_limits.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace chamber {
@@ -179,6 +180,61 @@ void add_closed_forms_json(nlohmann::json& out, const std::vector<ClosedForm>& f
   }
 }
 
+namespace {
+
+/*! Montúfar et al. 2014's maxout bounds, for a network with maxout layers: each with its hypotheses checked (plain
+ * maxout layers on the input, nothing else), or listed as not applying with the reason. */
+void add_maxout_bounds(const Network& network, std::vector<ClosedForm>& forms) {
+  const std::size_t maxouts = static_cast<std::size_t>(std::count_if(
+      network.layers.begin(), network.layers.end(), [](const Layer& l) { return std::holds_alternative<Maxout>(l); }));
+  if (maxouts == 0) return;
+  const std::size_t n0 = network.input_dimension();
+  std::string why;
+  for (std::size_t l = 0; l < network.layers.size() && why.empty(); ++l) {
+    const auto* maxout = std::get_if<Maxout>(&network.layers[l]);
+    if (maxout == nullptr)
+      why = "layer " + std::to_string(l) + " is not a maxout layer";
+    else if (std::any_of(maxout->before.begin(), maxout->before.end(),
+                         [](const AffineStep& s) { return !std::holds_alternative<Flatten>(s); }))
+      why = "layer " + std::to_string(l) + " has an affine layer before it";
+  }
+  const auto& first = network.layers.front();
+  const auto* single = network.layers.size() == 1 ? std::get_if<Maxout>(&first) : nullptr;
+  const std::string single_label = "Montufar et al. 2014 single maxout layer upper bound min(sum C(k^2 n1, j), k^n1)";
+  const std::string lower_label = "Montufar et al. 2014 single maxout layer lower bound k^min(n0, n1), on the maximum "
+                                  "over weights";
+  const std::string deep_label = "Montufar et al. 2014 deep maxout lower bound k^(L-1) k^n0, on the maximum over weights";
+  auto not_applying = [&](const char* key, const std::string& label, const std::string& reason) {
+    forms.push_back(ClosedForm{key, label, std::nullopt, reason, false});
+  };
+  if (why.empty() && single != nullptr) {
+    forms.push_back({"maxout_upper", single_label, maxout_single_upper(n0, single->out_features, single->pieces)});
+    forms.push_back({"maxout_lower", lower_label, maxout_single_lower(n0, single->out_features, single->pieces)});
+  } else {
+    const std::string reason = !why.empty() ? why : "the network has " + std::to_string(network.layers.size()) +
+                                                        " layers, the bound is about one";
+    not_applying("maxout_upper", single_label, reason);
+    not_applying("maxout_lower", lower_label, reason);
+  }
+  std::string deep_why = why;
+  if (deep_why.empty())
+    for (std::size_t l = 0; l < network.layers.size() && deep_why.empty(); ++l) {
+      const Maxout& m = std::get<Maxout>(network.layers[l]);
+      if (m.out_features != n0)
+        deep_why = "layer " + std::to_string(l) + " has width " + std::to_string(m.out_features) +
+                   ", the bound is about width n0 = " + std::to_string(n0);
+      else if (m.pieces != std::get<Maxout>(first).pieces)
+        deep_why = "the layers' ranks differ";
+    }
+  if (deep_why.empty())
+    forms.push_back({"maxout_deep_lower", deep_label,
+                     maxout_deep_lower(network.layers.size(), n0, std::get<Maxout>(first).pieces)});
+  else
+    not_applying("maxout_deep_lower", deep_label, deep_why);
+}
+
+}  // namespace
+
 std::vector<ClosedForm> closed_forms(const Network& network) {
   const std::string why = beyond_closed_forms(network);
   if (why.empty()) return closed_forms(architecture_of(network));
@@ -224,6 +280,7 @@ std::vector<ClosedForm> closed_forms(const Network& network) {
     not_applying("serra_upper", "Serra et al. 2018 upper bound");
   }
   if (convs > 0 && linears > 0) not_applying("theorem1_fc", "Theorem 1 for one FC layer of all the hidden neurons");
+  add_maxout_bounds(network, forms);
   return forms;
 }
 
@@ -337,6 +394,9 @@ nlohmann::json layers_json(const Network& network) {
       if (conv->dilation_h != 1 || conv->dilation_w != 1) layer["dilation"] = {conv->dilation_h, conv->dilation_w};
       if (conv->groups != 1) layer["groups"] = conv->groups;
       before = &conv->before, after = &conv->after;
+    } else if (const auto* maxout = std::get_if<Maxout>(&network.layers[l])) {
+      layer = {{"type", "maxout"}, {"out_features", maxout->out_features}, {"pieces", maxout->pieces}};
+      before = &maxout->before, after = &maxout->after;
     } else if (const auto* pool = std::get_if<MaxPool2d>(&network.layers[l])) {
       layer = {{"type", "maxpool2d"},
                {"kernel_size", {pool->kernel_h, pool->kernel_w}},
@@ -376,6 +436,9 @@ std::string describe_layers(const Network& network) {
         core += " dilation " + std::to_string(conv->dilation_h) + "x" + std::to_string(conv->dilation_w);
       if (conv->groups != 1) core += " groups " + std::to_string(conv->groups);
       text += steps_text(*conv, core);
+    } else if (const auto* maxout = std::get_if<Maxout>(&network.layers[l])) {
+      text += steps_text(*maxout, "maxout " + std::to_string(maxout->out_features) + " units of rank " +
+                                      std::to_string(maxout->pieces));
     } else if (const auto* pool = std::get_if<MaxPool2d>(&network.layers[l])) {
       std::string core = "maxpool2d " + std::to_string(pool->kernel_h) + "x" + std::to_string(pool->kernel_w) +
                          " stride " + std::to_string(pool->stride_h) +

@@ -310,6 +310,21 @@ ConvSpec theorem4_merge(const ConvSpec& a, const ConvSpec& b) {
                   a.stride_w * b.stride_w};
 }
 
+Integer maxout_single_upper(std::size_t n0, std::size_t units, std::size_t rank) {
+  if (n0 == 0 || units == 0 || rank == 0) throw std::invalid_argument("maxout bound: a size is 0");
+  const Integer arrangement = binomial_prefix_sum(rank * rank * units, n0);
+  const Integer choices = power(Integer(static_cast<unsigned long>(rank)), units);
+  return arrangement < choices ? arrangement : choices;
+}
+
+Integer maxout_single_lower(std::size_t n0, std::size_t units, std::size_t rank) {
+  return power(Integer(static_cast<unsigned long>(rank)), std::min(n0, units));
+}
+
+Integer maxout_deep_lower(std::size_t layers, std::size_t n0, std::size_t rank) {
+  return power(Integer(static_cast<unsigned long>(rank)), layers - 1 + n0);
+}
+
 Integer montufar_lower(std::size_t n0, const std::vector<std::size_t>& widths) {
   if (widths.empty()) throw std::invalid_argument("a network needs at least one hidden layer");
   if (n0 == 0) throw std::invalid_argument("input dimension is 0");

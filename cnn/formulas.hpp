@@ -95,6 +95,18 @@ ConvSpec theorem4_merge(const ConvSpec& a, const ConvSpec& b);
  * \throw std::invalid_argument if `widths` is empty or n0 is 0. */
 Integer montufar_lower(std::size_t n0, const std::vector<std::size_t>& widths);
 
+/*! returns Montúfar et al. (2014)'s upper bound on the regions of one layer of `units` maxout units of rank k on n0
+ * inputs, true of every weight choice: min{Σ_{j=0}^{n0} C(k²·units, j), k^units} (the pieces' pairwise differences,
+ * at most k² per unit, form an arrangement with at most the first many regions, and each unit has k choices).
+ * \throw std::invalid_argument if a size is 0. */
+Integer maxout_single_upper(std::size_t n0, std::size_t units, std::size_t rank);
+/*! returns Montúfar et al. (2014)'s lower bound on the largest region count over weights of that layer:
+ * k^{min(n0, units)}. */
+Integer maxout_single_lower(std::size_t n0, std::size_t units, std::size_t rank);
+/*! returns Montúfar et al. (2014)'s lower bound on the largest region count over weights of L maxout layers of width
+ * n0 (the input dimension) and rank k: k^{L−1}·k^{n0}. */
+Integer maxout_deep_lower(std::size_t layers, std::size_t n0, std::size_t rank);
+
 /*! returns Serra et al.'s upper bound (2018, Thm 1): Σ_{(j_1..j_L) ∈ J} Π_l C(n_l, j_l) with
  * J = {0 ≤ j_l ≤ min(n0, n_1 − j_1, …, n_{l−1} − j_{l−1}, n_l)}, exactly, by a DP over the running min.
  * \throw std::invalid_argument if `widths` is empty. */

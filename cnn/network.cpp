@@ -216,7 +216,9 @@ std::string step_name(const AffineStep& step) {
 std::string pair_text(std::size_t h, std::size_t w) { return std::to_string(h) + "x" + std::to_string(w); }
 
 const char* layer_kind(const Layer& layer) {
-  return std::holds_alternative<Conv2d>(layer) ? "conv2d" : std::holds_alternative<Linear>(layer) ? "linear" : "maxpool2d";
+  if (std::holds_alternative<Conv2d>(layer)) return "conv2d";
+  if (std::holds_alternative<Linear>(layer)) return "linear";
+  return std::holds_alternative<MaxPool2d>(layer) ? "maxpool2d" : "maxout";
 }
 
 }  // namespace
@@ -227,6 +229,7 @@ Shape output_shape(const Shape& input, const Layer& layer) {
   if (const auto* pool = std::get_if<MaxPool2d>(&layer))
     return Shape{in.channels, (in.height + 2 * pool->pad_h - pool->kernel_h) / pool->stride_h + 1,
                  (in.width + 2 * pool->pad_w - pool->kernel_w) / pool->stride_w + 1};
+  if (const auto* maxout = std::get_if<Maxout>(&layer)) return Shape{maxout->out_features, 1, 1};
   const auto& linear = std::get<Linear>(layer);
   return after_steps(Shape{linear.out_features, 1, 1}, linear.after);
 }
@@ -242,7 +245,8 @@ std::vector<std::vector<std::size_t>> max_pieces(const MaxPool2d& pool, const Sh
 }
 
 std::string beyond_closed_forms(const Layer& layer) {
-  if (is_max_layer(layer)) return "a maxpool2d layer (max units)";
+  if (std::holds_alternative<MaxPool2d>(layer)) return "a maxpool2d layer (max units)";
+  if (std::holds_alternative<Maxout>(layer)) return "maxout units";
   for (const AffineStep& step : before_steps(layer))
     if (!std::holds_alternative<Flatten>(step)) return "a " + step_name(step) + " before its main map";
   for (const AffineStep& step : after_steps_of(layer))
@@ -329,6 +333,7 @@ const Activation& activation_of(const Layer& layer) {
 }
 
 std::size_t Network::layer_neurons(std::size_t layer) const {
+  if (const auto* maxout = std::get_if<Maxout>(&layers.at(layer))) return maxout->out_features * maxout->pieces;
   if (const auto* pool = std::get_if<MaxPool2d>(&layers.at(layer))) {
     std::size_t slots = 0;
     for (const auto& pieces : max_pieces(*pool, after_steps(layer_input_shape(layer), pool->before)))
@@ -347,6 +352,12 @@ bool Network::relu_only() const {
 std::vector<RationalVector> unit_rows(const Network& network, std::size_t layer) {
   const Shape in = network.layer_input_shape(layer);
   const Layer& l = network.layers.at(layer);
+  if (const auto* maxout = std::get_if<Maxout>(&l)) {
+    // One row per piece, unit by unit: the pieces as a linear map of U·k outputs after the before steps.
+    const Layer pieces = Linear{maxout->out_features * maxout->pieces, maxout->in_features, maxout->weight,
+                                maxout->bias, {}, {}, {}};
+    return dense_rows(composed_map(maxout->before, &pieces, in), in.size());
+  }
   if (const auto* pool = std::get_if<MaxPool2d>(&l)) {
     // One row per piece: the pooled input, an affine form of the layer input through the before steps.
     const std::vector<RationalVector> before = dense_rows(composed_map(pool->before, nullptr, in), in.size());
@@ -374,9 +385,8 @@ InputLayer input_layer(const Network& network, std::size_t layer) {
   const Layer& previous = network.layers[layer - 1];
   const Shape out = network.layer_output_shape(layer - 1);
   input.area = out.height * out.width;
-  if (const auto* pool = std::get_if<MaxPool2d>(&previous)) {
-    for (const auto& pieces : max_pieces(*pool, after_steps(network.layer_input_shape(layer - 1), pool->before)))
-      input.slots.push_back(pieces.size());
+  if (is_max_layer(previous)) {
+    input.slots = max_slots(network, layer - 1);
   } else {
     input.activation = &activation_of(previous);
   }
@@ -458,6 +468,8 @@ NeuronRows neuron_rows(const Network& network, std::size_t layer) {
 
 std::vector<std::size_t> max_slots(const Network& network, std::size_t layer) {
   std::vector<std::size_t> slots;
+  if (const auto* maxout = std::get_if<Maxout>(&network.layers.at(layer)))
+    slots.assign(maxout->out_features, maxout->pieces);
   if (const auto* pool = std::get_if<MaxPool2d>(&network.layers.at(layer)))
     for (const auto& pieces : max_pieces(*pool, after_steps(network.layer_input_shape(layer), pool->before)))
       slots.push_back(pieces.size());
@@ -577,6 +589,31 @@ std::vector<Rational> pre_activations(const Network& network, const RationalVect
   RationalVector y = x;
   Shape shape = network.input;
   for (const Layer& layer : network.layers) {
+    if (const auto* maxout = std::get_if<Maxout>(&layer)) {
+      // The pieces evaluated directly (not through the composed rows); the first largest is taken.
+      RationalVector input = y;
+      Shape in = shape;
+      for (const AffineStep& step : maxout->before) {
+        input = apply_step(step, in, input);
+        in = output_shape(in, step);
+      }
+      RationalVector z;
+      const std::size_t k = maxout->pieces, inputs = maxout->in_features;
+      for (std::size_t u = 0; u < maxout->out_features; ++u) {
+        std::vector<Rational> values;
+        for (std::size_t j = 0; j < k; ++j) {
+          Rational sum = maxout->bias[u * k + j];
+          for (std::size_t x = 0; x < inputs; ++x) sum += maxout->weight[(u * k + j) * inputs + x] * input[x];
+          values.push_back(std::move(sum));
+        }
+        const Rational top = *std::max_element(values.begin(), values.end());
+        for (const Rational& v : values) all.push_back(top - v);
+        z.push_back(top);
+      }
+      y = std::move(z);
+      shape = output_shape(shape, layer);
+      continue;
+    }
     if (const auto* pool = std::get_if<MaxPool2d>(&layer)) {
       // Each unit takes its largest piece, the first one among equals; slot s is p_c − p_s (≥ 0).
       RationalVector input = y;
@@ -967,6 +1004,33 @@ Linear read_linear(const json& object, const Shape& in, std::size_t layer, const
   return linear;
 }
 
+Maxout read_maxout(const json& object, const Shape& in, std::size_t layer, const Where& where) {
+  check_fields(object, {"type", "out_features", "pieces", "in_features", "weight", "bias"}, where,
+               "for a maxout layer (no activation follows it)");
+  Maxout maxout;
+  maxout.out_features = read_size(require(object, "out_features", where), where.field("out_features"), 1);
+  maxout.pieces = read_size(require(object, "pieces", where), where.field("pieces"), 1);
+  maxout.in_features = in.size();
+  const std::string source =
+      layer == 0 ? "the flattened " + shape_text(in) + " input"
+                 : "the flattened " + shape_text(in) + " output of layer " + std::to_string(layer - 1);
+  if (auto it = object.find("in_features"); it != object.end()) {
+    std::size_t n = read_size(*it, where.field("in_features"), 1);
+    if (n != maxout.in_features)
+      where.field("in_features").fail("in_features " + std::to_string(n) + " does not match the " +
+                                      std::to_string(maxout.in_features) + " entries of " + source);
+  }
+  checked_product({maxout.out_features, maxout.pieces, maxout.in_features}, where.field("weight"),
+                  "the weight tensor");
+  read_tensor(require(object, "weight", where),
+              {{maxout.out_features, "output features"}, {maxout.pieces, "pieces"},
+               {maxout.in_features, "input features: " + source}},
+              0, where.field("weight"), maxout.weight);
+  read_tensor(require(object, "bias", where), {{maxout.out_features, "output features"}, {maxout.pieces, "pieces"}},
+              0, where.field("bias"), maxout.bias);
+  return maxout;
+}
+
 /*! finds integers too large for 64 bits, which nlohmann parses as (rounded) floats: they would not be exact. */
 class BigIntegerScan : public nlohmann::json_sax<json> {
  public:
@@ -1122,6 +1186,17 @@ Network read_network(const json& document, const std::string& name) {
         open = std::move(main), open_index = l;
       continue;
     }
+    if (type == "maxout") {
+      if (open)
+        where.fail("layers[" + std::to_string(open_index) + "] has no activation before this maxout layer");
+      Maxout maxout = read_maxout(layer, current, l, where);
+      maxout.before = std::move(pending);
+      pending.clear();
+      current = Shape{maxout.out_features, 1, 1};
+      flat = true;
+      close(std::move(maxout), layer, where);
+      continue;
+    }
     if (type == "maxpool2d") {
       if (open)
         where.fail("layers[" + std::to_string(open_index) + "] has no activation before this maxpool2d (max pooling "
@@ -1150,8 +1225,8 @@ Network read_network(const json& document, const std::string& name) {
       flat = true;
     } else {
       where.field("type").fail("unknown layer type " + describe(type) +
-                               " (expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" or "
-                               "\"flatten\")");
+                               " (expected \"conv2d\", \"linear\", \"maxout\", \"batchnorm\", \"avgpool2d\", "
+                               "\"maxpool2d\" or \"flatten\")");
     }
     const bool relu = read_relu(layer, where, false);
     current = output_shape(current, step);
@@ -1264,6 +1339,16 @@ json to_json(const Network& network) {
   Shape in = network.input;
   for (const Layer& layer : network.layers) {
     Shape shape = append_steps(layers, before_steps(layer), in);
+    if (const auto* maxout = std::get_if<Maxout>(&layer)) {
+      layers.push_back(json{{"type", "maxout"},
+                            {"out_features", maxout->out_features},
+                            {"pieces", maxout->pieces},
+                            {"in_features", maxout->in_features},
+                            {"weight", nested(maxout->weight, {maxout->out_features, maxout->pieces, maxout->in_features})},
+                            {"bias", nested(maxout->bias, {maxout->out_features, maxout->pieces})}});
+      in = output_shape(in, layer);
+      continue;
+    }
     if (const auto* pool = std::get_if<MaxPool2d>(&layer)) {
       json object{{"type", "maxpool2d"},
                   {"kernel_size", pair_json(pool->kernel_h, pool->kernel_w)},

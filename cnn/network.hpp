@@ -133,10 +133,26 @@ struct MaxPool2d {
   bool operator==(const MaxPool2d&) const = default;
 };
 
-using Layer = std::variant<Conv2d, Linear, MaxPool2d>;
+/*! a hidden layer of maxout units (Goodfellow et al. 2013; Montúfar et al. 2014): unit u outputs the largest of its
+ * k pieces b_{u,j} + w_{u,j}·y, affine forms of the flattened (CHW) layer input y (after the `before` steps). Like a
+ * MaxPool2d unit, it is one neuron (slot) per piece; no activation follows it. */
+struct Maxout {
+  std::size_t out_features = 0, pieces = 0, in_features = 0;
+  std::vector<Rational> weight;  // [U][k][in] row-major
+  std::vector<Rational> bias;    // [U][k]
+  std::vector<AffineStep> before = {};
+  std::vector<AffineStep> after = {};  // always empty
+  Activation activation = {};          // unused
 
-/*! returns whether `layer` is a layer of max units (MaxPool2d). */
-inline bool is_max_layer(const Layer& layer) { return std::holds_alternative<MaxPool2d>(layer); }
+  bool operator==(const Maxout&) const = default;
+};
+
+using Layer = std::variant<Conv2d, Linear, MaxPool2d, Maxout>;
+
+/*! returns whether `layer` is a layer of max units (MaxPool2d or Maxout). */
+inline bool is_max_layer(const Layer& layer) {
+  return std::holds_alternative<MaxPool2d>(layer) || std::holds_alternative<Maxout>(layer);
+}
 
 struct Network;
 

@@ -3,6 +3,7 @@
 // independent brute force over the units' pieces (φ applied piece by piece, not through the neuron expansion the
 // engines use), the exact forward pass at every witness, certificates accepted by the independent checker (which has
 // its own reader and expansion) and tampered ones rejected, the file round trip and the reader's errors.
+#include "cnn/formulas.hpp"
 #include "cnn/linear_regions.hpp"
 #include "cnn/random_network.hpp"
 #include "cnn/region_certificate.hpp"
@@ -220,7 +221,7 @@ std::size_t count_and_check(const Network& network) {
   const std::set<std::string> brute = brute_force_patterns(network);
   std::vector<NetworkEngine> engines{NetworkEngine::lp, NetworkEngine::cone, NetworkEngine::hybrid};
   if (network.input_dimension() == 2) engines.push_back(NetworkEngine::plane);
-  if (network.layers.size() > 1 && std::any_of(network.layers.begin(), network.layers.end(), is_max_layer))
+  if (std::any_of(network.layers.begin(), network.layers.end(), is_max_layer))
     engines = {NetworkEngine::lp, NetworkEngine::automatic};
   for (NetworkEngine engine : engines) {
     INFO("engine " << to_string(engine));
@@ -438,4 +439,53 @@ TEST_CASE("tampered max-pooling certificates are rejected", "[activations][maxpo
   missing["regions"].erase(missing["regions"].begin());
   missing["region_count"] = missing["regions"].size();
   CHECK_FALSE(verify::check_certificate(missing).valid);
+}
+
+namespace {
+
+/*! a maxout layer of `units` units of rank `rank` on `inputs` inputs, integer weights in [−3, 3] from `seed`. */
+Maxout random_maxout(std::size_t units, std::size_t rank, std::size_t inputs, std::uint64_t seed) {
+  const Network source = random_network({1, 1, inputs}, {linear_spec(units * rank)}, seed,
+                                        parse_weight_distribution("int:-3:3"));
+  const Linear& linear = std::get<Linear>(source.layers[0]);
+  return Maxout{units, rank, inputs, linear.weight, linear.bias, {}, {}, {}};
+}
+
+}  // namespace
+
+TEST_CASE("maxout networks: the LP engine equals the brute force; certificates check; Montufar's bounds hold",
+          "[activations][maxout]") {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    INFO("seed " << seed);
+    // One layer on the plane: below Montufar et al.'s upper bound min(sum_j C(k^2 n1, j), k^n1), for every weight.
+    Network single;
+    single.input = Shape{1, 1, 2};
+    single.layers.push_back(random_maxout(3, 3, 2, seed));
+    const std::size_t count = count_and_check(single);
+    CHECK(Integer(static_cast<unsigned long>(count)) <= maxout_single_upper(2, 3, 3));
+    // Two layers (the second reads the first's maxima), and maxout after a ReLU layer.
+    Network deep = single;
+    deep.layers.push_back(random_maxout(2, 2, 3, seed + 10));
+    count_and_check(deep);
+    Network mixed = random_network({1, 1, 2}, {linear_spec(3)}, seed, parse_weight_distribution("int:-3:3"));
+    mixed.layers.push_back(random_maxout(2, 3, 3, seed + 20));
+    count_and_check(mixed);
+  }
+  // The file round trip, and a certificate whose maxout weight was changed.
+  Network deep;
+  deep.input = Shape{1, 1, 2};
+  deep.layers.push_back(random_maxout(2, 3, 2, 9));
+  deep.layers.push_back(random_maxout(2, 2, 2, 19));
+  CHECK(read_network(to_json(deep), "net.json") == deep);
+  const json good = certify(deep, regions_of(deep, NetworkEngine::lp));
+  REQUIRE(verify::check_certificate(good).valid);
+  json changed = good;
+  changed["network"]["layers"][1]["bias"][0][0] = "1000";
+  CHECK_FALSE(verify::check_certificate(changed).valid);
+  // min(C(27, 0) + C(27, 1) + C(27, 2), 3^3) = min(379, 27); min(C(8, 0) + C(8, 1), 2^2) with n0 = 1: min(9, 4).
+  CHECK(maxout_single_upper(2, 3, 3) == 27);
+  CHECK(maxout_single_upper(1, 2, 2) == 4);
+  CHECK(maxout_single_upper(1, 1, 5) == 5);  // a maxout unit on the line: at most its 5 pieces
+  CHECK(maxout_single_lower(2, 3, 3) == 9);
+  CHECK(maxout_deep_lower(3, 2, 2) == 16);
 }

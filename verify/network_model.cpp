@@ -416,6 +416,46 @@ ReadLayer read_linear(const json& object, const TensorShape& in, const std::stri
   return read;
 }
 
+/*! a maxout layer: U units of k pieces each, affine in the flattened input; the map's rows are the U * k pieces, unit
+ * by unit, and `pieces` is set to k. */
+ReadLayer read_maxout(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits,
+                      std::size_t& pieces) {
+  check_keys(object, {"type", "out_features", "pieces", "in_features", "weight", "bias"}, path, "for a maxout layer");
+  ReadLayer read;
+  read.relu = true;  // a layer of max units closes its hidden layer
+  const std::size_t inputs = volume(in);
+  const std::size_t units = read_size(member(object, "out_features", path), 1, join(path, "out_features"));
+  pieces = read_size(member(object, "pieces", path), 1, join(path, "pieces"));
+  if (auto it = object.find("in_features"); it != object.end()) {
+    const std::size_t declared = read_size(*it, 1, join(path, "in_features"));
+    if (declared != inputs)
+      fail(join(path, "in_features") + ": " + std::to_string(declared) + ", but the layer's flattened input has " +
+           std::to_string(inputs) + " entries");
+  }
+  read.output = {units, 1, 1};
+  const std::size_t rows = checked_product({units, pieces}, path, "the pieces");
+  checked_product({rows, inputs}, path, "the weight tensor");
+  FileLayer& file = read.file;
+  file.type = "maxout";
+  file.sizes = {{"out_features", {units}}, {"pieces", {pieces}}};
+  file.tensors.push_back({"weight", {units, pieces, inputs}, {}});
+  file.tensors.push_back({"bias", {units, pieces}, {}});
+  std::vector<mpq_class>& weight = file.tensors[0].values;
+  std::vector<mpq_class>& bias = file.tensors[1].values;
+  read_tensor(member(object, "weight", path),
+              {{units, "output features"}, {pieces, "pieces"}, {inputs, "input features"}}, 0, join(path, "weight"),
+              weight, total_bits);
+  read_tensor(member(object, "bias", path), {{units, "output features"}, {pieces, "pieces"}}, 0, join(path, "bias"),
+              bias, total_bits);
+  read.map.resize(rows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    read.map[r].bias = bias[r];
+    for (std::size_t j = 0; j < inputs; ++j)
+      if (weight[r * inputs + j] != 0) read.map[r].terms.emplace_back(j, weight[r * inputs + j]);
+  }
+  return read;
+}
+
 /*! batch-norm in eval mode: channel c maps x to (x - running_mean_c) * weight_c / sigma_c + bias_c. */
 ReadLayer read_batchnorm(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
   check_keys(object, {"type", "num_features", "weight", "bias", "running_mean", "sigma", "relu", "activation"}, path,
@@ -713,6 +753,7 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     if (!object.is_object()) fail(layer_path + ": not a JSON object");
     const json& type = member(object, "type", layer_path);
     ReadLayer read;
+    std::size_t maxout_pieces = 0;
     if (type == "conv2d") {
       if (flat) fail(layer_path + ": a conv2d layer after a linear layer or a flatten is not supported");
       read = read_conv2d(object, current, layer_path, total_bits);
@@ -724,6 +765,10 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
     } else if (type == "avgpool2d") {
       if (flat) fail(layer_path + ": an avgpool2d layer after a linear layer or a flatten is not supported");
       read = read_avgpool2d(object, current, layer_path);
+    } else if (type == "maxout") {
+      if (open_main) fail(layer_path + ": a maxout layer after a conv2d/linear layer without its activation");
+      read = read_maxout(object, current, layer_path, total_bits, maxout_pieces);
+      flat = true;
     } else if (type == "maxpool2d") {
       if (model.layers.empty())
         fail(layer_path + ": a maxpool2d needs a hidden layer with an activation before it");
@@ -740,8 +785,8 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
       for (std::size_t x = 0; x < read.map.size(); ++x) read.map[x].terms.emplace_back(x, 1);
       flat = true;
     } else {
-      fail(join(layer_path, "type") + ": expected \"conv2d\", \"linear\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" "
-           "or \"flatten\", found " + describe(type));
+      fail(join(layer_path, "type") + ": expected \"conv2d\", \"linear\", \"maxout\", \"batchnorm\", \"avgpool2d\", "
+           "\"maxpool2d\" or \"flatten\", found " + describe(type));
     }
     if (read.main) {
       if (open_main)
@@ -750,7 +795,7 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
       open_main = true;
       main_index = l;
       main_type = type == "conv2d" ? NetworkLayer::Type::conv2d : NetworkLayer::Type::linear;
-    } else if (read.relu && !open_main && type != "maxpool2d") {
+    } else if (read.relu && !open_main && type != "maxpool2d" && type != "maxout") {
       fail(join(layer_path, "relu") + ": ReLU after a " + type.get<std::string>() +
            " needs a conv2d or linear layer without ReLU before it");
     }
@@ -773,6 +818,7 @@ NetworkModel read_network_model(const json& network, const std::string& path) {
       map = std::move(pieces);
     } else {
       map = pending ? compose(read.map, map, volume(hidden_input), layer_path) : std::move(read.map);
+      if (type == "maxout") slots.assign(read.output[0], maxout_pieces);
     }
     pending = true;
     current = read.output;
