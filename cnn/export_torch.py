@@ -173,42 +173,37 @@ def _batchnorm(module, where, features):
             "bias": exact_array(beta), "running_mean": exact_array(mean), "sigma": exact_array(sigma)}
 
 
-def _maxpool2d(module, where, c, h, w):
+def _pool_window(module, where, c, h, w, kind):
+    """Returns a pooling layer of type `kind` with `module`'s window, and its output shape."""
     if module.ceil_mode:
         raise ExportError("%s: ceil_mode=True is not supported" % where)
+    kh, kw = _pair(module.kernel_size)
+    sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
+    ph, pw = _pair(module.padding)
+    if kh > h + 2 * ph or kw > w + 2 * pw:
+        raise ExportError("%s: kernel %dx%d is larger than its %dx%d input padded to %dx%d"
+                          % (where, kh, kw, h, w, h + 2 * ph, w + 2 * pw))
+    layer = {"type": kind, "kernel_size": [kh, kw], "stride": [sh, sw]}
+    if (ph, pw) != (0, 0):
+        layer["padding"] = [ph, pw]
+    return layer, (c, (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
+
+
+def _maxpool2d(module, where, c, h, w):
+    window = _pool_window(module, where, c, h, w, "maxpool2d")
     if _pair(module.dilation) != (1, 1):
         raise ExportError("%s: dilation %s is not supported (1 is)" % (where, module.dilation))
     if module.return_indices:
         raise ExportError("%s: return_indices=True is not supported" % where)
-    kh, kw = _pair(module.kernel_size)
-    sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
-    ph, pw = _pair(module.padding)
-    if kh > h + 2 * ph or kw > w + 2 * pw:
-        raise ExportError("%s: kernel %dx%d is larger than its %dx%d input padded to %dx%d"
-                          % (where, kh, kw, h, w, h + 2 * ph, w + 2 * pw))
-    layer = {"type": "maxpool2d", "kernel_size": [kh, kw], "stride": [sh, sw]}
-    if (ph, pw) != (0, 0):
-        layer["padding"] = [ph, pw]
-    return layer, (c, (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
+    return window
 
 
 def _avgpool2d(module, where, c, h, w):
-    if module.ceil_mode:
-        raise ExportError("%s: ceil_mode=True is not supported" % where)
     if not module.count_include_pad:
         raise ExportError("%s: count_include_pad=False is not supported (PyTorch's default True is)" % where)
     if module.divisor_override is not None:
         raise ExportError("%s: divisor_override is not supported" % where)
-    kh, kw = _pair(module.kernel_size)
-    sh, sw = _pair(module.stride if module.stride is not None else module.kernel_size)
-    ph, pw = _pair(module.padding)
-    if kh > h + 2 * ph or kw > w + 2 * pw:
-        raise ExportError("%s: kernel %dx%d is larger than its %dx%d input padded to %dx%d"
-                          % (where, kh, kw, h, w, h + 2 * ph, w + 2 * pw))
-    layer = {"type": "avgpool2d", "kernel_size": [kh, kw], "stride": [sh, sw]}
-    if (ph, pw) != (0, 0):
-        layer["padding"] = [ph, pw]
-    return layer, (c, (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1)
+    return _pool_window(module, where, c, h, w, "avgpool2d")
 
 
 def to_chamber(model, input_shape, notes=None):

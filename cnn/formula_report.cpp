@@ -80,7 +80,8 @@ std::string FilterGrowth::to_text() const {
 
 std::optional<RegionsPerParameter> regions_per_parameter(const Architecture& architecture,
                                                          const std::optional<ExactDraw>& draw,
-                                                         const RunControl& control) {
+                                                         const RunControl& control,
+                                                         const std::vector<ClosedForm>* known_forms) {
   const std::vector<ConvSpec> convs = architecture.conv_layers();
   if (convs.empty() || !architecture.linear_widths().empty()) return std::nullopt;
   RegionsPerParameter result;
@@ -90,7 +91,9 @@ std::optional<RegionsPerParameter> regions_per_parameter(const Architecture& arc
   Architecture fc;
   fc.input = architecture.input;
   for (std::size_t width : result.fc_widths) fc.layers.push_back(LayerSpec{false, width, 1, 1, 1, 1});
-  for (const ClosedForm& form : closed_forms(architecture))
+  // eq. (4) may take its whole work cap (seconds): the caller's forms of the same architecture are used when given.
+  const std::vector<ClosedForm> own = known_forms ? std::vector<ClosedForm>() : closed_forms(architecture);
+  for (const ClosedForm& form : known_forms ? *known_forms : own)
     if (form.key != "parameters" && form.key != "fc_parameters" && form.key != "theorem1") result.cnn_forms.push_back(form);
   for (const ClosedForm& form : closed_forms(fc))
     if (form.key != "parameters" && form.key != "fc_parameters") result.fc_forms.push_back(form);
@@ -159,7 +162,7 @@ FormulaReport formula_report(const Architecture& architecture, const std::string
   } catch (const LimitReached& cap) {
     report.growth_note = cap.what();
   }
-  report.per_parameter = regions_per_parameter(architecture, draw, control);
+  report.per_parameter = regions_per_parameter(architecture, draw, control, &report.forms);
   return report;
 }
 

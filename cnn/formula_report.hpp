@@ -52,10 +52,12 @@ struct RegionsPerParameter {
 };
 
 /*! returns the comparison for an architecture of conv layers only (nothing otherwise); with `draw`, also the exact
- * linear regions of both nets at those random weights (the network analysis of `chamber cnn`, under `control`). */
+ * linear regions of both nets at those random weights (the network analysis of `chamber cnn`, under `control`).
+ * `known_forms`, when given, are closed_forms(architecture), already computed. */
 std::optional<RegionsPerParameter> regions_per_parameter(const Architecture& architecture,
                                                          const std::optional<ExactDraw>& draw,
-                                                         const RunControl& control);
+                                                         const RunControl& control,
+                                                         const std::vector<ClosedForm>* known_forms = nullptr);
 
 /*! everything `chamber formula` reports on an architecture. */
 struct FormulaReport {

@@ -33,10 +33,15 @@ Integer power(const Integer& base, std::size_t exponent) {
   return result;
 }
 
-/*! returns Σ_{i=0}^{k} C(n, i). */
+/*! returns Σ_{i=0}^{k} C(n, i), each term from the one before: C(n, i) = C(n, i − 1)·(n − i + 1)/i (exact), where a
+ * binomial per term took seconds for Theorem 1 on large layers (k = 4096 inputs, n near 10^6 neurons). */
 Integer binomial_prefix_sum(std::size_t n, std::size_t k) {
-  Integer sum = 0;
-  for (std::size_t i = 0; i <= std::min(n, k); ++i) sum += binomial(n, i);
+  Integer sum = 1, term = 1;
+  for (std::size_t i = 1; i <= std::min(n, k); ++i) {
+    term *= static_cast<unsigned long>(n - i + 1);
+    mpz_divexact_ui(term.get_mpz_t(), term.get_mpz_t(), static_cast<unsigned long>(i));
+    sum += term;
+  }
   return sum;
 }
 

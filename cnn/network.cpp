@@ -589,46 +589,37 @@ std::vector<Rational> pre_activations(const Network& network, const RationalVect
   RationalVector y = x;
   Shape shape = network.input;
   for (const Layer& layer : network.layers) {
-    if (const auto* maxout = std::get_if<Maxout>(&layer)) {
-      // The pieces evaluated directly (not through the composed rows); the first largest is taken.
+    if (is_max_layer(layer)) {
+      // The pieces evaluated directly (not through the composed rows); each unit takes its largest, the first among
+      // equals, and slot s is p_c − p_s (≥ 0).
       RationalVector input = y;
       Shape in = shape;
-      for (const AffineStep& step : maxout->before) {
+      for (const AffineStep& step : before_steps(layer)) {
         input = apply_step(step, in, input);
         in = output_shape(in, step);
       }
-      RationalVector z;
-      const std::size_t k = maxout->pieces, inputs = maxout->in_features;
-      for (std::size_t u = 0; u < maxout->out_features; ++u) {
-        std::vector<Rational> values;
-        for (std::size_t j = 0; j < k; ++j) {
-          Rational sum = maxout->bias[u * k + j];
-          for (std::size_t x = 0; x < inputs; ++x) sum += maxout->weight[(u * k + j) * inputs + x] * input[x];
-          values.push_back(std::move(sum));
+      std::vector<std::vector<Rational>> units;
+      if (const auto* maxout = std::get_if<Maxout>(&layer)) {
+        const std::size_t k = maxout->pieces, inputs = maxout->in_features;
+        for (std::size_t u = 0; u < maxout->out_features; ++u) {
+          std::vector<Rational>& values = units.emplace_back();
+          for (std::size_t j = 0; j < k; ++j) {
+            Rational sum = maxout->bias[u * k + j];
+            for (std::size_t x = 0; x < inputs; ++x) sum += maxout->weight[(u * k + j) * inputs + x] * input[x];
+            values.push_back(std::move(sum));
+          }
         }
+      } else {
+        for (const std::vector<std::size_t>& pieces : max_pieces(std::get<MaxPool2d>(layer), in)) {
+          std::vector<Rational>& values = units.emplace_back();
+          for (std::size_t x : pieces) values.push_back(input[x]);
+        }
+      }
+      RationalVector z;
+      for (const std::vector<Rational>& values : units) {
         const Rational top = *std::max_element(values.begin(), values.end());
         for (const Rational& v : values) all.push_back(top - v);
         z.push_back(top);
-      }
-      y = std::move(z);
-      shape = output_shape(shape, layer);
-      continue;
-    }
-    if (const auto* pool = std::get_if<MaxPool2d>(&layer)) {
-      // Each unit takes its largest piece, the first one among equals; slot s is p_c − p_s (≥ 0).
-      RationalVector input = y;
-      Shape in = shape;
-      for (const AffineStep& step : pool->before) {
-        input = apply_step(step, in, input);
-        in = output_shape(in, step);
-      }
-      RationalVector z;
-      for (const std::vector<std::size_t>& pieces : max_pieces(*pool, in)) {
-        std::size_t c = pieces.front();
-        for (std::size_t x : pieces)
-          if (input[x] > input[c]) c = x;
-        for (std::size_t x : pieces) all.push_back(input[c] - input[x]);
-        z.push_back(input[c]);
       }
       y = std::move(z);
       shape = output_shape(shape, layer);

@@ -754,7 +754,7 @@ TEST_CASE("malformed: padding, dilation, groups and the affine layers are checke
              Contains("t.json: layers[1]: conv2d after a linear layer or a flatten is not supported"));
   CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "minpool2d"}}})),
              Contains("t.json: layers[0].type: unknown layer type string \"minpool2d\" (expected \"conv2d\", "
-                      "\"linear\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" or \"flatten\")"));
+                      "\"linear\", \"maxout\", \"batchnorm\", \"avgpool2d\", \"maxpool2d\" or \"flatten\")"));
   CHECK_THAT(error(net_of({1, 2, 2}, {json{{"type", "maxpool2d"}, {"kernel_size", 2}}})),
              Contains("t.json: layers[0]: a maxpool2d needs a hidden layer with an activation before it"));
   // Steps after the last ReLU are read when a read-out follows them, and feed it.

@@ -381,6 +381,16 @@ ReadLayer read_conv2d(const json& object, const TensorShape& in, const std::stri
   return read;
 }
 
+/*! checks an optional "in_features" against the `inputs` entries of the flattened layer input. */
+void check_in_features(const json& object, std::size_t inputs, const std::string& path) {
+  if (auto it = object.find("in_features"); it != object.end()) {
+    const std::size_t declared = read_size(*it, 1, join(path, "in_features"));
+    if (declared != inputs)
+      fail(join(path, "in_features") + ": " + std::to_string(declared) + ", but the layer's flattened input has " +
+           std::to_string(inputs) + " entries");
+  }
+}
+
 ReadLayer read_linear(const json& object, const TensorShape& in, const std::string& path, std::size_t& total_bits) {
   check_keys(object, {"type", "out_features", "in_features", "weight", "bias", "relu", "activation"}, path,
              "for a linear layer");
@@ -389,12 +399,7 @@ ReadLayer read_linear(const json& object, const TensorShape& in, const std::stri
   read.relu = read_relu(object, path, true);
   const std::size_t inputs = volume(in);
   const std::size_t units = read_size(member(object, "out_features", path), 1, join(path, "out_features"));
-  if (auto it = object.find("in_features"); it != object.end()) {
-    const std::size_t declared = read_size(*it, 1, join(path, "in_features"));
-    if (declared != inputs)
-      fail(join(path, "in_features") + ": " + std::to_string(declared) + ", but the layer's flattened input has " +
-           std::to_string(inputs) + " entries");
-  }
+  check_in_features(object, inputs, path);
   read.output = {units, 1, 1};
   checked_product({units, inputs}, path, "the weight matrix");
   FileLayer& file = read.file;
@@ -426,12 +431,7 @@ ReadLayer read_maxout(const json& object, const TensorShape& in, const std::stri
   const std::size_t inputs = volume(in);
   const std::size_t units = read_size(member(object, "out_features", path), 1, join(path, "out_features"));
   pieces = read_size(member(object, "pieces", path), 1, join(path, "pieces"));
-  if (auto it = object.find("in_features"); it != object.end()) {
-    const std::size_t declared = read_size(*it, 1, join(path, "in_features"));
-    if (declared != inputs)
-      fail(join(path, "in_features") + ": " + std::to_string(declared) + ", but the layer's flattened input has " +
-           std::to_string(inputs) + " entries");
-  }
+  check_in_features(object, inputs, path);
   read.output = {units, 1, 1};
   const std::size_t rows = checked_product({units, pieces}, path, "the pieces");
   checked_product({rows, inputs}, path, "the weight tensor");
