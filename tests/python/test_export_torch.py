@@ -497,6 +497,13 @@ for name, (shape, model) in activation_models.items():
     checked = run(chamber, "check", certificate, "--network", net)
     check(checked.returncode == 0, "%s: the certificate checks (%s)" % (name, checked.stdout.strip()[-300:]))
     print("     %s: %s regions, activations %s" % (name, report.get("regions"), kinds))
+    # In a box too: the regions meeting it, certified; fewer than on the whole input space.
+    boxed = run(chamber, "cnn", net, "--box", "-1,1", "--json", "--quiet", "--certificate", certificate + ".box")
+    in_box = json.loads(boxed.stdout).get("regions") if boxed.returncode == 0 else None
+    checked = run(chamber, "check", certificate + ".box", "--network", net)
+    check(checked.returncode == 0 and in_box is not None and 1 <= in_box <= report.get("regions", 0),
+          "%s: counted in the box (-1, 1)^n, %s regions, certificate checked (%s)"
+          % (name, in_box, checked.stdout.strip()[-200:]))
     if chamber_module is None:
         continue
     network = chamber_module.Network.read(net)
