@@ -524,6 +524,19 @@ for name, (shape, model) in activation_models.items():
                                                 dtype=torch.float64).reshape([1] + list(shape))).tolist(), r.pattern))
         for r in regions)
     check(agree, "%s: PyTorch's pattern at every witness is the region's" % name)
+# The README's newcomer block, exactly as written there: export, count with a certificate, check (852 regions).
+torch.manual_seed(0)
+readme_model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 2)).eval()
+readme_net, _ = export("readme-block", readme_model, (1, 2, 2))
+readme_cert = os.path.join(work, "readme-block.cert.json")
+counted = run(chamber, "cnn", readme_net, "--certificate", readme_cert)
+checked = run(chamber, "check", readme_cert, "--network", readme_net)
+check(counted.returncode == 0 and "linear regions: 852 (exact" in counted.stdout and checked.returncode == 0
+      and "valid: proven 852 linear regions" in checked.stdout,
+      "README: the newcomer's block has 852 certified regions (%s / %s)"
+      % (counted.stdout.strip()[:120], checked.stdout.strip()[:120]))
+
 # A changed slope in the certificate's network: its regions no longer prove anything.
 cert = json.load(open(os.path.join(work, "leaky-prelu-cert.json")))
 inner = next(layer for layer in cert["network"]["layers"] if "activation" in layer)
