@@ -115,28 +115,28 @@ std::vector<char> gates(const IntegerNetwork& network, std::size_t layer, const 
     for (std::size_t j = 0; j < open.size(); ++j) open[j] = pattern[offset + j] == '+';
     return open;
   }
-  const std::vector<std::size_t>& begin = network.unit_begin[layer];
-  for (std::size_t u = 0; u + 1 < begin.size(); ++u)
-    for (std::size_t s = begin[u]; s < begin[u + 1]; ++s)
-      if (pattern[offset + s] == '0') {
-        open[s] = 1;
-        break;
-      }
+  for (std::size_t u = 0; u + 1 < network.unit_begin[layer].size(); ++u)
+    open[chosen_slot(network, layer, u, pattern)] = 1;
   return open;
 }
 
 }  // namespace
 
+std::size_t chosen_slot(const IntegerNetwork& network, std::size_t layer, std::size_t unit, const std::string& pattern) {
+  const std::size_t offset = network.first_neuron[layer];
+  const std::vector<std::size_t>& begin = network.unit_begin[layer];
+  for (std::size_t s = begin[unit]; s < begin[unit + 1]; ++s)
+    if (pattern[offset + s] == '0') return s;
+  throw InternalError("a max unit without a '0' in " + pattern);
+}
+
 std::vector<IntegerVector> slot_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
                                       const std::vector<IntegerVector>& forms) {
   if (!network.is_max(layer)) return forms;
-  const std::size_t offset = network.first_neuron[layer];
   const std::vector<std::size_t>& begin = network.unit_begin[layer];
   std::vector<IntegerVector> slots(forms.size());
   for (std::size_t u = 0; u + 1 < begin.size(); ++u) {
-    std::size_t c = begin[u];
-    while (c < begin[u + 1] && pattern[offset + c] != '0') ++c;
-    if (c == begin[u + 1]) throw InternalError("slot_forms: a max unit without a '0' in " + pattern);
+    const std::size_t c = chosen_slot(network, layer, u, pattern);
     for (std::size_t s = begin[u]; s < begin[u + 1]; ++s) {
       IntegerVector d = forms[c];
       for (std::size_t i = 0; i < d.size(); ++i) d[i] -= forms[s][i];
@@ -402,19 +402,22 @@ void LinearRegionEnumerator::split_max(std::size_t layer, Cell cell, const std::
     if (result.feasible) witness = std::move(result.witness);
     return result.feasible;
   };
-  std::function<void(std::size_t, const Cell&)> choose = [&](std::size_t u, const Cell& current) {
+  // One working cell: each unit's constraints are appended for a candidate piece and removed after it.
+  cell.forms.clear();  // the layer before's forms: read into `pieces` already
+  std::function<void(std::size_t)> choose = [&](std::size_t u) {
     options_.control.check_time("linear-region enumeration");
     if (u + 1 == begin.size()) {
-      Cell child = current;
+      Cell child = cell;
       child.pattern += chars;
       child.forms = pieces;
       ++stats_.cells_per_layer[layer];
       child_sink(std::move(child));
       return;
     }
+    const std::size_t mark = cell.constraints.size();
+    const Point witness = cell.witness;
     for (std::size_t c = begin[u]; c < begin[u + 1]; ++c) {
       // Piece c is the one taken: p_c − p_s > 0 for every other slot s, or ≡ 0 for a later s (equal pieces).
-      Cell next = current;
       bool possible = true;
       for (std::size_t s = begin[u]; s < begin[u + 1] && possible; ++s) {
         if (s == c) {
@@ -434,22 +437,24 @@ void LinearRegionEnumerator::split_max(std::size_t layer, Cell cell, const std::
         make_primitive(h.coefficients);
         // The cell's constraints stay distinct hyperplanes (split's arrangement keeps them in order): a repeated
         // one is already there, its opposite makes the choice impossible.
+        IntegerVector opposite = h.coefficients;
+        for (Integer& v : opposite) v = -v;
         bool repeated = false;
-        for (const Hyperplane& existing : next.constraints) {
-          if (existing.coefficients == h.coefficients) repeated = true;
-          IntegerVector opposite = h.coefficients;
-          for (Integer& v : opposite) v = -v;
-          if (existing.coefficients == opposite) possible = false;
+        for (const Hyperplane& existing : cell.constraints) {
+          repeated = repeated || existing.coefficients == h.coefficients;
+          possible = possible && existing.coefficients != opposite;
         }
         if (repeated || !possible) continue;
-        next.constraints.push_back(std::move(h));
-        next.references.push_back(first + s);
+        cell.constraints.push_back(std::move(h));
+        cell.references.push_back(first + s);
       }
-      if (!possible || !feasible(next.constraints, next.witness)) continue;
-      choose(u + 1, next);
+      if (possible && feasible(cell.constraints, cell.witness)) choose(u + 1);
+      cell.constraints.erase(cell.constraints.begin() + static_cast<std::ptrdiff_t>(mark), cell.constraints.end());
+      cell.references.erase(cell.references.begin() + static_cast<std::ptrdiff_t>(mark), cell.references.end());
+      cell.witness = witness;
     }
   };
-  choose(0, cell);
+  choose(0);
 }
 
 void LinearRegionEnumerator::split(std::size_t layer, Cell cell, const std::function<void(Cell&&)>& child_sink) {

@@ -70,6 +70,10 @@ IntegerNetwork integer_network(std::size_t input_dimension, std::vector<NeuronRo
 std::vector<IntegerVector> layer_forms(const IntegerNetwork& network, std::size_t layer, const std::string& pattern,
                                        const std::vector<IntegerVector>& previous);
 
+/*! returns the slot of unit `unit` of the max layer `layer` whose piece the unit takes under `pattern`: its first
+ * slot with character '0'. \throws InternalError when the unit has none. */
+std::size_t chosen_slot(const IntegerNetwork& network, std::size_t layer, std::size_t unit, const std::string& pattern);
+
 /*! returns the forms of a layer's neurons from layer_forms' result `forms`: `forms` itself, or for a max layer the
  * slots' forms p_c − p_s, c the first slot of the unit with character '0' in `pattern` (the piece the unit takes).
  * \throws InternalError when a unit of a max layer has no '0'. */

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <optional>
 #include <set>
 
@@ -333,12 +334,9 @@ const Activation& activation_of(const Layer& layer) {
 }
 
 std::size_t Network::layer_neurons(std::size_t layer) const {
-  if (const auto* maxout = std::get_if<Maxout>(&layers.at(layer))) return maxout->out_features * maxout->pieces;
-  if (const auto* pool = std::get_if<MaxPool2d>(&layers.at(layer))) {
-    std::size_t slots = 0;
-    for (const auto& pieces : max_pieces(*pool, after_steps(layer_input_shape(layer), pool->before)))
-      slots += pieces.size();
-    return slots;
+  if (is_max_layer(layers.at(layer))) {
+    const std::vector<std::size_t> slots = max_slots(*this, layer);
+    return std::accumulate(slots.begin(), slots.end(), std::size_t{0});
   }
   return layer_output_shape(layer).size() * breakpoints(activation_of(layers.at(layer)));
 }

@@ -293,8 +293,7 @@ NetworkCertificateBuilder::RegionProofs NetworkCertificateBuilder::prove_region(
     std::size_t pivot = 1;  // the first nonzero entry of h's linear part
     while (sgn(h[pivot]) == 0) ++pivot;
     for (std::size_t u = 0; u + 1 < units.size(); ++u) {
-      std::size_t c = units[u];
-      while (sigma[offset + c] != '0') ++c;
+      const std::size_t c = chosen_slot(integer_, l, u, sigma);
       std::vector<std::pair<std::size_t, Rational>> candidates;  // (slot, β)
       for (std::size_t s = units[u]; s < units[u + 1]; ++s) {
         const std::size_t k = offset + s;

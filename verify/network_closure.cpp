@@ -133,30 +133,29 @@ void RegionChecker::max_units(std::size_t l, std::string_view pattern, std::size
   }
   for (std::size_t u = 0; u + 1 < layer.unit_begin.size(); ++u) {
     const std::size_t c = chosen_slot(layer, first, u, pattern);
+    // beta of each candidate (the other slots have none), in slot order.
+    std::vector<std::optional<mpq_class>> betas;
+    for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
+      const std::size_t k = first + s;
+      std::optional<mpq_class>& beta = betas.emplace_back();
+      if (s != c && group_of_[k] != g && !is_zero_form(k)) continue;
+      beta = piece_delta_[s] - piece_delta_[c];
+      if (group_of_[k] == g) *beta -= ratio(k, reference);
+    }
+    // The largest value past the facet; only a strictly larger one replaces, so among equals the first slot stays.
     std::size_t best = c;
     mpq_class best_beta = 0;
-    auto beta_of = [&](std::size_t s) -> std::optional<mpq_class> {
-      const std::size_t k = first + s;
-      if (s != c && group_of_[k] != g && !is_zero_form(k)) return std::nullopt;
-      mpq_class beta = piece_delta_[s] - piece_delta_[c];
-      if (group_of_[k] == g) beta -= ratio(k, reference);
-      return beta;
-    };
     bool have = false;
-    for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
-      const std::optional<mpq_class> beta = beta_of(s);
-      if (!beta) continue;
-      // Only a strictly larger value past the facet replaces: among equals the first slot stays.
-      if (!have || (reference_sign > 0 ? *beta < best_beta : *beta > best_beta)) {
-        best = s;
-        best_beta = *beta;
+    for (std::size_t i = 0; i < betas.size(); ++i) {
+      if (!betas[i]) continue;
+      if (!have || (reference_sign > 0 ? *betas[i] < best_beta : *betas[i] > best_beta)) {
+        best = layer.unit_begin[u] + i;
+        best_beta = *betas[i];
         have = true;
       }
     }
-    for (std::size_t s = layer.unit_begin[u]; s < layer.unit_begin[u + 1]; ++s) {
-      const std::optional<mpq_class> beta = beta_of(s);
-      tau_[first + s] = beta && *beta == best_beta ? '0' : '+';
-    }
+    for (std::size_t i = 0; i < betas.size(); ++i)
+      tau_[first + layer.unit_begin[u] + i] = betas[i] && *betas[i] == best_beta ? '0' : '+';
     mpq_class change = best_beta + piece_delta_[c];
     if (sgn(change) != 0) {
       delta_[best] = std::move(change);
