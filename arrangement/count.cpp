@@ -20,7 +20,13 @@ std::string to_string(CountMethod method) {
 }
 
 std::string to_string(ChiMethod method) {
-  return method == ChiMethod::lattice ? "lattice" : "sweep";
+  switch (method) {
+    case ChiMethod::lattice: return "lattice";
+    case ChiMethod::sweep: return "sweep";
+    case ChiMethod::symmetric: return "symmetric";
+    case ChiMethod::automatic: return "auto";
+  }
+  throw InternalError("unknown χ method");
 }
 
 CountMethod parse_count_method(const std::string& text, const std::string& field) {
@@ -30,9 +36,9 @@ CountMethod parse_count_method(const std::string& text, const std::string& field
 }
 
 ChiMethod parse_chi_method(const std::string& text, const std::string& field) {
-  for (ChiMethod m : {ChiMethod::lattice, ChiMethod::sweep})
+  for (ChiMethod m : {ChiMethod::lattice, ChiMethod::sweep, ChiMethod::symmetric, ChiMethod::automatic})
     if (text == to_string(m)) return m;
-  throw InputError(field + ": " + quote_prefix(text) + " is not one of lattice, sweep");
+  throw InputError(field + ": " + quote_prefix(text) + " is not one of lattice, sweep, symmetric, auto");
 }
 
 EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
@@ -85,10 +91,25 @@ CountReport count_arrangement(const ArrFile& file, const CountOptions& options, 
   report.input_hyperplanes = file.input.size();
   report.duplicates_merged = file.merge.duplicates;
   report.dimension = arrangement.dimension();
-  if (options.method != CountMethod::enumerate && options.chi == ChiMethod::sweep) {
+  report.chi_used = options.chi;
+  if (options.method != CountMethod::enumerate &&
+      (options.chi == ChiMethod::symmetric || options.chi == ChiMethod::automatic || !options.symmetry_file.empty())) {
+    report.symmetry = options.symmetry_file.empty() ? detect_symmetry(arrangement, control)
+                                                    : read_symmetry_file(options.symmetry_file, file);
+    if (options.chi == ChiMethod::automatic)
+      report.chi_used = report.symmetry->trivial() ? ChiMethod::lattice : ChiMethod::symmetric;
+  }
+  if (options.method == CountMethod::enumerate) {
+  } else if (report.chi_used == ChiMethod::sweep) {
     report.sweep.emplace();
     report.chi = characteristic_polynomial_by_sweep(arrangement, control, &*report.sweep);
-  } else if (options.method != CountMethod::enumerate) {
+  } else if (report.chi_used == ChiMethod::symmetric) {
+    OrbitLatticeSummary orbits = orbit_lattice_summary(arrangement, *report.symmetry, control);
+    report.flats = orbits.flats;
+    report.orbits = orbits.orbits;
+    report.independent_blocks = 1;
+    report.chi = std::move(orbits.chi);
+  } else {
     LatticeSummary lattice = lattice_summary(arrangement, control);
     report.flats = lattice.flats;
     report.independent_blocks = lattice.blocks;
@@ -124,16 +145,18 @@ nlohmann::json CountReport::to_json() const {
   out["essential"] = chi ? nlohmann::json(*essential()) : nlohmann::json(nullptr);
   if (chi) {
     out["characteristic_polynomial"] = json_integers(chi->coefficients);
-    out["chi_method"] = to_string(options.chi);
+    out["chi_method"] = to_string(chi_used);
     if (flats) {
       out["flats"] = json_integer(*flats);
       out["independent_blocks"] = independent_blocks;
+      if (orbits) out["flat_orbits"] = *orbits;
     } else {
       out["sweep"] = {{"max_states", sweep->max_states},
                       {"max_open_variables", sweep->max_open},
                       {"state_updates", sweep->state_updates}};
     }
     out["zaslavsky_seconds"] = zaslavsky_seconds;
+    out["symmetry"] = symmetry ? symmetry->to_json() : nlohmann::json(nullptr);
   } else {
     out["characteristic_polynomial"] = nullptr;
   }

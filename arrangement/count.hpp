@@ -11,6 +11,7 @@
 #include "arrangement/degeneracy.hpp"
 #include "arrangement/enumerate.hpp"
 #include "arrangement/lattice.hpp"
+#include "arrangement/orbit_lattice.hpp"
 #include "arrangement/run_control.hpp"
 #include "arrangement/sweep.hpp"
 
@@ -24,10 +25,12 @@ namespace chamber {
 
 /*! how the regions are counted: by enumeration, by Zaslavsky's theorem, or both (compared). */
 enum class CountMethod { enumerate, zaslavsky, both };
-/*! how χ is computed: every flat of the intersection lattice, or the sweep of Whitney's subsets. */
-enum class ChiMethod { lattice, sweep };
+/*! how χ is computed: every flat of the intersection lattice, the sweep of Whitney's subsets, one flat per orbit of
+ * the symmetry group (orbit_lattice.hpp), or automatic: by orbits when the group found is non-trivial, else the
+ * lattice. */
+enum class ChiMethod { lattice, sweep, symmetric, automatic };
 
-/*! returns "enumerate", "zaslavsky", "both" / "lattice", "sweep". */
+/*! returns "enumerate", "zaslavsky", "both" / "lattice", "sweep", "symmetric", "auto". */
 std::string to_string(CountMethod method);
 std::string to_string(ChiMethod method);
 /*! parses the names to_string returns. \throws InputError naming `field` and the allowed names otherwise. */
@@ -61,9 +64,10 @@ std::string count_disagreement(const Integer& regions, const std::optional<Integ
 
 struct CountOptions {
   CountMethod method = CountMethod::both;
-  ChiMethod chi = ChiMethod::lattice;
+  ChiMethod chi = ChiMethod::automatic;
   bool bounded = true;  // decide boundedness per region in the enumeration (χ gives it anyway)
   SearchOptions search;
+  std::string symmetry_file;  // generators to use instead of detecting them (read_symmetry_file); empty: detect
 };
 
 /*! what count_arrangement found. */
@@ -74,7 +78,10 @@ struct CountReport {
   Integer regions;
   std::optional<Integer> bounded_regions;
   std::optional<CharacteristicPolynomial> chi;
-  std::optional<Integer> flats;  // with the lattice
+  ChiMethod chi_used = ChiMethod::automatic;  // the method that ran (never automatic when χ was computed)
+  std::optional<SymmetryGroup> symmetry;      // when searched for or read (symmetric, auto, or a symmetry file)
+  std::optional<Integer> flats;  // with the lattice or the orbits
+  std::optional<std::uint64_t> orbits;        // flat orbits, with the orbits
   std::size_t independent_blocks = 0;
   std::optional<SweepStats> sweep;  // with the sweep
   std::optional<EnumerationCount> enumerated;

@@ -1,11 +1,5 @@
-// The intersection lattice, built rank by rank (breadth first) from echelon bases of the flats.
-//
-// Each flat Y of rank r has a fraction-free integer echelon basis of r equation rows (pivot columns
-// in 1..n, each later row zero at the pivots of the earlier ones). The residual of a hyperplane
-// i ∉ H(Y) is its row reduced against that basis, made primitive with a positive pivot: a canonical
-// representative of H_i restricted to Y. A residual with zero normal part means H_i ∩ Y = ∅;
-// hyperplanes with equal residuals cut Y in the same flat Z of rank r + 1, H(Z) = H(Y) ∪ {them},
-// and Z's basis is Y's plus the residual. Flats of one rank are deduplicated by the bitset H(Z).
+// The intersection lattice, built rank by rank (breadth first) from echelon bases of the flats; flat_levels.hpp has
+// the bases, residuals and covers. Flats of one rank are deduplicated by the bitset H(Z).
 //
 // Möbius values come from Weisner's theorem instead of a sum over the whole down-set: in the
 // geometric lattice [Q^n, Z], for the atom h = min H(Z),
@@ -18,6 +12,7 @@
 #include "arrangement/lattice.hpp"
 
 #include "arrangement/echelon.hpp"
+#include "arrangement/flat_levels.hpp"
 #include "arrangement/row_arithmetic.hpp"
 
 #include <algorithm>
@@ -33,17 +28,6 @@ namespace chamber {
 namespace {
 
 using namespace detail;
-
-using Word = std::uint64_t;
-constexpr std::size_t word_bits = 64;
-constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
-
-/*! returns a hash of the bitset `key`. */
-std::uint64_t hash_key(const Word* key, std::size_t words) {
-  std::uint64_t h = 0x1234567;
-  for (std::size_t w = 0; w < words; ++w) h = mix(h, key[w]);
-  return h;
-}
 
 
 /*! what a lattice computation produces: Σ μ per rank, and the flats when asked for. */
@@ -67,23 +51,12 @@ class LatticeBuilder {
         shape_(shape),
         m_(arrangement.size()),
         width_(arrangement.dimension() + 1),
-        words_(std::max<std::size_t>(1, (m_ + word_bits - 1) / word_bits)) {
+        words_(words_for(m_)) {
     rows_.resize(m_ * width_);
     for (std::size_t i = 0; i < m_; ++i)
       for (std::size_t c = 0; c < width_; ++c) assign(rows_[i * width_ + c], arrangement[i].coefficients[c]);
-    residuals_.resize(m_ * width_);
-    wide_.resize(width_);
     basis_.resize(shape.rank);
     basis_pivots_.resize(shape.rank);
-    group_hash_.resize(m_);
-    group_pivot_.resize(m_);
-    group_lowest_.resize(m_);
-    group_head_.resize(m_);
-    next_member_.resize(m_);
-    std::size_t slots = 2;
-    while (slots < 2 * m_) slots *= 2;
-    group_slot_stamp_.assign(slots, 0);
-    group_slot_.assign(slots, 0);
     key_.resize(words_);
   }
 
@@ -93,29 +66,26 @@ class LatticeBuilder {
     // Otherwise the flats of rank `rank` are the last (their residuals all have zero normal part).
     const std::size_t last_rank = shape_.central && shape_.rank > 0 ? shape_.rank - 1 : shape_.rank;
     levels_.reserve(last_rank + 1);
-    levels_.emplace_back();
+    levels_.emplace_back(words_);
     Level& root = levels_.back();
-    root.keys.assign(words_, 0);
-    root.key_hashes.push_back(hash_key(root.keys.data(), words_));
+    key_.assign(words_, 0);
+    root.flats.find_or_insert(key_.data());
     root.lowest.push_back(static_cast<std::uint32_t>(m_));  // no hyperplane: every cover counts
     root.mobius.push_back(Num(1));
-    root.count = 1;
     result_.mobius_per_rank.push_back(Integer(1));
     emit(root);
     for (std::size_t r = 0; r < last_rank; ++r) {
-      levels_.emplace_back();
+      levels_.emplace_back(words_);
       build_level(r + 1, r + 1 < last_rank);
-      flats_before_ += levels_[r + 1].count;
+      flats_before_ += levels_[r + 1].flats.size();
       check_flats(0);
       Level& current = levels_[r];
-      current.keys = {};
-      current.key_hashes = {};
+      current.flats.release();
       current.lowest = {};
       current.mobius = {};
-      current.table = {};
       Level& next = levels_[r + 1];
       Integer sum = 0;
-      for (std::size_t z = 0; z < next.count; ++z) {
+      for (std::size_t z = 0; z < next.flats.size(); ++z) {
         next.mobius[z] = -next.mobius[z];  // the accumulated sum, negated (Weisner)
         sum += to_integer(next.mobius[z]);
       }
@@ -140,12 +110,10 @@ class LatticeBuilder {
  private:
   /*! the flats of one rank, in flat arrays indexed by the flat's position in the level. */
   struct Level {
-    std::size_t count = 0;
-    std::vector<Word> keys;                 // count × words: the bitset H(X)
-    std::vector<std::uint64_t> key_hashes;  // hash of each key
+    explicit Level(std::size_t words) : flats(words) {}
+    FlatTable flats;                        // the keys H(X)
     std::vector<std::uint32_t> lowest;      // min H(X) (m for Q^n)
     std::vector<Num> mobius;
-    std::vector<std::uint32_t> table;       // open addressing over flats: index + 1, 0 = empty
     // The echelon row that created each flat, its pivot column, and its generator one level down
     // (kept only for levels whose flats generate children).
     std::vector<Num> rows;
@@ -153,42 +121,6 @@ class LatticeBuilder {
     std::vector<std::uint32_t> generators;
   };
 
-  /*! returns whether hyperplane i is in the bitset `key`. */
-  bool has_bit(const Word* key, std::size_t i) const { return (key[i / word_bits] >> (i % word_bits)) & 1U; }
-
-  /*! returns the position of the flat with key `key_` in `level`, inserting it if new. */
-  std::pair<std::size_t, bool> find_or_insert(Level& level) {
-    std::uint64_t h = hash_key(key_.data(), words_);
-    if (2 * (level.count + 1) > level.table.size()) grow(level);
-    std::size_t mask = level.table.size() - 1;
-    for (std::size_t slot = h & mask;; slot = (slot + 1) & mask) {
-      std::uint32_t entry = level.table[slot];
-      if (entry == 0) {
-        if (level.count >= std::numeric_limits<std::uint32_t>::max() - 1)
-          throw LimitReached("intersection lattice: more than 4 billion flats of one rank");
-        level.table[slot] = static_cast<std::uint32_t>(level.count + 1);
-        level.keys.insert(level.keys.end(), key_.begin(), key_.end());
-        level.key_hashes.push_back(h);
-        ++level.count;
-        return {level.count - 1, true};
-      }
-      std::size_t z = entry - 1;
-      if (level.key_hashes[z] == h && std::equal(key_.begin(), key_.end(), level.keys.begin() + z * words_))
-        return {z, false};
-    }
-  }
-
-  /*! doubles the table of `level` (at least 64 slots) and reinserts every flat. */
-  void grow(Level& level) {
-    std::size_t size = std::max<std::size_t>(64, level.table.size() * 2);
-    level.table.assign(size, 0);
-    std::size_t mask = size - 1;
-    for (std::size_t z = 0; z < level.count; ++z) {
-      std::size_t slot = level.key_hashes[z] & mask;
-      while (level.table[slot] != 0) slot = (slot + 1) & mask;
-      level.table[slot] = static_cast<std::uint32_t>(z + 1);
-    }
-  }
 
   /*! points basis_[0..r) at the echelon rows of flat y of rank r (oldest first). */
   void gather_basis(std::size_t r, std::size_t y) {
@@ -214,98 +146,49 @@ class LatticeBuilder {
     const Level& current = levels_[r];
     Level& next = levels_[rank];
     const std::size_t check_mask = m_ >= 1024 ? 0 : 255;  // about every 10^5 residuals or more often
-    for (std::size_t y = 0; y < current.count; ++y) {
+    for (std::size_t y = 0; y < current.flats.size(); ++y) {
       if ((y & check_mask) == 0) {
         control_.check_time("characteristic polynomial");
-        check_flats(next.count);
-        std::size_t found = next.count;
+        check_flats(next.flats.size());
+        std::size_t found = next.flats.size();
         control_.report([&] {
           return "lattice: rank " + std::to_string(rank) + ", " + std::to_string(found) + " flats (" +
-                 std::to_string(y) + " of " + std::to_string(current.count) + " rank-" + std::to_string(r) +
+                 std::to_string(y) + " of " + std::to_string(current.flats.size()) + " rank-" + std::to_string(r) +
                  " flats done)";
         });
       }
-      const Word* y_key = current.keys.data() + y * words_;
+      const Word* y_key = current.flats.key(y);
       gather_basis(r, y);
-      std::size_t groups = group_residuals(y_key, r);
+      const std::size_t groups = groups_.group(y_key, basis_.data(), basis_pivots_.data(), r);
 
       for (std::size_t g = 0; g < groups; ++g) {
         std::copy(y_key, y_key + words_, key_.begin());
-        for (std::size_t i = group_head_[g]; i != none; i = next_member_[i])
-          key_[i / word_bits] |= Word{1} << (i % word_bits);
-        auto [z, inserted] = find_or_insert(next);
+        groups_.add_members(g, key_.data());
+        auto [z, inserted] = next.flats.find_or_insert(key_.data());
         if (inserted) {
-          next.lowest.push_back(std::min(current.lowest[y], static_cast<std::uint32_t>(group_lowest_[g])));
+          next.lowest.push_back(std::min(current.lowest[y], static_cast<std::uint32_t>(groups_.lowest(g))));
           next.mobius.push_back(Num(0));
           if (keep_rows) {
-            const Num* residual = residuals_.data() + g * width_;
+            const Num* residual = groups_.residual(g);
             next.rows.insert(next.rows.end(), residual, residual + width_);
-            next.pivots.push_back(static_cast<std::uint32_t>(group_pivot_[g]));
+            next.pivots.push_back(static_cast<std::uint32_t>(groups_.pivot(g)));
             next.generators.push_back(static_cast<std::uint32_t>(y));
           }
         }
         // Weisner with h = min H(Z): Y counts iff h ∉ H(Y), i.e. the group holds the smallest index.
-        if (group_lowest_[g] < current.lowest[y]) add_to(next.mobius[z], current.mobius[y]);
+        if (groups_.lowest(g) < current.lowest[y]) add_to(next.mobius[z], current.mobius[y]);
       }
     }
-  }
-
-  /*! groups the hyperplanes not containing Y (rank r, basis in basis_) by their normalised residual;
-   * returns the number of groups, each a flat Y ∩ H_i of rank r + 1. Group g's residual is in slot g. */
-  std::size_t group_residuals(const Word* y_key, std::size_t r) {
-    ++stamp_;
-    if (stamp_ == 0) {  // wrapped: clear the stamps once
-      std::fill(group_slot_stamp_.begin(), group_slot_stamp_.end(), 0);
-      stamp_ = 1;
-    }
-    const std::size_t mask = group_slot_.size() - 1;
-    std::size_t groups = 0;
-    for (std::size_t i = 0; i < m_; ++i) {
-      if (has_bit(y_key, i)) continue;
-      Num* residual = residuals_.data() + groups * width_;  // the next free slot
-      const Num* source = rows_.data() + i * width_;
-      for (std::size_t c = 0; c < width_; ++c) residual[c] = source[c];
-      for (std::size_t j = 0; j < r; ++j) {
-        std::size_t p = basis_pivots_[j];
-        if (!is_zero(residual[p])) eliminate(residual, basis_[j], p, width_, wide_.data());
-      }
-      std::size_t pivot = normalize(residual, width_);
-      if (pivot == no_pivot) continue;  // H_i is parallel to Y inside it: no intersection
-      std::uint64_t h = hash_row(residual, width_);
-      std::size_t slot = h & mask;
-      std::size_t found = none;
-      for (; group_slot_stamp_[slot] == stamp_; slot = (slot + 1) & mask) {
-        std::size_t g = group_slot_[slot];
-        if (group_hash_[g] == h && equal_rows(residuals_.data() + g * width_, residual, width_)) {
-          found = g;
-          break;
-        }
-      }
-      if (found != none) {
-        next_member_[i] = group_head_[found];
-        group_head_[found] = i;
-        continue;
-      }
-      std::size_t g = groups++;
-      group_slot_stamp_[slot] = stamp_;
-      group_slot_[slot] = static_cast<std::uint32_t>(g);
-      group_hash_[g] = h;
-      group_pivot_[g] = pivot;
-      group_lowest_[g] = i;  // indices arrive in increasing order
-      group_head_[g] = i;
-      next_member_[i] = none;
-    }
-    return groups;
   }
 
   /*! appends the flats of `level` (the last one built) to the result when flats are kept. */
   void emit(const Level& level) {
     if (!keep_flats_) return;
     const std::size_t rank = levels_.size() - 1;
-    for (std::size_t x = 0; x < level.count; ++x) {
+    for (std::size_t x = 0; x < level.flats.size(); ++x) {
       Flat flat;
       flat.rank = rank;
-      const Word* key = level.keys.data() + x * words_;
+      const Word* key = level.flats.key(x);
       for (std::size_t w = 0; w < words_; ++w)
         for (Word bits = key[w]; bits != 0; bits &= bits - 1)
           flat.hyperplanes.push_back(w * word_bits + static_cast<std::size_t>(std::countr_zero(bits)));
@@ -322,13 +205,7 @@ class LatticeBuilder {
   std::vector<Level> levels_;   // index = rank
   std::vector<const Num*> basis_;           // the echelon rows of the flat being processed
   std::vector<std::size_t> basis_pivots_;
-  std::vector<Num> residuals_;  // m × width: scratch, one slot per residual group
-  std::vector<Wide> wide_;      // width: scratch of the machine elimination
-  // Per-group scratch of group_residuals (indexed by group), and the per-hyperplane member lists.
-  std::vector<std::uint64_t> group_hash_;
-  std::vector<std::size_t> group_pivot_, group_lowest_, group_head_, next_member_;
-  std::vector<std::uint32_t> group_slot_stamp_, group_slot_;
-  std::uint32_t stamp_ = 0;
+  ResidualGroups<Num> groups_{rows_, m_, width_};
   std::vector<Word> key_;
   LatticeResult result_;
   std::uint64_t flats_before_ = 1;  // flats of the finished levels (the whole space to start)

@@ -14,7 +14,8 @@ namespace {
 struct CountCommandOptions {
   std::string file;
   std::string method = "both";
-  std::string chi = "lattice";
+  std::string chi = "auto";
+  std::string symmetry;
   bool skip_bounded = false;
   CommonOptions common;
 };
@@ -22,7 +23,8 @@ struct CountCommandOptions {
 int run_count(const CountCommandOptions& options) {
   ArrFile file = read_arr_file(options.file);
   CountOptions count{parse_count_method(options.method, "--method"), parse_chi_method(options.chi, "--chi"),
-                     !options.skip_bounded, SearchOptions{options.common.exact_lp, thread_count(options.common)}};
+                     !options.skip_bounded, SearchOptions{options.common.exact_lp, thread_count(options.common)},
+                     options.symmetry};
   CountReport report = count_arrangement(file, count, make_run_control(options.common));
   report.file = options.file;
   const std::optional<CharacteristicPolynomial>& chi = report.chi;
@@ -38,6 +40,13 @@ int run_count(const CountCommandOptions& options) {
                 << " (|χ(1)|, bounded modulo the lineality space, Sage's bounded regions; not essential: rank "
                 << chi->rank() << " < " << report.dimension << ")\n";
     if (chi) std::cout << "characteristic polynomial: " << polynomial_to_text(chi->coefficients) << '\n';
+    if (report.symmetry)
+      std::cout << "symmetry group: order " << report.symmetry->order.get_str() << " ("
+                << report.symmetry->generators.size() << " generators, " << report.symmetry->source << ")"
+                << (report.symmetry->note.empty() ? "" : "; " + report.symmetry->note) << '\n';
+    if (chi && report.flats)
+      std::cout << "χ by " << to_string(report.chi_used) << ": " << report.flats->get_str() << " flats"
+                << (report.orbits ? " in " + std::to_string(*report.orbits) + " orbits" : std::string()) << '\n';
     if (const std::optional<EnumerationCount>& enumerated = report.enumerated)
       std::cout << "enumeration: " << enumerated->stats.lp_solves << " LP solves ("
                 << static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions)
@@ -58,9 +67,14 @@ Command add_count_command(CLI::App& app) {
   command->add_option("--method", options->method, "enumerate, zaslavsky or both (default; disagreement exits 3)")
       ->check(CLI::IsMember({"enumerate", "zaslavsky", "both"}));
   command->add_option("--chi", options->chi,
-                      "How Zaslavsky's χ is computed: lattice (every flat; default) or sweep (Whitney's subsets merged "
-                      "hyperplane by hyperplane; fast when hyperplanes touch few, banded variables, as convolutions do)")
-      ->check(CLI::IsMember({"lattice", "sweep"}));
+                      "How Zaslavsky's χ is computed: lattice (every flat), sweep (Whitney's subsets merged hyperplane by "
+                      "hyperplane; fast when hyperplanes touch few, banded variables, as convolutions do), symmetric "
+                      "(one flat per orbit of the arrangement's symmetry group) or auto (default: symmetric when the "
+                      "group found is non-trivial, else lattice)")
+      ->check(CLI::IsMember({"lattice", "sweep", "symmetric", "auto"}));
+  command->add_option("--symmetry", options->symmetry,
+                      "Symmetry generators to use instead of searching (JSON, docs/symmetry-format.md); each is "
+                      "verified exactly, a wrong one exits 2");
   command->add_flag("--no-bounded", options->skip_bounded,
                     "Skip the per-region boundedness LPs of the enumeration (Zaslavsky still gives |χ(1)|)");
   add_common_options(*command, options->common, true);

@@ -2,7 +2,7 @@
 # and builds a Release tree in build/.
 set -euo pipefail
 
-CHAMBER_PACKAGES=(cmake g++ make pkg-config libcgal-dev libgmp-dev libmpfr-dev zlib1g-dev libboost-graph-dev catch2
+CHAMBER_PACKAGES=(cmake g++ make pkg-config libcgal-dev libbliss-dev libgmp-dev libmpfr-dev zlib1g-dev libboost-graph-dev catch2
                   libcli11-dev nlohmann-json3-dev libglpk-dev python3 python3-torch python3-pil librsvg2-bin
                   clang libclang-rt-14-dev libfuzzer-14-dev pybind11-dev python3-pybind11 python3-pytest python3-numpy
                   python3-matplotlib python3-sklearn openmpi-bin libopenmpi-dev)
