@@ -96,8 +96,12 @@ CountReport count_arrangement(const ArrFile& file, const CountOptions& options, 
       (options.chi == ChiMethod::symmetric || options.chi == ChiMethod::automatic || !options.symmetry_file.empty())) {
     report.symmetry = options.symmetry_file.empty() ? detect_symmetry(arrangement, control)
                                                     : read_symmetry_file(options.symmetry_file, file);
+    // Orbit sizes are counted in 64 bits: a larger group (a product of many symmetric blocks) goes to the lattice,
+    // which splits such products into blocks anyway.
     if (options.chi == ChiMethod::automatic)
-      report.chi_used = report.symmetry->trivial() ? ChiMethod::lattice : ChiMethod::symmetric;
+      report.chi_used = report.symmetry->trivial() || report.symmetry->order >= Integer("9223372036854775807")
+                            ? ChiMethod::lattice
+                            : ChiMethod::symmetric;
   }
   if (options.method == CountMethod::enumerate) {
   } else if (report.chi_used == ChiMethod::sweep) {
@@ -243,8 +247,12 @@ nlohmann::json EnumerateReport::to_json() const {
   return out;
 }
 
-DegeneracyReport arrangement_info(const ArrFile& file, std::size_t examples, const RunControl& control) {
-  return degeneracy_report(file, intersection_lattice(file.arrangement, control), examples);
+DegeneracyReport arrangement_info(const ArrFile& file, std::size_t examples, const RunControl& control,
+                                  const std::string& symmetry_file) {
+  DegeneracyReport report = degeneracy_report(file, intersection_lattice(file.arrangement, control), examples);
+  report.symmetry = symmetry_file.empty() ? detect_symmetry(file.arrangement, control)
+                                          : read_symmetry_file(symmetry_file, file);
+  return report;
 }
 
 }  // namespace chamber

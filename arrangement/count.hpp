@@ -133,7 +133,9 @@ EnumerateReport enumerate_arrangement(const ArrFile& file, const EnumerateOption
                                       const EnumeratedRegionSink& sink);
 
 /*! the degeneracy report of `file` (`chamber info`): the intersection lattice, at most `examples` examples per
- * kind of degeneracy. Its to_json() (degeneracy.hpp) is the command's --json output without the "file" key. */
-DegeneracyReport arrangement_info(const ArrFile& file, std::size_t examples, const RunControl& control);
+ * kind of degeneracy, and the symmetry group (detected, or the generators of `symmetry_file`, verified). Its to_json()
+ * (degeneracy.hpp) is the command's --json output without the "file" key. */
+DegeneracyReport arrangement_info(const ArrFile& file, std::size_t examples, const RunControl& control,
+                                  const std::string& symmetry_file = "");
 
 }  // namespace chamber

@@ -300,7 +300,7 @@ nlohmann::json to_json(const DegeneracyReport& report) {
   for (std::size_t count : report.excess_flats_per_rank) excess_total += count;
   nlohmann::json general_values = nlohmann::json::array();
   for (const Integer& value : report.general_position_flats_per_rank) general_values.push_back(integer_json(value));
-  return {
+  nlohmann::json out = {
       {"general_position", report.general_position},
       {"dimension", report.dimension},
       {"input_hyperplanes", report.input_hyperplanes},
@@ -320,6 +320,8 @@ nlohmann::json to_json(const DegeneracyReport& report) {
       {"general_position_flats_per_rank", general_values},
       {"reasons", report.reasons},
   };
+  if (report.symmetry) out["symmetry"] = report.symmetry->to_json();
+  return out;
 }
 
 std::string to_text(const DegeneracyReport& report) {
@@ -351,6 +353,11 @@ std::string to_text(const DegeneracyReport& report) {
   if (!report.general_position && !report.central && report.dimension >= 3) {
     out << "empty dependent subsets: " << report.empty_dependent_subsets.size() << " found (" << search_text(report)
         << ")\n";
+  }
+  if (const std::optional<SymmetryGroup>& group = report.symmetry) {
+    out << "symmetry group: order " << group->order.get_str() << " (" << group->source
+        << (group->note.empty() ? "" : "; " + group->note) << ")\n";
+    for (const Permutation& g : group->generators) out << "  generator " << cycles_to_string(g) << "\n";
   }
   return out.str();
 }

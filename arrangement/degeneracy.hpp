@@ -3,10 +3,12 @@
 
 #include "arrangement/arr_io.hpp"
 #include "arrangement/lattice.hpp"
+#include "arrangement/symmetry.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,8 @@ struct DegeneracyReport {
   std::vector<Integer> general_position_flats_per_rank;
   // One line per reason, human readable; empty when in general position.
   std::vector<std::string> reasons;
+  // The symmetry group (found, or read from a file), when asked for.
+  std::optional<SymmetryGroup> symmetry;
 };
 
 /*! builds the report from a file just read (uses its merge record) and the arrangement's lattice. */

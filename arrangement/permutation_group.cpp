@@ -169,8 +169,8 @@ bool StabiliserChain::contains(const Permutation& p) const {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-SetCanonicaliser::SetCanonicaliser(std::size_t degree, std::vector<Permutation> generators)
-    : degree_(degree), words_(std::max<std::size_t>(1, (degree + 63) / 64)) {
+SetCanonicaliser::SetCanonicaliser(std::size_t degree, std::vector<Permutation> generators, std::size_t cache_bytes)
+    : degree_(degree), words_(std::max<std::size_t>(1, (degree + 63) / 64)), cache_limit_(cache_bytes) {
   StabiliserChain chain(degree, generators);
   ++groups_;
   root_ = std::make_unique<Node>();
@@ -183,8 +183,8 @@ SetCanonicaliser::SetCanonicaliser(std::size_t degree, std::vector<Permutation> 
 }
 
 SetCanonicaliser::Node::Step& SetCanonicaliser::step(Node& node, std::uint32_t point) {
-  auto found = node.steps.find(point);
-  if (found != node.steps.end()) return *found->second;
+  if (node.steps.empty()) node.steps.resize(degree_);
+  if (node.steps[point]) return *node.steps[point];
   auto step = std::make_unique<Node::Step>();
   StabiliserChain chain(degree_, node.generators, {point});
   ++groups_;
@@ -201,12 +201,18 @@ SetCanonicaliser::Node::Step& SetCanonicaliser::step(Node& node, std::uint32_t p
     step->child->order = Integer(static_cast<unsigned long>(step->child->small_order));
     step->child->trivial = step->child->small_order == 1;
   }
-  Node::Step& out = *step;
-  node.steps.emplace(point, std::move(step));
-  return out;
+  cache_used_ += (step->orbit.size() + 1) * (degree_ * sizeof(std::uint32_t) + 64) + words_ * sizeof(std::uint64_t);
+  cache_used_ += degree_ * sizeof(void*);
+  node.steps[point] = std::move(step);
+  return *node.steps[point];
 }
 
 SetCanonicaliser::Result SetCanonicaliser::canonical(const std::uint64_t* set) {
+  if (cache_used_ > cache_limit_) {  // drop every cached stabiliser below the group itself
+    std::vector<std::unique_ptr<Node::Step>>().swap(root_->steps);
+    cache_used_ = 0;
+    ++resets_;
+  }
   const std::size_t w = words_;
   std::vector<std::uint64_t> bits(set, set + w), next_bits;
   std::vector<std::uint64_t> mult(1, 1), next_mult;

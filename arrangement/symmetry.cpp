@@ -247,8 +247,8 @@ std::string symmetry_defect(const Arrangement& arrangement, const Permutation& s
     const RationalVector& mu = (*after)[tau(v)];
     for (std::size_t j = 0; j < k; ++j) {
       if ((sgn(lambda[j]) == 0) != (sgn(mu[j]) == 0))
-        return hyperplane_name(v) + " and its image " + hyperplane_name(tau(v)) +
-               " are not in the same position relative to the other hyperplanes";
+        return "no affine map sends every hyperplane onto its image: " + hyperplane_name(v) +
+               " cannot go onto " + hyperplane_name(tau(v));
       if (sgn(lambda[j]) != 0) touching[j].push_back(v);
     }
   }
@@ -274,8 +274,8 @@ std::string symmetry_defect(const Arrangement& arrangement, const Permutation& s
             c[l] = want;
             queue.push_back(l);
           } else if (*c[l] != want) {
-            return "no affine map sends " + hyperplane_name(v) + " onto " + hyperplane_name(tau(v)) +
-                   " together with the hyperplanes before it";
+            return "no affine map sends every hyperplane onto its image: " + hyperplane_name(v) +
+                   " cannot go onto " + hyperplane_name(tau(v)) + " with the others";
           }
         }
       }
@@ -390,6 +390,10 @@ SymmetryGroup read_symmetry_file(const std::string& path, const ArrFile& file) {
   if (!json.is_object() || !json.contains("generators") || !json["generators"].is_array())
     throw InputError(path + ": expected an object with \"generators\": an array of permutations");
   const std::size_t inputs = file.input.size(), m = file.arrangement.size();
+  // Every permutation group on m ≥ 4 points has a generating set of at most m / 2 elements (McIver and Neumann).
+  if (json["generators"].size() > std::max<std::size_t>(m, 4))
+    throw InputError(path + ": " + std::to_string(json["generators"].size()) + " generators for " + std::to_string(m) +
+                     " hyperplanes; a group on m points needs at most m / 2");
   const std::vector<std::size_t>& merged = file.merge.merged_index;
   SymmetryGroup group;
   group.degree = m;
@@ -403,23 +407,19 @@ SymmetryGroup read_symmetry_file(const std::string& path, const ArrFile& file) {
                        std::to_string(inputs) + ", the images of the file's hyperplanes in order), got " +
                        describe_json(entry));
     std::vector<std::size_t> images(inputs);
-    std::vector<bool> seen(inputs, false);
     for (std::size_t i = 0; i < inputs; ++i) {
       const nlohmann::json& x = entry[i];
       if (!x.is_number_integer() || x.get<long long>() < 1 || x.get<long long>() > static_cast<long long>(inputs))
         throw InputError(where + ", entry " + std::to_string(i + 1) + ": expected a hyperplane number 1.." +
                          std::to_string(inputs) + ", got " + describe_json(x));
       images[i] = static_cast<std::size_t>(x.get<long long>() - 1);
-      if (seen[images[i]])
-        throw InputError(where + ": hyperplane " + std::to_string(images[i] + 1) + " is the image of two hyperplanes");
-      seen[images[i]] = true;
     }
     Permutation sigma(m, static_cast<std::uint32_t>(m));
     for (std::size_t i = 0; i < inputs; ++i) {
       const std::size_t from = merged[i], to = merged[images[i]];
       if (sigma[from] != m && sigma[from] != to)
-        throw InputError(where + ": maps the duplicate hyperplanes " + std::to_string(i + 1) +
-                         " and another onto different hyperplanes");
+        throw InputError(where + ": maps hyperplane " + std::to_string(i + 1) +
+                         " and its duplicate onto different hyperplanes");
       sigma[from] = static_cast<std::uint32_t>(to);
     }
     if (!is_permutation(sigma)) throw InputError(where + ": does not permute the distinct hyperplanes");

@@ -129,9 +129,9 @@ PYBIND11_MODULE(_chamber, m) {
       "count",
       [](ArrHandle file, const std::string& method, const std::string& chi, bool bounded, bool exact_lp,
          unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
-         const std::string& name) {
+         const std::string& name, const std::string& symmetry) {
         const CountOptions options{parse_count_method(method, "method"), parse_chi_method(chi, "chi"), bounded,
-                                   SearchOptions{exact_lp, resolve_threads(threads)}};
+                                   SearchOptions{exact_lp, resolve_threads(threads)}, symmetry};
         const RunControl control = run_limits(time_limit, max_regions);
         CountReport report = interruptible([&] { return count_arrangement(*file, options, control); });
         report.file = name;
@@ -139,7 +139,7 @@ PYBIND11_MODULE(_chamber, m) {
         return report.to_json().dump();
       },
       py::arg("file"), py::arg("method"), py::arg("chi"), py::arg("bounded"), py::arg("exact_lp"),
-      py::arg("threads"), py::arg("time_limit"), py::arg("max_regions"), py::arg("name"));
+      py::arg("threads"), py::arg("time_limit"), py::arg("max_regions"), py::arg("name"), py::arg("symmetry"));
 
   m.def(
       "enumerate",
@@ -165,14 +165,16 @@ PYBIND11_MODULE(_chamber, m) {
 
   m.def(
       "info",
-      [](ArrHandle file, std::size_t examples, std::optional<double> time_limit, const std::string& name) {
+      [](ArrHandle file, std::size_t examples, std::optional<double> time_limit, const std::string& name,
+         const std::string& symmetry) {
         const RunControl control = run_limits(time_limit, std::nullopt);
-        DegeneracyReport report = interruptible([&] { return arrangement_info(*file, examples, control); });
+        DegeneracyReport report =
+            interruptible([&] { return arrangement_info(*file, examples, control, symmetry); });
         nlohmann::json out = to_json(report);
         out["file"] = name;
         return out.dump();
       },
-      py::arg("file"), py::arg("examples"), py::arg("time_limit"), py::arg("name"));
+      py::arg("file"), py::arg("examples"), py::arg("time_limit"), py::arg("name"), py::arg("symmetry"));
 
   py::class_<Network, std::shared_ptr<Network>>(m, "NetworkModel")
       .def_property_readonly("input_dimension", &Network::input_dimension)

@@ -27,7 +27,7 @@ namespace {
 const fs::path corpus_root{CHAMBER_FUZZ_CORPUS};
 
 /// The readers with a test case below (one each, so that CTest runs them in parallel).
-constexpr std::array<const char*, 10> tested_readers{"arr",          "network", "arrangement_certificate",
+constexpr std::array<const char*, 11> tested_readers{"arr",          "symmetry", "network", "arrangement_certificate",
                                                      "network_certificate", "dataset_spec", "box",
                                                      "through",      "points",  "architecture", "weights"};
 
@@ -155,6 +155,7 @@ TEST_CASE("the reader table, the tests here and the corpus folders name the same
   TEST_CASE("reader " name ": the seed corpus and its mutations keep the contract", "[readers]") { check_reader(name); }
 
 READER_TEST("arr")
+READER_TEST("symmetry")
 READER_TEST("network")
 READER_TEST("arrangement_certificate")
 READER_TEST("network_certificate")

@@ -2,6 +2,7 @@
 
 #include "arrangement/arr_io.hpp"
 #include "arrangement/errors.hpp"
+#include "arrangement/symmetry.hpp"
 #include "cli/architecture.hpp"
 #include "dataset/spec.hpp"
 #include "cnn/linear_regions.hpp"
@@ -84,6 +85,17 @@ std::string text(std::string_view bytes) { return std::string(bytes); }
 Outcome arr(std::string_view bytes) {
   std::istringstream in{text(bytes)};
   read_arr(in, "fuzz.arr");
+  return Outcome::accepted;
+}
+
+/// `chamber count|info FILE.arr --symmetry FILE`: generators for R_3 with one duplicate row (8 rows, 7 hyperplanes),
+/// read and verified as the CLI does.
+Outcome symmetry(std::string_view bytes) {
+  static const ArrFile file = [] {
+    std::istringstream in("3 8\n0 1 0 0\n0 0 1 0\n0 1 1 0\n0 0 0 1\n0 1 0 1\n0 0 1 1\n0 1 1 1\n0 2 2 0\n");
+    return read_arr(in, "r3.arr");
+  }();
+  read_symmetry_file(scratch().write("symmetry.json", bytes), file);
   return Outcome::accepted;
 }
 
@@ -190,6 +202,7 @@ std::string short_what(const char* what) {
 const std::vector<Reader>& readers() {
   static const std::vector<Reader> table{
       {"arr", "count/enumerate/info FILE.arr (read_arr)", arr},
+      {"symmetry", "count/info --symmetry FILE (read_symmetry_file)", symmetry},
       {"network", "cnn/sample/slice NET.json (read_network_file)", network},
       {"arrangement_certificate", "check CERT.json, arrangement certificates", certificate, true},
       {"network_certificate", "check CERT.json [--network], network certificates", certificate, true},
