@@ -92,8 +92,13 @@ CountReport count_arrangement(const ArrFile& file, const CountOptions& options, 
   report.duplicates_merged = file.merge.duplicates;
   report.dimension = arrangement.dimension();
   report.chi_used = options.chi;
-  if (options.method != CountMethod::enumerate &&
-      (options.chi == ChiMethod::symmetric || options.chi == ChiMethod::automatic || !options.symmetry_file.empty())) {
+  // auto: an arrangement that is a product of blocks in disjoint variables goes to the lattice, which computes χ block
+  // by block (their symmetries would permute whole blocks, which the blocks make cheap already).
+  if (options.chi == ChiMethod::automatic && options.symmetry_file.empty() && independent_block_count(arrangement) > 1)
+    report.chi_used = ChiMethod::lattice;
+  else if (options.method != CountMethod::enumerate &&
+           (options.chi == ChiMethod::symmetric || options.chi == ChiMethod::automatic ||
+            !options.symmetry_file.empty())) {
     report.symmetry = options.symmetry_file.empty() ? detect_symmetry(arrangement, control)
                                                     : read_symmetry_file(options.symmetry_file, file);
     // Orbit sizes are counted in 64 bits: a larger group (a product of many symmetric blocks) goes to the lattice,

@@ -420,6 +420,8 @@ CharacteristicPolynomial characteristic_polynomial(const Arrangement& arrangemen
       .chi;
 }
 
+std::size_t independent_block_count(const Arrangement& arrangement) { return independent_blocks(arrangement).size(); }
+
 LatticeSummary lattice_summary(const Arrangement& arrangement, const RunControl& control) {
   return product_over_blocks(arrangement, [&](const Arrangement& part) {
     const IntersectionLattice lattice = intersection_lattice(part, control);

@@ -74,5 +74,7 @@ struct LatticeSummary {
   std::size_t blocks = 0;
 };
 LatticeSummary lattice_summary(const Arrangement& arrangement, const RunControl& control = {});
+/*! returns the number of blocks lattice_summary splits `arrangement` into. */
+std::size_t independent_block_count(const Arrangement& arrangement);
 
 }  // namespace chamber

@@ -87,10 +87,6 @@ std::pair<std::uint64_t, std::uint64_t> brute_canonical(const std::set<Permutati
   return {best_mask, fixing};
 }
 
-CharacteristicPolynomial lattice_chi(const Arrangement& arrangement) {
-  return characteristic_polynomial(intersection_lattice(arrangement));
-}
-
 /*! checks χ by orbits (with `group`) against the whole lattice: χ and the number of flats. */
 void check_orbits(const Arrangement& arrangement, const SymmetryGroup& group, const std::string& name) {
   INFO(name << ", group order " << group.order.get_str());
