@@ -3,9 +3,13 @@
 spec data/specs/families.json, with each family member's published number of regions."""
 import json
 import os
+import sys
 from math import comb, factorial
 
 here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "..", "bench"))
+from families import braid_like, subset_row  # noqa: E402  (bench/families.py: the same rows for bench/chi.sh)
+
 folder = os.path.join(here, "families")
 os.makedirs(folder, exist_ok=True)
 entries = []
@@ -17,21 +21,6 @@ def write(name, label, n, rows, published):
         for row in rows:
             out.write(" ".join(str(v) for v in row) + "\n")
     entries.append({"file": "families/%s.arr" % name, "label": label, "published_regions": str(published)})
-
-
-def subset_row(n, mask):
-    return [0] + [1 if mask >> i & 1 else 0 for i in range(n)]
-
-
-def braid_like(n, constants):
-    rows = []
-    for c in constants:
-        for i in range(n):
-            for j in range(i + 1, n):
-                row = [0] * (n + 1)
-                row[0], row[i + 1], row[j + 1] = -c, 1, -1
-                rows.append(row)
-    return rows
 
 
 for n, r in zip(range(2, 7), [6, 32, 370, 11292, 1066044]):
