@@ -14,6 +14,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # chamber-mpi under mpirun (OpenMPI's runtime keeps allocations LeakSanitizer reports as leaks), cli:engines (3 min
 # there; the same engines run under the sanitizers in tests_plane [cone] and tests_cnn [linear_regions]) and cli:shards
 # (threshold5 three times; the shards' writer and checker run under the sanitizers in tests_arrangement [shards]).
+# CHAMBER_SANITIZER_TREE=1 also makes the heaviest randomized test cases run only their first trials (tests/trials.hpp).
 if [ "${CI:-}" = "true" ] || [ "${CHAMBER_SANITIZE:-0}" = "1" ]; then
   echo "building the sanitizer tree (clang, ASan + UBSan; log in build-sanitize.log)..." >&2
   chamber_build_sanitize

@@ -26,9 +26,12 @@ cmp -s "$work/whole/summary.md" "$work/killed/summary.md" || fail "summary.md di
 cmp -s "$work/whole/manifest.json" "$work/killed/manifest.json" || fail "manifest.json differs"
 ids=$(grep -o '"id":"[^"]*"' "$work/killed/rows.jsonl" | sort | uniq -d)
 [ -z "$ids" ] || fail "duplicated rows: $ids"
-# Same spec, same rows: a second uninterrupted run is byte-identical apart from the seconds.
-"$chamber" dataset "$spec" --out "$work/again" --jobs 3 --quiet > /dev/null || fail "third run"
-diff <(strip "$work/whole/rows.jsonl") <(strip "$work/again/rows.jsonl") > /dev/null || fail "not deterministic"
+# Same spec, same rows: a second uninterrupted run is byte-identical apart from the seconds. Not in the sanitizer tree
+# (CHAMBER_SANITIZER_TREE=1), where the two runs above already take the same paths, on 1 and 2 threads.
+if [ "${CHAMBER_SANITIZER_TREE:-0}" != 1 ]; then
+  "$chamber" dataset "$spec" --out "$work/again" --jobs 3 --quiet > /dev/null || fail "third run"
+  diff <(strip "$work/whole/rows.jsonl") <(strip "$work/again/rows.jsonl") > /dev/null || fail "not deterministic"
+fi
 "$chamber" dataset --verify "$work/killed" --quiet > /dev/null || fail "--verify rejects a good dataset"
 # A rerun of a finished dataset computes nothing and changes no row.
 "$chamber" dataset "$spec" --out "$work/killed" --quiet | grep -q "0 computed now" || fail "rerun recomputed"
