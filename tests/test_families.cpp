@@ -3,6 +3,7 @@
 #include "arrangement/lattice.hpp"
 #include "tests/certify.hpp"
 #include "tests/families.hpp"
+#include "tests/trials.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -89,6 +90,9 @@ void check_bench_instances(const std::string& size) {
   REQUIRE(instances.size() >= 16);
   for (const BenchInstance& instance : instances) {
     if (instance.size != size) continue;
+    // The sanitizer tree leaves resonance5 to "resonance arrangement R_5 (11,292 regions)" above: the same rows in the
+    // same order, 16 s there.
+    if (sanitizer_tree() && instance.name == "resonance5") continue;
     INFO(instance.name);
     ArrFile file = read_arr_file(bench_file(instance.name));
     const bool bounded = instance.bounded != "-";
