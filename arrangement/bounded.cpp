@@ -12,14 +12,12 @@ namespace chamber {
 
 std::size_t normal_rank(const Arrangement& arrangement) { return arrangement_shape(arrangement).rank; }
 
-namespace {
-
-/*! a central arrangement (one common point, anywhere) has only cones as regions; normals not spanning
- * Q^n leave a line in every region. Either way no region is bounded. */
 bool no_region_bounded(const Arrangement& arrangement) {
   const ArrangementShape shape = arrangement_shape(arrangement);
   return shape.central || shape.rank < arrangement.dimension();
 }
+
+namespace {
 
 int sign_of(char c) { return c == '+' ? 1 : -1; }
 

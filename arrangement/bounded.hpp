@@ -21,6 +21,10 @@ namespace chamber {
 /*! returns the rank of the normals a_1..a_m (exact fraction-free elimination). */
 std::size_t normal_rank(const Arrangement& arrangement);
 
+/*! returns whether no region can be bounded: a central arrangement (one common point, anywhere) has only cones as
+ * regions, and normals not spanning Q^n leave a line in every region. */
+bool no_region_bounded(const Arrangement& arrangement);
+
 /*! how boundedness was decided. */
 struct BoundednessCounters {
   std::uint64_t float_bounded = 0;    // float proposal, Stiemke vector verified exactly

@@ -54,12 +54,16 @@ EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunC
         count_bounded(arrangement, pending, search.exact_lp, search.threads, result.boundedness_paths));
     pending.clear();
   };
-  enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>&) {
-    if (!bounded) return;
-    pending.push_back(region.signs);
-    if (pending.size() == batch) flush();
-  });
-  if (bounded) flush();
+  const bool none_bounded = bounded && no_region_bounded(arrangement);  // (then no region needs a test)
+  if (!bounded || none_bounded) {
+    enumerator.run(nullptr);  // counted only
+  } else {
+    enumerator.run([&](const Region& region, const std::vector<BlockedHyperplane>&) {
+      pending.push_back(region.signs);
+      if (pending.size() == batch) flush();
+    });
+  }
+  if (bounded && !none_bounded) flush();
   result.stats = enumerator.stats();
   result.lp_paths = enumerator.solver().counters();
   result.regions = static_cast<unsigned long>(result.stats.regions);

@@ -267,7 +267,11 @@ SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job,
   stack.back().memo.clear();  // (the search reads job.memo; nodes carry none)
   // The pool is kept even without a certificate: the children inherit from it.
   result.nodes = search(arrangement, stack, solver, &pool, result.stats, job_control,
-                        SearchTarget{SIZE_MAX, job.depth, [&](Node&& leaf) { result.leaves.push_back(std::move(leaf)); },
+                        SearchTarget{SIZE_MAX, job.depth,
+                                     [&](Node&& leaf) {
+                                       ++result.stats.regions;
+                                       if (!options.count_only) result.leaves.push_back(std::move(leaf));
+                                     },
                                      nullptr, nullptr, options.budget, &job.memo, options.keep_farkas},
                         nullptr);
   // The stack's top is the next node in depth-first order. Each child inherits the entries of this job and of its
@@ -297,7 +301,6 @@ SubtreeResult search_job(const Arrangement& arrangement, const FrontierJob& job,
     }
   }
   if (options.keep_farkas) result.farkas = pool.entries();
-  result.stats.regions = result.leaves.size();
   result.solves = solver.solves();
   result.counters = solver.counters();
   return result;
@@ -312,9 +315,11 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
     ++stats_.regions;
     if (control.max_regions && stats_.regions > *control.max_regions)
       throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
-    region.signs = std::move(node.signs);
-    region.witness = std::move(node.witness);
-    sink(region, node.blocked);
+    if (sink) {
+      region.signs = std::move(node.signs);
+      region.witness = std::move(node.witness);
+      sink(region, node.blocked);
+    }
     control.report([&] {
       return "enumerate: " + std::to_string(stats_.regions) + " regions, " + std::to_string(solver_.solves() + replayed_solves) +
              " LPs";
@@ -329,7 +334,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
   const bool splits = m >= cell_signs.size() + split_levels + 2;
   const std::size_t frontier_depth = splits ? cell_signs.size() + split_levels : SIZE_MAX;
   if (JobExecutor* const executor = job_executor.load(); executor && splits) {
-    run_jobs(*executor, stack.back(), emit, replayed_solves);
+    run_jobs(*executor, stack.back(), sink ? emit : std::function<void(Node&&)>(), replayed_solves);
     return;
   }
   if (threads == 1 || !splits) {
@@ -442,6 +447,7 @@ void RegionEnumerator::run_in_cell(const std::string& cell_signs, const Point& w
 void RegionEnumerator::run_jobs(JobExecutor& executor, const FrontierJob& root,
                                 const std::function<void(FrontierJob&&)>& emit, std::uint64_t& replayed_solves) {
   JobOptions options = executor.options();
+  options.count_only = !emit;
   options.keep_farkas = options_.keep_farkas;
   options.exact_lp = options_.exact_lp;
   // A region's blocked entries index the Farkas entries of the job that proved them: the region's own job for
@@ -467,6 +473,16 @@ void RegionEnumerator::run_jobs(JobExecutor& executor, const FrontierJob& root,
     replayed_solves += found.solves;
     solves += found.solves;
     counters += found.counters;
+    if (options.count_only) {
+      stats_.regions += found.stats.regions;
+      const RunControl& control = options_.control;
+      if (control.max_regions && stats_.regions > *control.max_regions)
+        throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+      control.report([&] {
+        return "enumerate: " + std::to_string(stats_.regions) + " regions, " + std::to_string(solves) + " LPs";
+      });
+      return;
+    }
     for (FrontierJob& leaf : found.leaves) {
       for (BlockedHyperplane& b : leaf.blocked) {
         std::size_t a = path.size();

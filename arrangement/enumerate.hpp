@@ -66,7 +66,8 @@ class RegionEnumerator {
  public:
   RegionEnumerator(const Arrangement& arrangement, EnumerationOptions options);
 
-  /*! enumerates every region once, in a deterministic order. \throws LimitReached on a user limit. */
+  /*! enumerates every region once, in a deterministic order; with an empty `sink`, counts them only (stats().regions).
+   * \throws LimitReached on a user limit. */
   void run(const RegionSink& sink);
   /*! enumerates the regions inside the open cell where hyperplanes 0..p−1 have the signs `cell_signs`
    * (p = its length): every LP keeps those conditions, and only hyperplanes p..m−1 split. `witness` must lie
@@ -79,7 +80,8 @@ class RegionEnumerator {
   StrictFeasibilitySolver& solver() { return solver_; }
 
  private:
-  /*! the search below `root` as a tree of jobs on `executor`, each region handed to `emit` in depth-first order. */
+  /*! the search below `root` as a tree of jobs on `executor`, each region handed to `emit` in depth-first order (an
+   * empty `emit`: the regions are only counted, JobOptions::count_only). */
   void run_jobs(JobExecutor& executor, const FrontierJob& root, const std::function<void(FrontierJob&&)>& emit,
                 std::uint64_t& replayed_solves);
 
@@ -144,8 +146,17 @@ inline constexpr std::size_t max_inherited_farkas = 256;
 struct JobOptions {
   /*! search nodes a job visits before it returns what is left of its subtree as new jobs (as mplrs's budget). */
   std::uint64_t budget = 2000;
+  /*! the budget of a job `level` jobs below the root: budget/64, budget/16 and budget/4 (at least 1) on levels 0, 1
+   * and 2, then `budget`. The first jobs split early, so that many ranks have work soon (mplrs starts with a small
+   * budget for the same reason); a fixed rule, so the tree of jobs is the same for any number of ranks. */
+  std::uint64_t budget_at(std::size_t level) const {
+    return level >= 3 ? budget : std::max<std::uint64_t>(1, budget >> (2 * (3 - level)));
+  }
   bool keep_farkas = false;
   bool exact_lp = false;
+  /*! the regions are only counted (RegionEnumerator::run without a sink): a job returns their number, not the regions
+   * (SubtreeResult::leaves stays empty), so that the rank that keeps the tree does not read them. */
+  bool count_only = false;
   /*! when set, each job writes its regions and Farkas entries there as a shard (run_job) instead of returning them. */
   std::string shard_dir = {};
 };
@@ -166,11 +177,14 @@ struct JobInfo {
 };
 using JobReplay = std::function<void(const JobInfo&, SubtreeResult&&)>;
 
-/*! a job to start from: its path of child indices from the root of the tree (empty for the root) and its node. */
-struct JobRoot {
+/*! a job to start from: its path of child indices from the root of the tree (empty for the root) and its node (a
+ * FrontierJob, or chamber-mpi's encoded form of one). */
+template <class Node>
+struct BasicJobRoot {
   std::vector<std::uint32_t> path;
-  FrontierJob node;
+  Node node;
 };
+using JobRoot = BasicJobRoot<FrontierJob>;
 
 /*! what a checkpoint of a sharded run keeps: every shard finished (written), and every job not finished. */
 struct JobCheckpoint {

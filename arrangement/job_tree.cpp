@@ -39,80 +39,9 @@ void write_job_record(std::ostream& out, const JobRecord& record) {
                       {"children", record.children},
                       {"seconds", record.seconds},
                       {"master_seconds", record.master_seconds},
+                      {"bytes", record.bytes},
                       {"rank", record.rank}};
   out << line.dump() << '\n';
-}
-
-JobTree::JobTree(FrontierJob root) : JobTree(std::vector<JobRoot>{JobRoot{{}, std::move(root)}}) {}
-
-JobTree::JobTree(std::vector<JobRoot> roots) {
-  std::sort(roots.begin(), roots.end(), [](const JobRoot& a, const JobRoot& b) { return a.path < b.path; });
-  for (JobRoot& root : roots) {
-    Job job;
-    job.info = JobInfo{job_name(root.path), jobs_.size(), root.node.depth, SIZE_MAX, root.path.size()};
-    job.path = std::move(root.path);
-    job.node = std::move(root.node);
-    waiting_.emplace(job.path, job.info.id);
-    jobs_.push_back(std::move(job));
-  }
-  for (std::size_t r = jobs_.size(); r-- > 0;) cursor_.push_back(r);  // the first root on top
-}
-
-void JobTree::snapshot(std::vector<ShardInfo>& finished, std::vector<JobRoot>& pending) const {
-  for (const Job& job : jobs_) {
-    if (job.finished) {
-      if (!job.shard) throw InternalError("a checkpoint of jobs that write no shards");
-      finished.push_back(*job.shard);
-    } else {
-      pending.push_back(JobRoot{job.path, *job.node});
-    }
-  }
-}
-
-std::optional<std::pair<JobInfo, FrontierJob>> JobTree::take() {
-  if (waiting_.empty()) return std::nullopt;
-  const std::size_t id = waiting_.begin()->second;
-  waiting_.erase(waiting_.begin());
-  Job& job = jobs_[id];
-  job.taken = true;
-  ++running_;
-  return std::pair<JobInfo, FrontierJob>{job.info, *job.node};  // kept until finished, for checkpoints
-}
-
-void JobTree::finish(std::size_t id, SubtreeResult&& result) {
-  if (id >= jobs_.size() || !jobs_[id].taken || jobs_[id].finished)
-    throw InternalError("job " + std::to_string(id) + " finished twice or never handed out");
-  --running_;
-  const std::vector<std::uint32_t> path = jobs_[id].path;
-  const JobInfo parent = jobs_[id].info;
-  for (std::size_t c = 0; c < result.children.size(); ++c) {
-    Job child;
-    child.path = path;
-    child.path.push_back(static_cast<std::uint32_t>(c));
-    child.info = JobInfo{job_name(child.path), jobs_.size(), result.children[c].depth, id, parent.level + 1};
-    if (child.info.depth <= parent.depth) throw InternalError("a job returned a child no deeper than itself");
-    child.node = std::move(result.children[c]);
-    waiting_.emplace(child.path, child.info.id);
-    jobs_[id].children.push_back(child.info.id);
-    jobs_.push_back(std::move(child));
-  }
-  Job& job = jobs_[id];  // (jobs_ may have moved)
-  job.finished = true;
-  job.node.reset();
-  job.shard = result.shard;
-  result.children.clear();
-  job.result = std::move(result);
-}
-
-std::optional<std::pair<JobInfo, SubtreeResult>> JobTree::next_in_order() {
-  if (cursor_.empty() || !jobs_[cursor_.back()].result) return std::nullopt;
-  const std::size_t id = cursor_.back();
-  cursor_.pop_back();
-  // The children's subtrees follow in order: the first one goes on top.
-  cursor_.insert(cursor_.end(), jobs_[id].children.rbegin(), jobs_[id].children.rend());
-  std::pair<JobInfo, SubtreeResult> out{jobs_[id].info, std::move(*jobs_[id].result)};
-  jobs_[id].result.reset();
-  return out;
 }
 
 void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& options, std::vector<JobRoot> roots,
@@ -129,12 +58,12 @@ void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& op
       changed.wait(lock, [&] { return stop || tree.complete() || (job = tree.take()).has_value(); });
       if (!job) return;
       lock.unlock();
-      JobRecord record{0, job->first, 0, 0, 0, 0, 0, 0, thread};
+      JobRecord record{0, job->first, 0, 0, 0, 0, 0, 0, 0, thread};
       SubtreeResult result;
       std::exception_ptr failed;
       try {
         const auto start = std::chrono::steady_clock::now();
-        result = run_job(arrangement, job->second, job->first.name, options, RunControl{});
+        result = run_job(arrangement, job->second, job->first.name, job->first.level, options, RunControl{});
         record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       } catch (...) {
         failed = std::current_exception();
@@ -149,7 +78,8 @@ void ThreadJobExecutor::run(const Arrangement& arrangement, const JobOptions& op
         stop = true;
       } else if (!stop) {
         records_.push_back(record);
-        tree.finish(job->first.id, std::move(result));
+        std::vector<FrontierJob> children = std::move(result.children);
+        tree.finish(job->first.id, std::move(children), std::move(result));
       }
       changed.notify_all();
     }

@@ -290,9 +290,11 @@ FrontierJob job_from_json(const nlohmann::json& json) {
   return job;
 }
 
-SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, const std::string& name,
+SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, const std::string& name, std::size_t level,
                       const JobOptions& options, const RunControl& control) {
-  SubtreeResult result = search_job(arrangement, job, options, control);
+  JobOptions own = options;
+  own.budget = options.budget_at(level);
+  SubtreeResult result = search_job(arrangement, job, own, control);
   if (options.shard_dir.empty()) return result;
   std::ostringstream text;
   text << "{\"shard\": \"" << name << "\", \"depth\": " << job.depth << ", \"children\": " << result.children.size()

@@ -23,10 +23,11 @@ nlohmann::json job_to_json(const FrontierJob& job);
 /*! reads job_to_json's form. \throws nlohmann::json::exception on a malformed one (the callers name the file). */
 FrontierJob job_from_json(const nlohmann::json& json);
 
-/*! searches `job` (search_job); with options.shard_dir set, writes its regions and Farkas entries to
+/*! searches `job`, `level` jobs below the root, with its budget (JobOptions::budget_at; search_job); with
+ * options.shard_dir set, writes its regions and Farkas entries to
  * shard_dir/NAME.jsonl.gz (whole or not at all) and returns the result without them: stats.regions counts the regions
  * and `shard` describes the file. \throws InputError naming the file when it cannot be written. */
-SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, const std::string& name,
+SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, const std::string& name, std::size_t level,
                       const JobOptions& options, const RunControl& control);
 
 /*! checkpoints of enumerate_to_shards: rank 0 (or the calling thread) writes `path` atomically every `every_seconds`

@@ -4,10 +4,12 @@
 The model is the scheduler of chamber-mpi itself (arrangement/job_tree.hpp): rank 0 keeps the tree of jobs and hands
 every idle worker the waiting job earliest in tree order; a job becomes waiting once rank 0 has read its parent's
 result. Each job costs, on the worker, the seconds its search took in the logged run, plus a fixed message latency
-(--latency); on rank 0, its logged master_seconds (reading the result and replaying its regions), one job after the
+(--latency); on rank 0, its logged master_seconds (rank 0's CPU to hand the job out, read its result and replay its
+regions) plus its logged message bytes at --bandwidth (rank 0's link carries every job and result), one job after the
 other. With P ranks, rank 0 serves and P - 1 ranks search. Efficiency = (sum of the search seconds) / (P * makespan).
 
-usage: mpi_replay.py LOG [--ranks 16,64,256,1024] [--latency SECONDS] [--batch N] [--markdown NAME]
+usage: mpi_replay.py LOG [--ranks 16,64,256,1024] [--latency SECONDS] [--bandwidth BYTES_PER_S] [--batch N]
+                     [--markdown NAME]
 """
 import argparse
 import heapq
@@ -55,7 +57,7 @@ def tree_keys(jobs):
     return order, children
 
 
-def simulate(jobs, order, children, ranks, latency):
+def simulate(jobs, order, children, ranks, latency, bandwidth):
     """Discrete events: a worker's result arrives at rank 0, or rank 0 has read (and replayed) one; returns the time
     the last result is read."""
     idle = max(1, ranks - 1)
@@ -90,7 +92,8 @@ def simulate(jobs, order, children, ranks, latency):
         if not master_busy and master_queue:
             master_busy = True
             next_key = master_queue.pop(0)
-            push(now + jobs[next_key].get("master_seconds", 0.0), 1, next_key)
+            record = jobs[next_key]
+            push(now + record.get("master_seconds", 0.0) + record.get("bytes", 0) / bandwidth, 1, next_key)
     return now
 
 
@@ -99,6 +102,8 @@ def main():
     parser.add_argument("log")
     parser.add_argument("--ranks", default="2,16,64,256,1024")
     parser.add_argument("--latency", type=float, default=50e-6, help="seconds per job message (default 50e-6)")
+    parser.add_argument("--bandwidth", type=float, default=1.25e9,
+                        help="bytes per second through rank 0's link (default 1.25e9: 10 Gbit/s Ethernet)")
     parser.add_argument("--batch", type=int, help="only this enumeration of the run (default: all, one after the other)")
     parser.add_argument("--markdown", metavar="NAME", help="print markdown table rows named NAME")
     args = parser.parse_args()
@@ -106,10 +111,13 @@ def main():
     order, children = tree_keys(jobs)
     work = sum(record["seconds"] for record in jobs.values())
     master = sum(record.get("master_seconds", 0.0) for record in jobs.values())
+    traffic = sum(record.get("bytes", 0) for record in jobs.values())
     if not args.markdown:
-        print("%d jobs, %.3f s of search, %.3f s on rank 0 (reading and replaying results)" % (len(jobs), work, master))
+        print("%d jobs, %.3f s of search, %.3f s on rank 0 (handing out jobs, reading and replaying results), "
+              "%.1f MB through rank 0 (%.3f s at %.3g B/s)" % (len(jobs), work, master, traffic / 1e6,
+                                                              traffic / args.bandwidth, args.bandwidth))
     for ranks in (int(r) for r in args.ranks.split(",")):
-        makespan = simulate(jobs, order, children, ranks, args.latency)
+        makespan = simulate(jobs, order, children, ranks, args.latency, args.bandwidth)
         efficiency = work / (ranks * makespan) if makespan > 0 else 1.0
         if args.markdown:
             print("| %s | %d | %d | %.3f | %.2f | %.0f%% |" % (args.markdown, ranks, len(jobs), makespan, work / makespan,

@@ -20,6 +20,7 @@
 #include "arrangement/enumerate.hpp"
 #include "arrangement/errors.hpp"
 #include "arrangement/job_tree.hpp"
+#include "arrangement/job_wire.hpp"
 #include "arrangement/shards.hpp"
 #include "cli/commands.hpp"
 #include "dataset/dataset.hpp"
@@ -35,9 +36,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -86,6 +89,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+/*! the CPU seconds the calling thread has used: what a job's search, or rank 0's share of a job, costs — unlike the
+ * wall clock, not inflated when the ranks share the cores with each other or other work (the job log's figures). */
+double thread_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
+
 /// Rank 0's side: the jobs of one enumeration go to the workers, one at a time each, until every result is replayed.
 class MpiExecutor : public JobExecutor {
  public:
@@ -97,10 +108,13 @@ class MpiExecutor : public JobExecutor {
            const JobReplay& replay, const JobCheckpoint& checkpoint) override {
     const std::uint64_t batch = ++batches_;
     const std::string batch_text = batch_json(batch, arrangement, options).dump();
-    // The tree is shared by this rank's own searching thread (no MPI calls there) and the MPI loop below.
+    // The tree is shared by this rank's own searching thread (no MPI calls there) and the MPI loop below. It holds the
+    // jobs encoded: this rank hands them on as the workers sent them, without decoding them.
     std::mutex mutex;
     std::condition_variable changed;
-    JobTree tree(std::move(roots));
+    std::vector<BasicJobRoot<WireJob>> wire_roots;
+    for (JobRoot& root : roots) wire_roots.push_back({std::move(root.path), wire_job(root.node)});
+    BasicJobTree<WireJob> tree(std::move(wire_roots));
     // The first checkpoint at once: a run killed early can be resumed too.
     auto last_checkpoint = std::chrono::steady_clock::now() - std::chrono::hours(24);
     std::string failure;  // after a failure no job is handed out, but every outstanding result is still received
@@ -108,39 +122,63 @@ class MpiExecutor : public JobExecutor {
     bool local_busy = false;
     std::vector<JobRecord> records;
     std::vector<std::size_t> record_of;  // job -> its record
-    auto record = [&](const JobInfo& info, const SubtreeResult& result, double seconds, double master_seconds,
+    struct HandedOut {
+      double seconds = 0;       // this rank's CPU to take the job and encode its message
+      std::uint64_t bytes = 0;  // of the message
+    };
+    std::vector<HandedOut> handed_out;  // job -> what handing it to a worker cost
+    auto record = [&](const JobInfo& info, const SubtreeResult& result, std::size_t children, double seconds,
                       int rank) {
       if (record_of.size() <= info.id) record_of.resize(info.id + 1, SIZE_MAX);
       record_of[info.id] = records.size();
-      records.push_back(JobRecord{batch, info, result.nodes, result.stats.regions, result.solves,
-                                  result.children.size(), seconds, master_seconds, rank});
+      const HandedOut handed = info.id < handed_out.size() ? handed_out[info.id] : HandedOut{};
+      records.push_back(JobRecord{batch, info, result.nodes, result.stats.regions, result.solves, children, seconds,
+                                  handed.seconds, handed.bytes, rank});
+    };
+    // Jobs go out without waiting for the worker to take them in (a large message waits for its receiver).
+    struct Sending {
+      MPI_Request request;
+      std::string bytes;
+    };
+    std::list<Sending> sending;
+    auto reap = [&](bool wait) {
+      for (auto it = sending.begin(); it != sending.end();) {
+        int done = 0;
+        if (wait) MPI_Wait(&it->request, MPI_STATUS_IGNORE);
+        else MPI_Test(&it->request, &done, MPI_STATUS_IGNORE);
+        it = wait || done ? sending.erase(it) : std::next(it);
+      }
     };
 
     std::thread local([&] {
       std::unique_lock<std::mutex> lock(mutex);
       for (;;) {
-        std::optional<std::pair<JobInfo, FrontierJob>> job;
+        std::optional<std::pair<JobInfo, WireJob>> job;
         changed.wait(lock, [&] { return over || (failure.empty() && (job = tree.take()).has_value()); });
         if (!job) return;
         local_busy = true;
         lock.unlock();
         SubtreeResult result;
+        std::vector<WireJob> children;
         std::string error;
-        const auto start = std::chrono::steady_clock::now();
+        const double start = thread_seconds();
         try {
-          result = run_job(arrangement, job->second, job->first.name, options, RunControl{});
+          result = run_job(arrangement, decode_job(*job->second.bytes), job->first.name, job->first.level, options,
+                           RunControl{});
+          for (const FrontierJob& child : result.children) children.push_back(wire_job(child));
+          result.children.clear();
         } catch (const std::exception& e) {
           error = std::string("chamber-mpi: rank 0: ") + e.what();
         }
-        const double seconds = seconds_since(start);
+        const double seconds = thread_seconds() - start;
         lock.lock();
         local_busy = false;
         if (!error.empty()) {
           if (failure.empty()) failure = error;
           continue;
         }
-        record(job->first, result, seconds, 0, 0);
-        tree.finish(job->first.id, std::move(result));
+        record(job->first, result, children.size(), seconds, 0);
+        tree.finish(job->first.id, std::move(children), std::move(result));
       }
     });
 
@@ -155,16 +193,20 @@ class MpiExecutor : public JobExecutor {
       bool progress = false;
       // Idle workers first: they search while this rank replays.
       while (failure.empty() && !idle.empty()) {
-        std::optional<std::pair<JobInfo, FrontierJob>> job = tree.take();
+        const double start = thread_seconds();
+        std::optional<std::pair<JobInfo, WireJob>> job = tree.take();
         if (!job) break;
         const int worker = idle.back();
         idle.pop_back();
         lock.unlock();
-        send(nlohmann::json{{"batch", batch}, {"id", job->first.id}, {"name", job->first.name},
-                            {"job", job_json(job->second)}}
-                 .dump(),
-             worker, job_tag);
+        Sending& out = sending.emplace_back();
+        out.bytes = encode_job_message(batch, job->first, job->second);
+        const double seconds = thread_seconds() - start;
+        MPI_Isend(out.bytes.data(), static_cast<int>(out.bytes.size()), MPI_CHAR, worker, job_tag, MPI_COMM_WORLD,
+                  &out.request);
         lock.lock();
+        if (handed_out.size() <= job->first.id) handed_out.resize(job->first.id + 1);
+        handed_out[job->first.id] = HandedOut{seconds, out.bytes.size()};
         ++outstanding;
         progress = true;
       }
@@ -173,7 +215,7 @@ class MpiExecutor : public JobExecutor {
         std::optional<std::pair<JobInfo, SubtreeResult>> next = tree.next_in_order();
         if (!next) break;
         lock.unlock();
-        const auto start = std::chrono::steady_clock::now();
+        const double start = thread_seconds();
         try {
           replay(next->first, std::move(next->second));
         } catch (const std::exception& e) {
@@ -182,17 +224,20 @@ class MpiExecutor : public JobExecutor {
           break;
         }
         lock.lock();
-        records[record_of.at(next->first.id)].master_seconds += seconds_since(start);
+        records[record_of.at(next->first.id)].master_seconds += thread_seconds() - start;
         progress = true;
       }
       if (outstanding == 0 && !local_busy && (tree.complete() || !failure.empty())) break;
       if (checkpoint.every_seconds > 0 && failure.empty() &&
           seconds_since(last_checkpoint) >= checkpoint.every_seconds) {
         std::vector<ShardInfo> finished;
-        std::vector<JobRoot> pending;
-        tree.snapshot(finished, pending);
+        std::vector<BasicJobRoot<WireJob>> wire_pending;
+        tree.snapshot(finished, wire_pending);
         lock.unlock();
         try {
+          std::vector<JobRoot> pending;
+          for (BasicJobRoot<WireJob>& job : wire_pending)
+            pending.push_back(JobRoot{std::move(job.path), decode_job(*job.node.bytes)});
           checkpoint.save(std::move(finished), std::move(pending));
         } catch (const std::exception& e) {
           lock.lock();
@@ -203,28 +248,35 @@ class MpiExecutor : public JobExecutor {
         last_checkpoint = std::chrono::steady_clock::now();
       }
       lock.unlock();
+      reap(false);
       int ready = 0;
       MPI_Status status;
       MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &ready, &status);
       if (ready) {
         int sender = 0, tag = 0;
-        const auto start = std::chrono::steady_clock::now();
         const std::string text = receive(status.MPI_SOURCE, sender, tag);
-        lock.lock();
-        --outstanding;
-        idle.push_back(sender);
+        const double start = thread_seconds();  // (the transfer itself is the replay's bandwidth term)
+        std::optional<WireResult> wire;
+        std::string error;
         try {
           if (tag != result_tag)
             throw InternalError("chamber-mpi: rank " + std::to_string(sender) + ": " +
                                 (tag == error_tag ? text : std::string("unexpected message")));
-          const nlohmann::json message = nlohmann::json::parse(text);
-          SubtreeResult result = result_from_json(message.at("result"));
+          wire = decode_result(text);
+        } catch (const std::exception& e) {
+          error = e.what();
+        }
+        lock.lock();
+        --outstanding;
+        idle.push_back(sender);
+        try {
+          if (!error.empty()) throw InternalError(error);
           if (failure.empty()) {
-            const std::size_t id = message.at("id").get<std::size_t>();
-            if (id >= tree.jobs()) throw InternalError("chamber-mpi: a result for an unknown job");
-            record(tree.info(id), result, message.at("seconds").get<double>(), 0, sender);
-            tree.finish(id, std::move(result));
-            records.back().master_seconds = seconds_since(start);
+            if (wire->id >= tree.jobs()) throw InternalError("chamber-mpi: a result for an unknown job");
+            record(tree.info(wire->id), wire->result, wire->children.size(), wire->seconds, sender);
+            tree.finish(wire->id, std::move(wire->children), std::move(wire->result));
+            records.back().master_seconds += thread_seconds() - start;
+            records.back().bytes += text.size();
           }
         } catch (const std::exception& e) {
           if (failure.empty()) failure = e.what();
@@ -240,6 +292,7 @@ class MpiExecutor : public JobExecutor {
     lock.unlock();
     changed.notify_all();
     local.join();
+    reap(true);
     if (log_) {
       for (const JobRecord& r : records) write_job_record(*log_, r);
       log_->flush();
@@ -484,16 +537,16 @@ void work() {
         batch = batch_from_json(nlohmann::json::parse(text));
         continue;
       }
-      const nlohmann::json message = nlohmann::json::parse(text);
-      if (message.at("batch").get<std::uint64_t>() != batch.id)
-        throw InternalError("chamber-mpi: a job of batch " + message.at("batch").dump() + " arrived during batch " +
+      const double start = thread_seconds();
+      const JobMessage message = decode_job_message(text);
+      if (message.batch != batch.id)
+        throw InternalError("chamber-mpi: a job of batch " + std::to_string(message.batch) + " arrived during batch " +
                             std::to_string(batch.id));
-      const auto start = std::chrono::steady_clock::now();
-      const SubtreeResult result = run_job(batch.arrangement, job_from_json(message.at("job")),
-                                           message.at("name").get<std::string>(), batch.options, RunControl{});
-      send(nlohmann::json{{"id", message.at("id")}, {"seconds", seconds_since(start)}, {"result", result_json(result)}}
-               .dump(),
-           0, result_tag);
+      const SubtreeResult result = run_job(batch.arrangement, message.job, message.name, message.level, batch.options,
+                                           RunControl{});
+      std::string bytes = encode_result(message.id, 0, result);
+      set_result_seconds(bytes, thread_seconds() - start);  // the search with its decoding and encoding
+      send(bytes, 0, result_tag);
     } catch (const std::exception& e) {
       send(e.what(), 0, error_tag);
     }

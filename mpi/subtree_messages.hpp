@@ -1,6 +1,6 @@
-// The messages between chamber-mpi's ranks, as JSON text: the arrangement a batch of jobs belongs to with the jobs'
-// options, a job, and a job's result (arrangement/enumerate.hpp: FrontierJob, SubtreeResult). Integers travel as decimal strings, so
-// every number arrives exactly.
+// The batch message of chamber-mpi, as JSON text: the arrangement a batch of jobs belongs to with the jobs' options.
+// Integers travel as decimal strings, so every number arrives exactly. Jobs and results travel in binary
+// (arrangement/job_wire.hpp).
 #pragma once
 
 #include "arrangement/enumerate.hpp"
@@ -22,11 +22,5 @@ struct Batch {
 nlohmann::json batch_json(std::uint64_t id, const Arrangement& arrangement, const JobOptions& options);
 /*! \throws InternalError when the message is not a batch. */
 Batch batch_from_json(const nlohmann::json& message);
-
-nlohmann::json job_json(const FrontierJob& job);
-FrontierJob job_from_json(const nlohmann::json& message);
-
-nlohmann::json result_json(const SubtreeResult& result);
-SubtreeResult result_from_json(const nlohmann::json& message);
 
 }  // namespace chamber::mpi

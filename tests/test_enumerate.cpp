@@ -1,5 +1,6 @@
 // Region enumeration, the exact LP, boundedness, and generated certificates (accepted, and rejected once tampered).
 #include "arrangement/job_tree.hpp"
+#include "arrangement/job_wire.hpp"
 #include "arrangement/shards.hpp"
 #include "verify/sharded_certificate.hpp"
 #include "arrangement/errors.hpp"
@@ -381,6 +382,118 @@ TEST_CASE("jobs: the certificate of a run in budgeted jobs checks; a region limi
   RegionEnumerator enumerator(arrangement, EnumerationOptions{limited, false, false, 1});
   CHECK_THROWS_AS(enumerator.run([](const Region&, const std::vector<BlockedHyperplane>&) {}), LimitReached);
   set_job_executor(nullptr);
+}
+
+TEST_CASE("jobs: counting only (no sink) gives the count and LPs of the full run, and stops at a region limit",
+          "[enumerate][jobs]") {
+  for (const Arrangement& arrangement : {resonance(4), threshold(3), shi(3)}) {
+    for (std::uint64_t budget : {3u, 200u}) {
+      ThreadJobExecutor executor(2, JobOptions{budget});
+      set_job_executor(&executor);
+      RegionEnumerator listed(arrangement, EnumerationOptions{RunControl{}, false, false, 1});
+      std::uint64_t regions = 0;
+      listed.run([&](const Region&, const std::vector<BlockedHyperplane>&) { ++regions; });
+      RegionEnumerator counted(arrangement, EnumerationOptions{RunControl{}, false, false, 1});
+      counted.run(nullptr);
+      set_job_executor(nullptr);
+      INFO(arrangement.size() << " hyperplanes, budget " << budget);
+      CHECK(counted.stats().regions == regions);
+      CHECK(counted.stats().lp_solves == listed.stats().lp_solves);
+      CHECK(counted.stats().lp_infeasible == listed.stats().lp_infeasible);
+      // without an executor too
+      RegionEnumerator alone(arrangement, EnumerationOptions{RunControl{}, false, false, 1});
+      alone.run(nullptr);
+      CHECK(alone.stats().regions == regions);
+    }
+  }
+  RunControl limited;
+  limited.max_regions = 50;
+  ThreadJobExecutor executor(2, JobOptions{10});
+  set_job_executor(&executor);
+  const Arrangement arrangement = resonance(5);
+  RegionEnumerator enumerator(arrangement, EnumerationOptions{limited, false, false, 1});
+  CHECK_THROWS_AS(enumerator.run(nullptr), LimitReached);
+  set_job_executor(nullptr);
+}
+
+TEST_CASE("job wire: jobs and results round-trip exactly; malformed bytes are an InternalError", "[enumerate][jobs]") {
+  FrontierJob job;
+  job.depth = 7;
+  job.signs = "+-+-+--";
+  job.witness.coordinates = {Integer(1), Integer(0), Integer("-123456789012345678901234567890"), Integer(255),
+                             Integer(-256)};
+  job.blocked = {{3, 0, 0}, {5, 300, 2}};
+  job.memo = {InheritedFarkas{FarkasCertificate{{{0, 1}, {4, -1}, {130, 1}}, {}}, 1, 17},
+              InheritedFarkas{FarkasCertificate{{}, {}}, 3, 0}};
+  auto same_job = [](const FrontierJob& a, const FrontierJob& b) {
+    CHECK(a.depth == b.depth);
+    CHECK(a.signs == b.signs);
+    CHECK(a.witness.coordinates == b.witness.coordinates);
+    REQUIRE(a.blocked.size() == b.blocked.size());
+    for (std::size_t k = 0; k < a.blocked.size(); ++k) {
+      CHECK(a.blocked[k].hyperplane == b.blocked[k].hyperplane);
+      CHECK(a.blocked[k].farkas == b.blocked[k].farkas);
+      CHECK(a.blocked[k].up == b.blocked[k].up);
+    }
+    REQUIRE(a.memo.size() == b.memo.size());
+    for (std::size_t k = 0; k < a.memo.size(); ++k) {
+      CHECK(a.memo[k].up == b.memo[k].up);
+      CHECK(a.memo[k].farkas == b.memo[k].farkas);
+      REQUIRE(a.memo[k].conditions.conditions.size() == b.memo[k].conditions.conditions.size());
+      for (std::size_t c = 0; c < a.memo[k].conditions.conditions.size(); ++c) {
+        CHECK(a.memo[k].conditions.conditions[c].hyperplane == b.memo[k].conditions.conditions[c].hyperplane);
+        CHECK(a.memo[k].conditions.conditions[c].sign == b.memo[k].conditions.conditions[c].sign);
+      }
+    }
+  };
+  same_job(decode_job(encode_job(job)), job);
+
+  SubtreeResult result;
+  result.leaves = {job, FrontierJob{}};
+  result.children = {job};
+  result.farkas = {FarkasCertificate{{{1, -1}, {2, 1}}, {Integer(3), Integer("98765432109876543210")}}};
+  result.stats = EnumerationStats{11, 12, 13, 14, 15, 16};
+  result.solves = 99;
+  result.nodes = 1u << 20;
+  result.counters.float_witness = 4;
+  result.counters.float_farkas = 5;
+  result.counters.exact = 6;
+  result.shard = ShardInfo{"r-000001", 7, 2, 1, 4096, 1, 99, std::string(64, 'a')};
+  std::string bytes = encode_result(12345, 0, result);
+  set_result_seconds(bytes, 0.25);
+  const WireResult wire = decode_result(bytes);
+  CHECK(wire.id == 12345);
+  CHECK(wire.seconds == 0.25);
+  CHECK(wire.result.nodes == result.nodes);
+  CHECK(wire.result.solves == 99);
+  CHECK(wire.result.stats.regions == 11);
+  CHECK(wire.result.stats.lp_reused == 16);
+  CHECK(wire.result.counters.exact == 6);
+  REQUIRE(wire.result.shard);
+  CHECK(wire.result.shard->name == "r-000001");
+  CHECK(wire.result.shard->bytes == 4096);
+  CHECK(wire.result.shard->sha256 == result.shard->sha256);
+  REQUIRE(wire.result.leaves.size() == 2);
+  same_job(wire.result.leaves[0], job);
+  same_job(wire.result.leaves[1], FrontierJob{});
+  REQUIRE(wire.result.farkas.size() == 1);
+  CHECK(wire.result.farkas[0].multipliers == result.farkas[0].multipliers);
+  CHECK(wire.result.farkas[0].conditions[0].sign == -1);
+  CHECK(wire.result.children.empty());
+  REQUIRE(wire.children.size() == 1);
+  CHECK(wire.children[0].depth == 7);
+  const JobMessage message =
+      decode_job_message(encode_job_message(3, JobInfo{"r-000002", 4, 7, 0, 1}, wire.children[0]));
+  CHECK(message.batch == 3);
+  CHECK(message.id == 4);
+  CHECK(message.name == "r-000002");
+  CHECK(message.level == 1);
+  same_job(message.job, job);
+
+  // Every truncation, and a trailing byte, is refused.
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) CHECK_THROWS_AS(decode_result(bytes.substr(0, cut)), InternalError);
+  CHECK_THROWS_AS(decode_result(bytes + '\0'), InternalError);
+  CHECK_THROWS_AS(decode_job(std::string(12, '\xff')), InternalError);
 }
 
 TEST_CASE("shards: jobs write a sharded certificate the checker accepts, the same for any number of threads",
