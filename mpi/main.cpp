@@ -31,6 +31,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -74,8 +75,19 @@ void send(const std::string& text, int to, int tag) {
 
 /*! receives the next message from `from` (MPI_ANY_SOURCE for any rank): its text, sender and tag. */
 std::string receive(int from, int& sender, int& tag) {
+  // Polled, with sleeps growing from 20 µs to 1 ms once a short spin finds nothing: MPI_Probe spins a core for as long
+  // as it waits (a worker between jobs or during rank 0's certificate completion, rank 0 waiting for dataset rows),
+  // which takes it from the ranks that share it.
   MPI_Status status;
-  MPI_Probe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &status);
+  int ready = 0;
+  auto pause = std::chrono::microseconds(20);
+  for (int spins = 0;; ++spins) {
+    MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &ready, &status);
+    if (ready) break;
+    if (spins < 100) continue;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(2 * pause, std::chrono::microseconds(1000));
+  }
   int count = 0;
   MPI_Get_count(&status, MPI_CHAR, &count);
   std::string text(static_cast<std::size_t>(count), '\0');
