@@ -5,11 +5,11 @@ The model is the scheduler of chamber-mpi itself (arrangement/job_tree.hpp): ran
 every idle worker the waiting job earliest in tree order; a job becomes waiting once rank 0 has read its parent's
 result. Each job costs, on the worker, the seconds its search took in the logged run, plus a fixed message latency
 (--latency); on rank 0, its logged master_seconds (rank 0's CPU to hand the job out, read its result and replay its
-regions) plus its logged message bytes at --bandwidth (rank 0's link carries every job and result), one job after the
-other. With P ranks, rank 0 serves and P - 1 ranks search. Efficiency = (sum of the search seconds) / (P * makespan).
+regions) plus its logged message bytes at --bandwidth (rank 0's link carries every job and result) plus --message-cpu
+for each of the job's two messages (MPI's own work on rank 0, which the log leaves out), one job after the other. With P ranks, rank 0 serves and P - 1 ranks search. Efficiency = (sum of the search seconds) / (P * makespan).
 
-usage: mpi_replay.py LOG [--ranks 16,64,256,1024] [--latency SECONDS] [--bandwidth BYTES_PER_S] [--batch N]
-                     [--markdown NAME]
+usage: mpi_replay.py LOG [--ranks 16,64,256,1024] [--latency SECONDS] [--bandwidth BYTES_PER_S]
+                     [--message-cpu SECONDS] [--batch N] [--markdown NAME]
 """
 import argparse
 import heapq
@@ -57,7 +57,7 @@ def tree_keys(jobs):
     return order, children
 
 
-def simulate(jobs, order, children, ranks, latency, bandwidth):
+def simulate(jobs, order, children, ranks, latency, bandwidth, message_cpu):
     """Discrete events: a worker's result arrives at rank 0, or rank 0 has read (and replayed) one; returns the time
     the last result is read."""
     idle = max(1, ranks - 1)
@@ -93,7 +93,8 @@ def simulate(jobs, order, children, ranks, latency, bandwidth):
             master_busy = True
             next_key = master_queue.pop(0)
             record = jobs[next_key]
-            push(now + record.get("master_seconds", 0.0) + record.get("bytes", 0) / bandwidth, 1, next_key)
+            cost = record.get("master_seconds", 0.0) + record.get("bytes", 0) / bandwidth + 2 * message_cpu
+            push(now + cost, 1, next_key)
     return now
 
 
@@ -104,6 +105,8 @@ def main():
     parser.add_argument("--latency", type=float, default=50e-6, help="seconds per job message (default 50e-6)")
     parser.add_argument("--bandwidth", type=float, default=1.25e9,
                         help="bytes per second through rank 0's link (default 1.25e9: 10 Gbit/s Ethernet)")
+    parser.add_argument("--message-cpu", type=float, default=2e-6,
+                        help="rank 0's CPU seconds per message in MPI itself (default 2e-6)")
     parser.add_argument("--batch", type=int, help="only this enumeration of the run (default: all, one after the other)")
     parser.add_argument("--markdown", metavar="NAME", help="print markdown table rows named NAME")
     args = parser.parse_args()
@@ -114,10 +117,11 @@ def main():
     traffic = sum(record.get("bytes", 0) for record in jobs.values())
     if not args.markdown:
         print("%d jobs, %.3f s of search, %.3f s on rank 0 (handing out jobs, reading and replaying results), "
-              "%.1f MB through rank 0 (%.3f s at %.3g B/s)" % (len(jobs), work, master, traffic / 1e6,
-                                                              traffic / args.bandwidth, args.bandwidth))
+              "%.1f MB through rank 0 (%.3f s at %.3g B/s), %.3f s in MPI calls on rank 0 (%.3g s per message)"
+              % (len(jobs), work, master, traffic / 1e6, traffic / args.bandwidth, args.bandwidth,
+                 2 * len(jobs) * args.message_cpu, args.message_cpu))
     for ranks in (int(r) for r in args.ranks.split(",")):
-        makespan = simulate(jobs, order, children, ranks, args.latency, args.bandwidth)
+        makespan = simulate(jobs, order, children, ranks, args.latency, args.bandwidth, args.message_cpu)
         efficiency = work / (ranks * makespan) if makespan > 0 else 1.0
         if args.markdown:
             print("| %s | %d | %d | %.3f | %.2f | %.0f%% |" % (args.markdown, ranks, len(jobs), makespan, work / makespan,
