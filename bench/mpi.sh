@@ -6,7 +6,8 @@
 # the parallel efficiency of a cluster run with the same jobs.
 # usage: bench/mpi.sh [--quick] [INSTANCE.arr ...]   (default resonance6; --quick: resonance5)
 # Environment: CHAMBER, CHAMBER_MPI (default build/bin/...), BUDGET (--job-budget, default chamber-mpi's),
-# LATENCY (seconds per job message in the replay, default 50e-6), BASELINE (an older chamber for the checker column).
+# LATENCY (seconds per job message in the replay, default 50e-6), BANDWIDTH (bytes per second through rank 0's link,
+# default 1.25e9), BASELINE (an older chamber for the checker column), TASKS (default "count certified sharded").
 set -uo pipefail
 script_dir="$(cd "$(dirname "$0")" && pwd)"
 chamber="${CHAMBER:-$script_dir/../build/bin/chamber}"
@@ -23,6 +24,8 @@ done
 budget_args=()
 [ -n "${BUDGET:-}" ] && budget_args=(--job-budget "$BUDGET")
 latency="${LATENCY:-50e-6}"
+bandwidth="${BANDWIDTH:-1.25e9}"
+tasks="${TASKS:-count certified sharded}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
@@ -35,7 +38,7 @@ echo "| instance | task | program | regions | LP solves | jobs | seconds | speed
 echo "|---|---|---|---:|---:|---:|---:|---:|"
 for arr in "${instances[@]}"; do
   name=$(basename "$arr" .arr)
-  for task in count certified sharded; do
+  for task in $tasks; do
     args=(count "$arr" --method enumerate)
     [ $task = certified ] && args=(enumerate "$arr" --certificate "$work/$name.cert")
     [ $task = sharded ] && args=(enumerate "$arr" --shards "$work/$name.shards")
@@ -87,14 +90,14 @@ for arr in "${instances[@]}"; do
 done
 echo
 
-echo "### Replay of the 2-rank job logs on simulated ranks (latency ${latency} s per job)"
+echo "### Replay of the 2-rank job logs on simulated ranks (latency ${latency} s per job, rank 0's link ${bandwidth} B/s)"
 echo
 echo "| job log | ranks | jobs | makespan s | speed-up | efficiency |"
 echo "|---|---:|---:|---:|---:|---:|"
 for arr in "${instances[@]}"; do
   name=$(basename "$arr" .arr)
-  for task in count certified sharded; do
-    /usr/bin/python3 "$script_dir/mpi_replay.py" "$work/$name.$task.2.log" --latency "$latency" \
+  for task in $tasks; do
+    /usr/bin/python3 "$script_dir/mpi_replay.py" "$work/$name.$task.2.log" --latency "$latency" --bandwidth "$bandwidth" \
       --ranks 16,64,256,1024 --markdown "$name $task" || status=1
   done
 done
