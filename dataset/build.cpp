@@ -111,7 +111,7 @@ BuildResult build_dataset(const BuildOptions& options) {
   }
   write_file_atomically(rows_path.string(), jsonl);
   write_file_atomically((out_dir / "rows.csv").string(), to_csv(ordered));
-  write_file_atomically((out_dir / "summary.md").string(), to_summary(ordered));
+  write_file_atomically((out_dir / "summary.md").string(), to_summary(ordered, spec));
   nlohmann::ordered_json manifest;
   manifest["format"] = "chamber-dataset";
   manifest["schema_version"] = schema_version;

@@ -16,6 +16,7 @@
 #include "dataset/sha256.hpp"
 #include "dataset/store.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace chamber::dataset {
@@ -123,6 +124,7 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   // must agree. Deeper networks are enumerated up to the same limit.
   RunControl control;
   std::optional<CharacteristicPolynomial> chi;
+  bool chi_over_budget = false;  // the lattice exceeded max_flats, and the sweep max_sweep_states
   if (one_layer && !spec.box) {
     RunControl budget = control;
     budget.max_flats = spec.max_flats;  // beyond it the sweep, beyond both the enumeration (deterministic either way)
@@ -130,6 +132,7 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
     try {
       chi = characteristic_polynomial_within(first_layer_arrangement(network).arrangement, budget);
     } catch (const LimitReached&) {
+      chi_over_budget = true;
     }
   }
   std::map<std::string, Integer> forms;
@@ -144,7 +147,12 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
       spec.certificates == Spec::Certificates::eq4_failures && certify && chi
           ? std::max(spec.max_enumerated_regions, spec.max_certified_regions)
           : spec.max_enumerated_regions;
-  const bool enumerate = !chi || chi->regions() <= Integer(static_cast<unsigned long>(enumeration_limit));
+  // An arrangement has at least as many regions as flats (r = Σ_X |μ(X)| with every μ(X) ≠ 0, Zaslavsky), so one whose
+  // lattice exceeded max_flats ≥ the enumeration limit has more regions than the limit: its enumeration could only
+  // stop there, and is skipped (the same over-limit row, without the wasted search).
+  const bool beyond_enumeration = chi_over_budget && spec.max_flats >= enumeration_limit;
+  const bool enumerate =
+      !beyond_enumeration && (!chi || chi->regions() <= Integer(static_cast<unsigned long>(enumeration_limit)));
   std::optional<std::uint64_t> enumerated;
   std::optional<LinearRegionStats> stats;
   std::optional<NetworkCertificateBuilder> builder;
@@ -206,10 +214,20 @@ Row compute_row(const Spec& spec, const Instance& instance, const fs::path& out_
   row["bounded_regions"] = chi ? json_integer(chi->bounded_regions()) : nlohmann::json(nullptr);
   for (const std::string& key : closed_form_columns())
     row[key] = forms.count(key) ? json_integer(forms[key]) : nlohmann::json(nullptr);
-  if (one_conv && !spec.box && regions) {
+  // The verdict needs eq. (4), which is left null beyond its evaluation cap (cnn/formulas.hpp max_eq4_flow_work).
+  if (one_conv && !spec.box && regions && forms.count("eq4")) {
     VerdictOptions verdict_options;
     verdict_options.prop2.max_subsets = spec.prop2_budget;
     verdict_options.structural.search.max_subsets = spec.prop2_budget;
+    // Its counts at random weights (evidence beside the verdict, which does not depend on them) stay within the
+    // spec's budgets for χ.
+    verdict_options.generic_max_flats = std::min(verdict_options.generic_max_flats, spec.max_flats);
+    verdict_options.generic_max_states = std::min(verdict_options.generic_max_states, spec.max_sweep_states);
+    // They depend on the architecture alone (their seeds are fixed), as do the checks made with them: computed for the
+    // first instance of an architecture only, not again for its other weights and seeds (three χ each).
+    if (instance.architecture && instance.index > 0 && spec.instances[instance.index - 1].architecture &&
+        to_string(*spec.instances[instance.index - 1].architecture) == to_string(*instance.architecture))
+      verdict_options.generic_seeds.clear();
     row["verdict"] = to_json(judge_eq4(network, *regions, verdict_options))["verdict"];
   } else {
     row["verdict"] = nullptr;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "arrangement/output_file.hpp"
+#include "dataset/spec.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -44,8 +45,10 @@ using chamber::gzip_bytes;  // (arrangement/output_file.hpp)
 /*! the rows as CSV: a header of the first row's keys, one line per row. */
 std::string to_csv(const std::vector<Row>& rows);
 
-/*! the markdown summary.md of the rows (networks: counts beside the closed forms and where eq. (4) fails;
- * arrangements: counts, χ, the published count). \pre rows is not empty. */
-std::string to_summary(const std::vector<Row>& rows);
+/*! the markdown summary.md of the rows (networks: counts beside the closed forms, where eq. (4) fails — each failure
+ * with its certificate, or without one the budget that left it out and the verdict's verified dependency — and the
+ * rows left uncounted with the budgets that stopped them; arrangements: counts, χ, the published count). `spec`
+ * gives the budgets named. \pre rows is not empty. */
+std::string to_summary(const std::vector<Row>& rows, const Spec& spec);
 
 }  // namespace chamber::dataset

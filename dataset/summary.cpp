@@ -2,6 +2,7 @@
 #include "arrangement/number.hpp"
 #include "dataset/store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -67,7 +68,7 @@ std::string to_csv(const std::vector<Row>& rows) {
   return out;
 }
 
-std::string to_summary(const std::vector<Row>& rows) {
+std::string to_summary(const std::vector<Row>& rows, const Spec& spec) {
   if (rows.front()["source"] == "arrangement") return arrangement_summary(rows);
   std::ostringstream out;
   out << "# Dataset summary\n\nExact linear regions beside the closed forms that apply (`-`: not defined for this "
@@ -100,9 +101,43 @@ std::string to_summary(const std::vector<Row>& rows) {
         Integer(cell_text(row["eq4"])) != Integer(cell_text(row["regions"])))
       failures[cell_text(row["architecture"])].push_back(&row);
   }
-  std::vector<std::string> uncounted;
-  for (const Row& row : rows)
-    if (row["regions"].is_null()) uncounted.push_back(cell_text(row["id"]));
+  // Uncounted rows and one-conv-layer rows whose eq. (4) is beyond its evaluation cap (theorem1 is set, eq4 is not;
+  // montufar_lower marks one linear layer), each grouped by architecture.
+  std::map<std::string, std::vector<std::string>> uncounted, eq4_beyond_cap;
+  std::size_t uncounted_rows = 0, eq4_beyond_cap_rows = 0;
+  for (const Row& row : rows) {
+    if (row["regions"].is_null()) {
+      uncounted[cell_text(row["architecture"])].push_back(cell_text(row["id"]));
+      ++uncounted_rows;
+    } else if (row["eq4"].is_null() && !row["theorem1"].is_null() && row["montufar_lower"].is_null()) {
+      eq4_beyond_cap[cell_text(row["architecture"])].push_back(cell_text(row["id"]));
+      ++eq4_beyond_cap_rows;
+    }
+  }
+  // Without a certificate, why: the spec keeps none, or the count is above the enumeration limit of its row.
+  const std::uint64_t certified_limit =
+      spec.certificates == Spec::Certificates::eq4_failures
+          ? std::max(spec.max_enumerated_regions,
+                     spec.max_certified_regions ? spec.max_certified_regions : spec.max_enumerated_regions)
+          : spec.max_enumerated_regions;
+  const char* certified_budget =
+      spec.certificates == Spec::Certificates::eq4_failures && spec.max_certified_regions > spec.max_enumerated_regions
+          ? "max_certified_regions"
+          : "max_enumerated_regions";
+  auto without_certificate = [&](const Row& row) {
+    std::string why = spec.certificates == Spec::Certificates::none
+                          ? std::string("no certificate: the spec keeps none")
+                          : "no certificate: " + cell_text(row["regions"]) + " regions > " + certified_budget + " = " +
+                                std::to_string(certified_limit);
+    if (cell_text(row["method"]) == "zaslavsky") why += "; the count is Zaslavsky's |χ(−1)| alone";
+    const std::string verdict = cell_text(row["verdict"]);
+    if (verdict == "fails-structural")
+      why += "; eq. (4) − 1 bounds every weight choice by a dependency among neurons with t ∈ K_N, verified by "
+             "expansion (README, \"The verdict on eq. (4)\")";
+    else
+      why += "; verdict " + verdict + ": neither a certificate nor a verified dependency";
+    return why;
+  };
   // Per architecture: eq. (4) holds when every counted row equals it.
   std::set<std::string> compared;
   std::size_t compared_rows = 0;
@@ -119,17 +154,45 @@ std::string to_summary(const std::vector<Row>& rows) {
   if (failures.empty()) out << "Nowhere in this dataset: every exact count equals eq. (4).\n";
   for (const auto& [architecture, list] : failures) {
     out << "- **" << architecture << "**:";
-    for (const Row* row : list)
+    for (const Row* row : list) {
       out << " " << cell_text((*row)["id"]) << " (" << cell_text((*row)["regions"]) << " < "
-          << cell_text((*row)["eq4"]) << ", " << cell_text((*row)["verdict"]) << ", certificate "
-          << ((*row)["certificate"].is_null() ? std::string("none") : cell_text((*row)["certificate"])) << ")";
+          << cell_text((*row)["eq4"]) << ", ";
+      if ((*row)["certificate"].is_null())
+        out << cell_text((*row)["verdict"]) << "; " << without_certificate(*row) << ")";
+      else
+        out << cell_text((*row)["verdict"]) << ", certificate " << cell_text((*row)["certificate"]) << ")";
+    }
     out << "\n";
   }
+  if (!eq4_beyond_cap.empty()) {
+    out << "\n## eq. (4) not evaluated\n\n" << eq4_beyond_cap_rows << " counted rows of " << eq4_beyond_cap.size()
+        << " one-conv-layer architectures have no eq. (4): its sum over K_N needs more max-flow work than its cap "
+           "(cnn/formulas.hpp, max_eq4_flow_work), so their counts stand without the comparison and the verdict:\n\n";
+    for (const auto& [architecture, ids] : eq4_beyond_cap) {
+      out << "- **" << architecture << "**:";
+      for (const std::string& id : ids) out << " " << id;
+      out << "\n";
+    }
+  }
   if (!uncounted.empty()) {
-    out << "\n## Not counted (over max_flats, max_sweep_states and max_enumerated_regions)\n\n" << uncounted.size()
-        << " networks have no exact count in this dataset, so whether eq. (4) holds for them is not decided here:";
-    for (const std::string& id : uncounted) out << " " << id;
-    out << "\n";
+    out << "\n## Not counted (over max_flats, max_sweep_states and max_enumerated_regions)\n\n" << uncounted_rows
+        << " networks of " << uncounted.size()
+        << " architectures have no exact count in this dataset (method `over-limit`), so whether eq. (4) holds for "
+           "them is not decided here. A one-layer network gets none when χ of its arrangement needs more than "
+           "max_flats = "
+        << spec.max_flats << " flats of the intersection lattice (per independent block) and more than "
+        << "max_sweep_states = " << spec.max_sweep_states
+        << " states of the sweep, and it has more than max_enumerated_regions = " << spec.max_enumerated_regions
+        << " regions (enumeration stopped there"
+        << (spec.max_flats >= spec.max_enumerated_regions
+                ? ", or was not started: an arrangement has at least as many regions as flats"
+                : "")
+        << "); a deeper network when it has more than max_enumerated_regions regions.\n\n";
+    for (const auto& [architecture, ids] : uncounted) {
+      out << "- **" << architecture << "**:";
+      for (const std::string& id : ids) out << " " << id;
+      out << "\n";
+    }
   }
   return out.str();
 }

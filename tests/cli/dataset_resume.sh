@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dataset_resume.sh CHAMBER SPEC WORK: `chamber dataset` killed (SIGKILL) at random moments and rerun gives the same
 # rows as an uninterrupted run (timing aside): none lost, none duplicated, none half-written; --verify passes, and
-# fails (exit 1) once a file is tampered with; plot-dataset draws every row.
+# fails (exit 1) once a file is tampered with; plot-dataset draws every row; summary.md names the budgets that left a row
+# uncounted, or a failure of eq. (4) without a certificate.
 set -uo pipefail
 chamber=$1 spec=$2 work=$3
 rm -rf "$work" && mkdir -p "$work"
@@ -53,4 +54,18 @@ sed -n 1p "$work/limited/rows.jsonl" | grep -q '"certificate":null' || fail "lim
 sed -n 2p "$work/limited/rows.jsonl" | grep -q '"regions":null,"method":"over-limit"' || fail "limited: deep net not over-limit"
 sed -n 3p "$work/limited/rows.jsonl" | grep -q '"method":"enumeration+zaslavsky"' || fail "limited: small net not enumerated"
 "$chamber" dataset --verify "$work/limited" --quiet > /dev/null || fail "--verify rejects the limited dataset"
-echo "ok: resumed after 6 kills, same rows; --verify passes, and catches a tampered certificate"
+# The summary names the budgets: a failure of eq. (4) above max_certified_regions (no certificate, the verdict's verified
+# dependency instead) and a one-layer network beyond max_flats, max_sweep_states and max_enumerated_regions (over-limit,
+# its enumeration not even started: more flats than the limit means more regions).
+"$chamber" dataset "$(dirname "$spec")/budgets.json" --out "$work/budgets" --quiet > /dev/null || fail "budgets run"
+summary=$work/budgets/summary.md
+grep -q '255 < 256, fails-structural; no certificate: 255 regions > max_certified_regions = 200; .*verified by expansion' \
+  "$summary" || fail "budgets: the failure without a certificate is not named with its budget and dependency"
+sed -n 2p "$work/budgets/rows.jsonl" | grep -q '"regions":null,"method":"over-limit"' || fail "budgets: 1x1x6 not over-limit"
+sed -n 2p "$work/budgets/rows.jsonl" | grep -q '"certificate":null,"certificate_sha256":null,"lp_solves":null' ||
+  fail "budgets: an enumeration was run beyond max_flats"
+grep -q 'max_flats = 300 flats .* max_sweep_states = 5 states .* max_enumerated_regions = 100 regions' "$summary" ||
+  fail "budgets: the budgets of the uncounted rows are not named"
+grep -q '^- \*\*1x1x6 conv 2:1x2:1\*\*: 0001-1x1x6-conv-2-1x2-1' "$summary" || fail "budgets: the uncounted row is not listed"
+"$chamber" dataset --verify "$work/budgets" --quiet > /dev/null || fail "--verify rejects the budgets dataset"
+echo "ok: resumed after 6 kills, same rows; --verify passes, and catches a tampered certificate; the summary names the budgets"
