@@ -42,7 +42,23 @@ ChiMethod parse_chi_method(const std::string& text, const std::string& field) {
 }
 
 EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
-                                      const SearchOptions& search) {
+                                      const SearchOptions& search, const RunCheckpoints& checkpoints,
+                                      std::uint64_t job_budget) {
+  if (checkpoints.active()) {
+    if (bounded && !no_region_bounded(arrangement))
+      throw InputError("--checkpoint/--resume: a checkpointed count keeps no regions, so it cannot test which are "
+                       "bounded; add --no-bounded (Zaslavsky's χ still gives them)");
+    EnumerationCount result;
+    JobCount run = count_in_jobs(arrangement, search.threads, job_budget, search.exact_lp, control, checkpoints);
+    result.stats = run.stats;
+    result.stats.regions = run.regions;
+    result.stats.lp_solves = run.lp_solves;
+    result.lp_paths = run.counters;
+    result.regions = static_cast<unsigned long>(run.regions);
+    if (bounded) result.bounded = 0;  // (no region is bounded)
+    result.jobs = std::move(run);
+    return result;
+  }
   RegionEnumerator enumerator(arrangement, EnumerationOptions{control, false, search.exact_lp, search.threads});
   EnumerationCount result;
   Integer bounded_count = 0;
@@ -134,7 +150,8 @@ CountReport count_arrangement(const ArrFile& file, const CountOptions& options, 
                        report.chi->regions().get_str() + ")");
   report.zaslavsky_seconds = seconds_since(start);
   if (options.method != CountMethod::zaslavsky)
-    report.enumerated = count_by_enumeration(arrangement, control, options.bounded, options.search);
+    report.enumerated = count_by_enumeration(arrangement, control, options.bounded, options.search, options.checkpoints,
+                                             options.job_budget);
 
   report.regions = report.enumerated ? report.enumerated->regions : report.chi->regions();
   report.bounded_regions = report.enumerated ? report.enumerated->bounded : std::nullopt;
@@ -185,6 +202,16 @@ nlohmann::json CountReport::to_json() const {
     out["lp_solves_per_region"] =
         static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions);
     out["enumeration_seconds"] = seconds - zaslavsky_seconds;
+    if (const std::optional<JobCount>& jobs = enumerated->jobs)
+      // lp_solves is the total; lp_paths counts the LPs of this run's jobs only (a checkpoint keeps totals).
+      out["jobs"] = {{"job_budget", jobs->job_budget},
+                     {"jobs", jobs->jobs},
+                     {"this_run_lp_solves", jobs->stats.lp_solves},
+                     {"checkpoint", options.checkpoints.path.empty() ? nlohmann::json() : nlohmann::json(options.checkpoints.path)},
+                     {"resumed_from", jobs->resumed_from.empty() ? nlohmann::json() : nlohmann::json(jobs->resumed_from)},
+                     {"resumed_jobs", jobs->resumed_jobs},
+                     {"resumed_regions", jobs->resumed_regions},
+                     {"resumed_lp_solves", jobs->resumed_lp_solves}};
   }
   // Only a comparison can agree: with one method nothing was compared.
   out["agree"] = enumerated && chi ? nlohmann::json(disagreement.empty()) : nlohmann::json(nullptr);

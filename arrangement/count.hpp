@@ -13,6 +13,7 @@
 #include "arrangement/lattice.hpp"
 #include "arrangement/orbit_lattice.hpp"
 #include "arrangement/run_control.hpp"
+#include "arrangement/shards.hpp"
 #include "arrangement/sweep.hpp"
 
 #include <nlohmann/json.hpp>
@@ -50,12 +51,18 @@ struct EnumerationCount {
   EnumerationStats stats;
   LpCounters lp_paths;
   BoundednessCounters boundedness_paths;
+  /*! when counted as a tree of jobs with checkpoints (count_in_jobs): its jobs, budget and what it resumed; then
+   * stats.regions and stats.lp_solves are the totals, and the other counters and lp_paths those of this run's jobs. */
+  std::optional<JobCount> jobs;
 };
 
 /*! enumerates the regions of `arrangement` and, with `bounded`, decides for each whether it is bounded (in batches,
- * each batch on all threads). */
+ * each batch on all threads). With checkpoints active, counts as a tree of jobs of `job_budget` nodes that can be
+ * continued (count_in_jobs). \throws InputError when checkpoints are asked for with `bounded` on an arrangement with
+ * bounded regions (a checkpointed count keeps no regions to test). */
 EnumerationCount count_by_enumeration(const Arrangement& arrangement, const RunControl& control, bool bounded,
-                                      const SearchOptions& search);
+                                      const SearchOptions& search, const RunCheckpoints& checkpoints = {},
+                                      std::uint64_t job_budget = JobOptions{}.budget);
 
 /*! returns why an enumeration and χ disagree ("enumeration finds … regions, Zaslavsky |χ(−1)| = …", the same for
  * bounded regions when `bounded` is given), or an empty string when they agree. */
@@ -68,6 +75,8 @@ struct CountOptions {
   bool bounded = true;  // decide boundedness per region in the enumeration (χ gives it anyway)
   SearchOptions search;
   std::string symmetry_file;  // generators to use instead of detecting them (read_symmetry_file); empty: detect
+  RunCheckpoints checkpoints;  // of the enumeration (count_by_enumeration)
+  std::uint64_t job_budget = JobOptions{}.budget;  // with checkpoints: search nodes per job
 };
 
 /*! what count_arrangement found. */

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <sstream>
 #include <unordered_set>
@@ -122,46 +123,97 @@ std::string arrangement_hash(const Arrangement& arrangement) {
   return verify::sha256_hex(text.str());
 }
 
-void write_checkpoint(const std::string& path, const Arrangement& arrangement, const JobOptions& options,
-                      std::vector<ShardInfo>&& finished, std::vector<JobRoot>&& pending) {
-  std::sort(finished.begin(), finished.end(), [](const ShardInfo& a, const ShardInfo& b) { return a.name < b.name; });
-  std::string text = "{\"format\": \"chamber-shards-checkpoint\", \"version\": 1, \"arrangement_sha256\": \"" +
+/*! a checkpoint's text (docs/certificate.md, "Checkpoints"): its head (format, version, arrangement, budget, LP mode),
+ * `body` (the format's own members, each followed by ",\n"), then the jobs not finished, one per line. */
+std::string checkpoint_text(const std::string& format, const Arrangement& arrangement, const JobOptions& options,
+                            const std::string& body, const std::vector<JobRoot>& pending) {
+  std::string text = "{\"format\": \"" + format + "\", \"version\": 1, \"arrangement_sha256\": \"" +
                      arrangement_hash(arrangement) + "\", \"job_budget\": " + std::to_string(options.budget) +
-                     ", \"exact_lp\": " + (options.exact_lp ? "true" : "false") + ",\n\"finished\": [";
-  for (std::size_t f = 0; f < finished.size(); ++f) text += (f ? ",\n  " : "\n  ") + shard_json(finished[f]).dump();
-  text += "\n],\n\"pending\": [";
+                     ", \"exact_lp\": " + (options.exact_lp ? "true" : "false") + ",\n" + body + "\"pending\": [";
   for (std::size_t p = 0; p < pending.size(); ++p)
     text += (p ? ",\n  " : "\n  ") +
             nlohmann::json{{"path", pending[p].path}, {"job", job_to_json(pending[p].node)}}.dump();
   text += "\n]}\n";
-  write_file_atomically(path, text);
+  return text;
 }
 
-/*! what a checkpoint holds, checked against the arrangement and the shard files. */
+void write_shard_checkpoint(const std::string& path, const Arrangement& arrangement, const JobOptions& options,
+                            std::vector<ShardInfo>&& finished, const std::vector<JobRoot>& pending) {
+  std::sort(finished.begin(), finished.end(), [](const ShardInfo& a, const ShardInfo& b) { return a.name < b.name; });
+  std::string body = "\"finished\": [";
+  for (std::size_t f = 0; f < finished.size(); ++f) body += (f ? ",\n  " : "\n  ") + shard_json(finished[f]).dump();
+  body += "\n],\n";
+  write_file_atomically(path, checkpoint_text("chamber-shards-checkpoint", arrangement, options, body, pending));
+}
+
+/*! throws a malformed-checkpoint error unless `job` (at `path` in the tree) is a node of `arrangement`: its signs,
+ * blocked hyperplanes and inherited entries name hyperplanes, and its witness lies strictly inside its signs. (Its
+ * blocked hyperplanes' proofs are not checked: a checkpoint is trusted as the run that wrote it.) */
+void check_pending_job(const Arrangement& arrangement, const JobRoot& job) {
+  const std::size_t m = arrangement.size();
+  const FrontierJob& node = job.node;
+  if (job.path.size() > m + 1)  // (each job of the tree is deeper than its parent)
+    throw nlohmann::json::other_error::create(501, "a pending job's path is longer than any tree of jobs", nullptr);
+  auto fail = [&](const std::string& why) {
+    throw nlohmann::json::other_error::create(501, "pending job " + job_name(job.path) + ": " + why, nullptr);
+  };
+  if (node.depth > m) fail("depth " + std::to_string(node.depth) + " beyond the " + std::to_string(m) + " hyperplanes");
+  if (node.witness.coordinates.size() != arrangement.dimension() + 1)
+    fail("a witness of " + std::to_string(node.witness.coordinates.size()) + " coordinates, expected " +
+         std::to_string(arrangement.dimension() + 1));
+  if (node.witness.coordinates[0] <= 0) fail("a witness whose homogenizing coordinate is not positive");
+  for (std::size_t i = 0; i < node.depth; ++i)
+    if ((node.signs[i] != '+' && node.signs[i] != '-') ||
+        arrangement[i].side(node.witness) != (node.signs[i] == '+' ? 1 : -1))
+      fail("its witness is not strictly on side " + std::string(1, node.signs[i]) + " of hyperplane " +
+           std::to_string(i));
+  for (const BlockedHyperplane& b : node.blocked)
+    if (b.hyperplane >= m) fail("a blocked hyperplane " + std::to_string(b.hyperplane) + " out of range");
+  for (const InheritedFarkas& inherited : node.memo)
+    for (const SignCondition& c : inherited.conditions.conditions)
+      if (c.hyperplane >= m) fail("an inherited entry on hyperplane " + std::to_string(c.hyperplane) + " out of range");
+}
+
+/*! reads checkpoint `path` of `format` about `arrangement`: its budget and its jobs not finished (checked by
+ * check_pending_job); `body` reads the format's own members. \throws InputError naming the file. */
+void read_checkpoint(const std::string& path, const std::string& format, const Arrangement& arrangement,
+                     std::uint64_t& budget, std::vector<JobRoot>& pending,
+                     const std::function<void(const nlohmann::json&)>& body) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot read the checkpoint: " + std::strerror(errno));
+  try {
+    const nlohmann::json checkpoint = nlohmann::json::parse(in);
+    if (checkpoint.at("format") != format || checkpoint.at("version") != 1)
+      throw InputError(path + ": not a checkpoint of this kind of run (format " + format + ", version 1; found " +
+                       checkpoint.at("format").dump() + ")");
+    if (checkpoint.at("arrangement_sha256") != arrangement_hash(arrangement))
+      throw InputError(path + ": the checkpoint is about another arrangement");
+    budget = checkpoint.at("job_budget");
+    if (budget == 0) throw InputError(path + ": job_budget: must be positive");
+    body(checkpoint);
+    for (const nlohmann::json& job : checkpoint.at("pending")) {
+      pending.push_back(JobRoot{job.at("path").get<std::vector<std::uint32_t>>(), job_from_json(job.at("job"))});
+      check_pending_job(arrangement, pending.back());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": malformed checkpoint: " + e.what());
+  }
+}
+
+/*! what a shard checkpoint holds, checked against the arrangement and the shard files. */
 struct Resumed {
   std::uint64_t budget = 0;
   std::vector<ShardInfo> finished;
   std::vector<JobRoot> pending;
 };
 
-Resumed read_checkpoint(const std::string& path, const Arrangement& arrangement, const std::string& dir) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot read the checkpoint: " + std::strerror(errno));
+Resumed read_shard_checkpoint(const std::string& path, const Arrangement& arrangement, const std::string& dir) {
   Resumed resumed;
-  try {
-    const nlohmann::json checkpoint = nlohmann::json::parse(in);
-    if (checkpoint.at("format") != "chamber-shards-checkpoint" || checkpoint.at("version") != 1)
-      throw InputError(path + ": not a chamber checkpoint (format chamber-shards-checkpoint, version 1)");
-    if (checkpoint.at("arrangement_sha256") != arrangement_hash(arrangement))
-      throw InputError(path + ": the checkpoint is about another arrangement");
-    resumed.budget = checkpoint.at("job_budget");
-    if (resumed.budget == 0) throw InputError(path + ": job_budget: must be positive");
-    for (const nlohmann::json& shard : checkpoint.at("finished")) resumed.finished.push_back(shard_from_json(shard));
-    for (const nlohmann::json& job : checkpoint.at("pending"))
-      resumed.pending.push_back(JobRoot{job.at("path").get<std::vector<std::uint32_t>>(), job_from_json(job.at("job"))});
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": malformed checkpoint: " + e.what());
-  }
+  read_checkpoint(path, "chamber-shards-checkpoint", arrangement, resumed.budget, resumed.pending,
+                  [&](const nlohmann::json& checkpoint) {
+                    for (const nlohmann::json& shard : checkpoint.at("finished"))
+                      resumed.finished.push_back(shard_from_json(shard));
+                  });
   for (const ShardInfo& shard : resumed.finished) {
     std::ifstream file(file_in(dir, shard.name + ".jsonl.gz"), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
@@ -295,6 +347,10 @@ SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, co
   JobOptions own = options;
   own.budget = options.budget_at(level);
   SubtreeResult result = search_job(arrangement, job, own, control);
+  if (options.count_only) {  // its totals, for checkpoints (JobTree::snapshot)
+    result.shard = ShardInfo{name, job.depth, result.stats.regions, 0, 0, result.children.size(), result.solves, ""};
+    return result;
+  }
   if (options.shard_dir.empty()) return result;
   std::ostringstream text;
   text << "{\"shard\": \"" << name << "\", \"depth\": " << job.depth << ", \"children\": " << result.children.size()
@@ -319,7 +375,7 @@ SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, co
 }
 
 ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, JobExecutor& executor,
-                                       bool exact_lp, const RunControl& control, const ShardCheckpoints& checkpoints) {
+                                       bool exact_lp, const RunControl& control, const RunCheckpoints& checkpoints) {
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw InputError(dir + ": cannot create the shard directory: " + error.message());
@@ -332,7 +388,7 @@ ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std
   std::vector<JobRoot> roots;
   ShardedEnumeration run;
   if (!checkpoints.resume.empty()) {
-    Resumed resumed = read_checkpoint(checkpoints.resume, arrangement, dir);
+    Resumed resumed = read_shard_checkpoint(checkpoints.resume, arrangement, dir);
     options.budget = resumed.budget;  // the tree of jobs is the one of that budget
     roots = std::move(resumed.pending);
     run.shards = std::move(resumed.finished);
@@ -349,7 +405,7 @@ ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std
     checkpoint.every_seconds = checkpoints.every_seconds;
     checkpoint.save = [&](std::vector<ShardInfo>&& finished, std::vector<JobRoot>&& pending) {
       finished.insert(finished.end(), kept.begin(), kept.end());
-      write_checkpoint(checkpoints.path, arrangement, options, std::move(finished), std::move(pending));
+      write_shard_checkpoint(checkpoints.path, arrangement, options, std::move(finished), pending);
     };
   }
   executor.run(arrangement, options, std::move(roots), [&](const JobInfo& info, SubtreeResult&& found) {
@@ -413,11 +469,85 @@ ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std
 
 ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, unsigned threads,
                                        std::uint64_t budget, bool exact_lp, const RunControl& control,
-                                       const ShardCheckpoints& checkpoints) {
+                                       const RunCheckpoints& checkpoints) {
   if (JobExecutor* executor = installed_job_executor())
     return enumerate_to_shards(arrangement, dir, *executor, exact_lp, control, checkpoints);
   ThreadJobExecutor executor(threads, JobOptions{budget});
   return enumerate_to_shards(arrangement, dir, executor, exact_lp, control, checkpoints);
+}
+
+JobCount count_in_jobs(const Arrangement& arrangement, JobExecutor& executor, bool exact_lp, const RunControl& control,
+                       const RunCheckpoints& checkpoints) {
+  JobOptions options = executor.options();
+  options.count_only = true;
+  options.keep_farkas = false;
+  options.exact_lp = exact_lp;
+  options.shard_dir.clear();
+  JobCount run;
+  std::vector<JobRoot> roots;
+  if (!checkpoints.resume.empty()) {
+    read_checkpoint(checkpoints.resume, "chamber-count-checkpoint", arrangement, options.budget, roots,
+                    [&](const nlohmann::json& checkpoint) {
+                      run.resumed_jobs = checkpoint.at("jobs");
+                      run.resumed_regions = checkpoint.at("regions");
+                      run.resumed_lp_solves = checkpoint.at("lp_solves");
+                    });
+    run.resumed_from = checkpoints.resume;
+  } else {
+    FrontierJob root;
+    root.witness.coordinates.assign(arrangement.dimension() + 1, 0);
+    root.witness.coordinates[0] = 1;
+    roots.push_back(JobRoot{{}, std::move(root)});
+  }
+  run.job_budget = options.budget;
+  run.regions = run.resumed_regions;
+  run.lp_solves = run.resumed_lp_solves;
+  JobCheckpoint checkpoint;
+  if (!checkpoints.path.empty()) {
+    checkpoint.every_seconds = checkpoints.every_seconds;
+    // The jobs finished (replayed or not) and those not: every job of the tree is in exactly one of the two.
+    checkpoint.save = [&](std::vector<ShardInfo>&& finished, std::vector<JobRoot>&& pending) {
+      std::uint64_t regions = run.resumed_regions, lp_solves = run.resumed_lp_solves;
+      for (const ShardInfo& job : finished) {
+        regions += job.regions;
+        lp_solves += job.lp_solves;
+      }
+      const std::string body = "\"jobs\": " + std::to_string(run.resumed_jobs + finished.size()) +
+                               ", \"regions\": " + std::to_string(regions) +
+                               ", \"lp_solves\": " + std::to_string(lp_solves) + ",\n";
+      write_file_atomically(checkpoints.path,
+                            checkpoint_text("chamber-count-checkpoint", arrangement, options, body, pending));
+    };
+  }
+  executor.run(arrangement, options, std::move(roots), [&](const JobInfo& info, SubtreeResult&& found) {
+    if (!found.shard || found.shard->name != info.name)
+      throw InternalError("job " + info.name + " came back without its totals");
+    ++run.jobs;
+    run.regions += found.stats.regions;
+    if (control.max_regions && run.regions > *control.max_regions)
+      throw LimitReached("region limit of " + std::to_string(*control.max_regions) + " reached");
+    run.lp_solves += found.solves;
+    run.stats.regions += found.stats.regions;
+    run.stats.lp_solves += found.solves;
+    run.stats.perturbations += found.stats.perturbations;
+    run.stats.lp_skipped += found.stats.lp_skipped;
+    run.stats.lp_reused += found.stats.lp_reused;
+    run.stats.lp_infeasible += found.stats.lp_infeasible;
+    run.counters += found.counters;
+    control.report([&] {
+      return "count: " + std::to_string(run.regions) + " regions in " + std::to_string(run.resumed_jobs + run.jobs) +
+             " jobs, " + std::to_string(run.lp_solves) + " LPs";
+    });
+  }, checkpoint);
+  return run;
+}
+
+JobCount count_in_jobs(const Arrangement& arrangement, unsigned threads, std::uint64_t budget, bool exact_lp,
+                       const RunControl& control, const RunCheckpoints& checkpoints) {
+  if (JobExecutor* executor = installed_job_executor())
+    return count_in_jobs(arrangement, *executor, exact_lp, control, checkpoints);
+  ThreadJobExecutor executor(threads, JobOptions{budget});
+  return count_in_jobs(arrangement, executor, exact_lp, control, checkpoints);
 }
 
 nlohmann::json to_json(const ShardedEnumeration& run) {

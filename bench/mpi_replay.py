@@ -18,6 +18,10 @@ import sys
 
 
 def load(path, batch):
+    """The job records by (batch, job name). A run resumed from a checkpoint appends its jobs to the log of the run it
+    continues; job names are places in the tree, the same in both, so the log is one tree, replayed as if never
+    interrupted. A job logged twice (finished after the log was written at a checkpoint, before the checkpoint file
+    was) keeps its last record."""
     jobs = {}
     with open(path) as log:
         for number, line in enumerate(log, 1):
@@ -30,30 +34,28 @@ def load(path, batch):
                 sys.exit("%s:%d: not a JSON line: %s" % (path, number, error))
             if batch is not None and record["batch"] != batch:
                 continue
-            jobs[(record["batch"], record["id"])] = record
+            jobs[(record["batch"], record["name"])] = record
     if not jobs:
         sys.exit("%s: no job records%s" % (path, "" if batch is None else " of batch %d" % batch))
     return jobs
 
 
+def parent_key(key):
+    """A job's parent: its name without the last "-NNNNNN" (the root "r" has none)."""
+    batch, name = key
+    return (batch, name.rsplit("-", 1)[0]) if "-" in name else None
+
+
 def tree_keys(jobs):
-    """Each job's place in tree order: its parent's key plus its index among the parent's children."""
+    """Each job's place in tree order (names of fixed-width child indices sort in tree order), and its children."""
     children = {}
-    for key, record in jobs.items():
-        if record["parent"] is not None:
-            children.setdefault((key[0], record["parent"]), []).append(key)
-    order = {}
-    roots = sorted(key for key, record in jobs.items() if record["parent"] is None)
-    stack = [(root, (root[0],)) for root in reversed(roots)]
-    while stack:
-        key, path = stack.pop()
-        order[key] = path
-        kids = sorted(children.get(key, []), key=lambda k: k[1])  # ids are given in child order
-        for index, kid in reversed(list(enumerate(kids))):
-            stack.append((kid, path + (index,)))
-    missing = set(jobs) - set(order)
-    if missing:
-        sys.exit("job log: %d jobs whose parent is not in the log (e.g. %r)" % (len(missing), sorted(missing)[0]))
+    for key in sorted(jobs):
+        parent = parent_key(key)
+        if parent is not None:
+            if parent not in jobs:
+                sys.exit("job log: job %s of batch %d, but not its parent" % (key[1], key[0]))
+            children.setdefault(parent, []).append(key)
+    order = {key: key for key in jobs}
     return order, children
 
 
@@ -61,7 +63,7 @@ def simulate(jobs, order, children, ranks, latency, bandwidth, message_cpu):
     """Discrete events: a worker's result arrives at rank 0, or rank 0 has read (and replayed) one; returns the time
     the last result is read."""
     idle = max(1, ranks - 1)
-    waiting = [(order[key], key) for key, record in jobs.items() if record["parent"] is None]
+    waiting = [(order[key], key) for key in jobs if parent_key(key) is None]
     heapq.heapify(waiting)
     events = []  # (time, sequence, kind, key); kind 0: arrival at rank 0, 1: rank 0 done with it
     sequence = 0

@@ -26,6 +26,20 @@ const CLI::Validator positive(
 
 }  // namespace
 
+void add_checkpoint_options(CLI::App& command, RunCheckpoints& checkpoints, std::uint64_t& job_budget,
+                            const std::string& when, const std::string& kept) {
+  command.add_option("--job-budget", job_budget, when + ": search nodes per job (default " +
+                                                     std::to_string(JobOptions{}.budget) + ")")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--checkpoint", checkpoints.path,
+                     when + ": keep a checkpoint in this file (" + kept +
+                         " and the jobs left), so that a killed run can be continued with --resume");
+  command.add_option("--checkpoint-every", checkpoints.every_seconds, "Seconds between checkpoints (default 300)")
+      ->check(CLI::PositiveNumber);
+  command.add_option("--resume", checkpoints.resume,
+                     when + ": continue the run this checkpoint file describes (same arrangement; its job budget)");
+}
+
 void add_common_options(CLI::App& command, CommonOptions& options, bool limits) {
   command.add_flag("--json", options.json, "Print one JSON object on stdout");
   command.add_flag("-q,--quiet", options.quiet, "No progress lines on stderr");

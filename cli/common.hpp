@@ -8,6 +8,7 @@
 #include "arrangement/output_file.hpp"
 #include "arrangement/report_json.hpp"
 #include "arrangement/run_control.hpp"
+#include "arrangement/shards.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -32,6 +33,11 @@ struct CommonOptions {
 
 /*! adds --json and --quiet; with `limits`, also --max-regions and --time-limit. */
 void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
+
+/*! adds --checkpoint FILE, --checkpoint-every SECONDS and --resume FILE, and --job-budget N (search nodes per job);
+ * `when` says when they apply ("With --shards") and `kept` what a checkpoint keeps. */
+void add_checkpoint_options(CLI::App& command, RunCheckpoints& checkpoints, std::uint64_t& job_budget,
+                            const std::string& when, const std::string& kept);
 
 /*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
 RunControl make_run_control(const CommonOptions& options);

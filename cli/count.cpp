@@ -17,6 +17,8 @@ struct CountCommandOptions {
   std::string chi = "auto";
   std::string symmetry;
   bool skip_bounded = false;
+  RunCheckpoints checkpoints;
+  std::uint64_t job_budget = JobOptions{}.budget;
   CommonOptions common;
 };
 
@@ -24,7 +26,11 @@ int run_count(const CountCommandOptions& options) {
   ArrFile file = read_arr_file(options.file);
   CountOptions count{parse_count_method(options.method, "--method"), parse_chi_method(options.chi, "--chi"),
                      !options.skip_bounded, SearchOptions{options.common.exact_lp, thread_count(options.common)},
-                     options.symmetry};
+                     options.symmetry, options.checkpoints, options.job_budget};
+  if (count.method == CountMethod::zaslavsky && count.checkpoints.active())
+    throw InputError("--checkpoint and --resume count by enumeration: give --method enumerate or both");
+  if (options.job_budget != JobOptions{}.budget && !count.checkpoints.active())
+    throw InputError("--job-budget: only with --checkpoint or --resume (the enumeration as a tree of jobs)");
   CountReport report = count_arrangement(file, count, make_run_control(options.common));
   report.file = options.file;
   const std::optional<CharacteristicPolynomial>& chi = report.chi;
@@ -51,6 +57,14 @@ int run_count(const CountCommandOptions& options) {
       std::cout << "enumeration: " << enumerated->stats.lp_solves << " LP solves ("
                 << static_cast<double>(enumerated->stats.lp_solves) / static_cast<double>(enumerated->stats.regions)
                 << " per region)\n";
+    if (report.enumerated && report.enumerated->jobs) {
+      const JobCount& jobs = *report.enumerated->jobs;
+      std::cout << "jobs: " << jobs.jobs << " of " << jobs.job_budget << " nodes";
+      if (!jobs.resumed_from.empty())
+        std::cout << ", after " << jobs.resumed_jobs << " jobs (" << jobs.resumed_regions << " regions, "
+                  << jobs.resumed_lp_solves << " LPs) resumed from " << jobs.resumed_from;
+      std::cout << '\n';
+    }
     if (report.enumerated && chi && report.disagreement.empty()) std::cout << "enumeration and Zaslavsky agree\n";
     std::cout << "seconds: " << report.seconds << '\n';
   }
@@ -77,6 +91,9 @@ Command add_count_command(CLI::App& app) {
                       "verified exactly, a wrong one exits 2");
   command->add_flag("--no-bounded", options->skip_bounded,
                     "Skip the per-region boundedness LPs of the enumeration (Zaslavsky still gives |χ(1)|)");
+  add_checkpoint_options(*command, options->checkpoints, options->job_budget,
+                         "With --checkpoint or --resume (enumeration as a tree of jobs)",
+                         "the regions and LPs of the jobs finished");
   add_common_options(*command, options->common, true);
   return {command, [options] { return run_count(*options); }};
 }

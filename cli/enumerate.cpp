@@ -23,7 +23,7 @@ struct EnumerateCommandOptions {
   std::string certificate;
   std::string regions_file;
   std::string shards;
-  ShardCheckpoints checkpoints;
+  RunCheckpoints checkpoints;
   std::uint64_t job_budget = JobOptions{}.budget;
   bool bounded = false;
   CommonOptions common;
@@ -68,7 +68,8 @@ int run_enumerate(const EnumerateCommandOptions& options) {
   ArrFile file = read_arr_file(options.file);
   if (!options.shards.empty()) return run_enumerate_to_shards(options, file);
   if (!options.checkpoints.path.empty() || !options.checkpoints.resume.empty())
-    throw InputError("--checkpoint and --resume need --shards DIR (only a sharded run can be continued)");
+    throw InputError("--checkpoint and --resume need --shards DIR (only a sharded enumeration can be continued; "
+                     "chamber count --method enumerate can too)");
   std::optional<OutputFile> regions_out;
   if (!options.regions_file.empty()) regions_out.emplace(options.regions_file);
   // Regions go to --regions, else to stdout (text lines, or a JSON array inside the summary).
@@ -134,16 +135,8 @@ Command add_enumerate_command(CLI::App& app) {
       ->excludes(certificate)
       ->excludes(regions)
       ->excludes(bounded);
-  command->add_option("--job-budget", options->job_budget, "With --shards: search nodes per job")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--checkpoint", options->checkpoints.path,
-                      "With --shards: keep a checkpoint in this file (the shards written and the jobs left), so that a "
-                      "killed run can be continued with --resume");
-  command->add_option("--checkpoint-every", options->checkpoints.every_seconds,
-                      "Seconds between checkpoints (default 300)")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--resume", options->checkpoints.resume,
-                      "With --shards: continue the run a checkpoint file describes (same arrangement, same directory)");
+  add_checkpoint_options(*command, options->checkpoints, options->job_budget, "With --shards",
+                         "the shards written");
   add_common_options(*command, options->common, true);
   return {command, [options] { return run_enumerate(*options); }};
 }

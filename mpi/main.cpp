@@ -1,7 +1,8 @@
 // chamber-mpi: `mpirun -np N chamber-mpi COMMAND ...` takes the same commands, options and outputs as `chamber`, plus
 // two of its own (read here, before the command line):
 //   --job-budget N   search nodes per job (default 2000)
-//   --job-log FILE   one JSON line per job searched (bench/mpi.sh replays it; format in bench/README.md)
+//   --job-log FILE   one JSON line per job searched (bench/mpi.sh replays it; format in bench/README.md), written at
+//                    each checkpoint and at the end; appended to when the command resumes a checkpoint (--resume)
 // Rank 0 runs the command line; every enumeration big enough to split (RegionEnumerator::run_in_cell) becomes a tree of
 // budgeted jobs, as in mplrs: rank 0 keeps the queue (arrangement/job_tree.hpp), gives each idle worker the job
 // earliest in tree order, and a worker searches it for up to the budget of nodes and sends back the regions it found
@@ -133,6 +134,7 @@ class MpiExecutor : public JobExecutor {
     bool over = false;    // tells the local thread to end
     bool local_busy = false;
     std::vector<JobRecord> records;
+    std::size_t written = 0;             // records in the log already (written at checkpoints)
     std::vector<std::size_t> record_of;  // job -> its record
     struct HandedOut {
       double seconds = 0;       // this rank's CPU to take the job and encode its message
@@ -245,8 +247,14 @@ class MpiExecutor : public JobExecutor {
         std::vector<ShardInfo> finished;
         std::vector<BasicJobRoot<WireJob>> wire_pending;
         tree.snapshot(finished, wire_pending);
+        // The records of the jobs the checkpoint lists as finished go to the log first: a run resumed from it appends
+        // the rest, so that the log holds every job of the tree (twice only for jobs finished after the log was
+        // written and before the checkpoint was, if killed in between: mpi_replay.py keeps the last).
+        const std::vector<JobRecord> unwritten(records.begin() + static_cast<std::ptrdiff_t>(written), records.end());
+        written = records.size();
         lock.unlock();
         try {
+          write_log(unwritten);
           std::vector<JobRoot> pending;
           for (BasicJobRoot<WireJob>& job : wire_pending)
             pending.push_back(JobRoot{std::move(job.path), decode_job(*job.node.bytes)});
@@ -305,11 +313,15 @@ class MpiExecutor : public JobExecutor {
     changed.notify_all();
     local.join();
     reap(true);
-    if (log_) {
-      for (const JobRecord& r : records) write_job_record(*log_, r);
-      log_->flush();
-    }
+    write_log({records.begin() + static_cast<std::ptrdiff_t>(written), records.end()});
     if (!failure.empty()) throw InternalError(failure);
+  }
+
+  /*! appends `records` to the job log, if any. */
+  void write_log(const std::vector<JobRecord>& records) {
+    if (!log_) return;
+    for (const JobRecord& r : records) write_job_record(*log_, r);
+    log_->flush();
   }
 
   /*! tells every worker that the run is over. */
@@ -569,6 +581,7 @@ void work() {
 struct MpiOptions {
   JobOptions jobs;
   std::string log;
+  bool resumed = false;  // the command line continues a checkpoint (--resume): the job log is appended to
 };
 
 /*! removes --job-budget N and --job-log FILE from argv. \returns false (with a message) when they are malformed. */
@@ -596,6 +609,7 @@ bool take_options(int& argc, char** argv, MpiOptions& options) {
       options.jobs.budget = budget;
       continue;
     }
+    if (arg == "--resume" || arg.rfind("--resume=", 0) == 0) options.resumed = true;
     argv[kept++] = argv[i];
   }
   argc = kept;
@@ -619,7 +633,7 @@ int main(int argc, char** argv) {
     std::ofstream log;
     if (!chamber::mpi::take_options(argc, argv, options)) {
       code = 2;
-    } else if (!options.log.empty() && (log.open(options.log), !log)) {
+    } else if (!options.log.empty() && (log.open(options.log, options.resumed ? std::ios::app : std::ios::trunc), !log)) {
       std::cerr << "chamber-mpi: error: --job-log: cannot write " << options.log << ": " << std::strerror(errno) << "\n";
       code = 2;
     }

@@ -129,9 +129,19 @@ PYBIND11_MODULE(_chamber, m) {
       "count",
       [](ArrHandle file, const std::string& method, const std::string& chi, bool bounded, bool exact_lp,
          unsigned threads, std::optional<double> time_limit, std::optional<std::uint64_t> max_regions,
-         const std::string& name, const std::string& symmetry) {
-        const CountOptions options{parse_count_method(method, "method"), parse_chi_method(chi, "chi"), bounded,
-                                   SearchOptions{exact_lp, resolve_threads(threads)}, symmetry};
+         const std::string& name, const std::string& symmetry, const std::string& checkpoint,
+         const std::string& resume, double checkpoint_every, std::uint64_t job_budget) {
+        if (!(checkpoint_every > 0)) throw InputError("checkpoint_every: must be positive");
+        if (job_budget == 0) throw InputError("job_budget: must be positive");
+        const CountOptions options{parse_count_method(method, "method"),
+                                   parse_chi_method(chi, "chi"),
+                                   bounded,
+                                   SearchOptions{exact_lp, resolve_threads(threads)},
+                                   symmetry,
+                                   RunCheckpoints{checkpoint, checkpoint_every, resume},
+                                   job_budget};
+        if (options.method == CountMethod::zaslavsky && options.checkpoints.active())
+          throw InputError("checkpoint and resume count by enumeration: give method=\"enumerate\" or \"both\"");
         const RunControl control = run_limits(time_limit, max_regions);
         CountReport report = interruptible([&] { return count_arrangement(*file, options, control); });
         report.file = name;
@@ -139,7 +149,8 @@ PYBIND11_MODULE(_chamber, m) {
         return report.to_json().dump();
       },
       py::arg("file"), py::arg("method"), py::arg("chi"), py::arg("bounded"), py::arg("exact_lp"),
-      py::arg("threads"), py::arg("time_limit"), py::arg("max_regions"), py::arg("name"), py::arg("symmetry"));
+      py::arg("threads"), py::arg("time_limit"), py::arg("max_regions"), py::arg("name"), py::arg("symmetry"),
+      py::arg("checkpoint"), py::arg("resume"), py::arg("checkpoint_every"), py::arg("job_budget"));
 
   m.def(
       "enumerate",

@@ -409,6 +409,76 @@ TEST_CASE("jobs: counting only (no sink) gives the count and LPs of the full run
   }
 }
 
+TEST_CASE("jobs: a count stopped by a limit and resumed from its checkpoints counts each region once, with the LPs "
+          "of an uninterrupted run", "[enumerate][jobs][checkpoint]") {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("chamber-count-checkpoint-" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  for (const Arrangement& arrangement : {resonance(4), braid(5)}) {  // (≥ 10 hyperplanes: RegionEnumerator splits)
+    for (std::uint64_t budget : {3u, 50u}) {
+      INFO(arrangement.size() << " hyperplanes, budget " << budget);
+      ThreadJobExecutor one(1, JobOptions{budget});
+      const JobCount whole = count_in_jobs(arrangement, one, false, RunControl{});
+      // The count of RegionEnumerator's jobs (chamber-mpi count without checkpoints): the same tree, the same LPs.
+      set_job_executor(&one);
+      RegionEnumerator counted(arrangement, EnumerationOptions{RunControl{}, false, false, 1});
+      counted.run(nullptr);
+      set_job_executor(nullptr);
+      CHECK(whole.regions == counted.stats().regions);
+      CHECK(whole.lp_solves == counted.stats().lp_solves);
+      CHECK(whole.jobs > 1);
+      // Stopped at a third and at two thirds of the regions, then resumed to the end, on 2 threads.
+      std::filesystem::remove(path);
+      RunCheckpoints checkpoints{path, 1e-9, ""};
+      ThreadJobExecutor two(2, JobOptions{budget});
+      RunControl limited;
+      limited.max_regions = whole.regions / 3;
+      CHECK_THROWS_AS(count_in_jobs(arrangement, two, false, limited, checkpoints), LimitReached);
+      REQUIRE(std::filesystem::exists(path));
+      const std::string resumed = path + ".resumed";
+      std::filesystem::copy_file(path, resumed, std::filesystem::copy_options::overwrite_existing);
+      limited.max_regions = 2 * whole.regions / 3;
+      try {  // (its checkpoint may hold enough finished jobs to pass the limit)
+        count_in_jobs(arrangement, two, false, limited, RunCheckpoints{path, 1e-9, resumed});
+      } catch (const LimitReached&) {
+      }
+      std::filesystem::copy_file(path, resumed, std::filesystem::copy_options::overwrite_existing);
+      ThreadJobExecutor other_budget(2, JobOptions{budget + 1});  // the checkpoint's budget applies
+      const JobCount end = count_in_jobs(arrangement, other_budget, false, RunControl{}, RunCheckpoints{"", 1, resumed});
+      CHECK(end.regions == whole.regions);
+      CHECK(end.lp_solves == whole.lp_solves);
+      CHECK(end.resumed_jobs + end.jobs == whole.jobs);
+      CHECK(end.resumed_regions > 0);
+      CHECK(end.job_budget == budget);
+      std::filesystem::remove(resumed);
+    }
+  }
+  // Checkpoints that are not this run's: another arrangement, another kind, a job whose witness is outside its cell.
+  ThreadJobExecutor executor(1, JobOptions{5});
+  RunControl stopped;
+  stopped.max_regions = 1;
+  CHECK_THROWS_AS(count_in_jobs(resonance(4), executor, false, stopped, RunCheckpoints{path, 1e-9, ""}), LimitReached);
+  CHECK_THROWS_AS(count_in_jobs(threshold(3), executor, false, RunControl{}, RunCheckpoints{"", 1, path}), InputError);
+  std::ifstream in(path);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto resume_from = [&](const std::string& changed) {
+    std::ofstream(path + ".bad") << changed;
+    return [&] { count_in_jobs(resonance(4), executor, false, RunControl{}, RunCheckpoints{"", 1, path + ".bad"}); };
+  };
+  std::string kind = text;
+  kind.replace(kind.find("chamber-count-checkpoint"), 24, "chamber-shards-checkpoint");
+  CHECK_THROWS_AS(resume_from(kind)(), InputError);
+  std::string outside = text;
+  const std::size_t witness = outside.find("\"witness\":[\"");
+  REQUIRE(witness != std::string::npos);
+  outside.insert(witness + 12, "-");  // a witness with a negative homogenizing coordinate
+  CHECK_THROWS_AS(resume_from(outside)(), InputError);
+  CHECK_NOTHROW(resume_from(text)());
+  CHECK_THROWS_AS(resume_from(text.substr(0, text.size() / 2))(), InputError);
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + ".bad");
+}
+
 TEST_CASE("job wire: jobs and results round-trip exactly; malformed bytes are an InternalError", "[enumerate][jobs]") {
   FrontierJob job;
   job.depth = 7;

@@ -252,13 +252,20 @@ class Arrangement:
                                                         ", " + self._name if self._name else "")
 
     def count(self, method="both", chi="auto", bounded=True, *, exact_lp=False, threads=0, time_limit=None,
-              max_regions=None, symmetry=None):
+              max_regions=None, symmetry=None, checkpoint=None, resume=None, checkpoint_every=300.0,
+              job_budget=2000):
         """`chamber count`: regions, bounded regions and χ, by enumeration and by Zaslavsky's theorem (compared;
         a disagreement raises RuntimeError). method: "both", "enumerate" or "zaslavsky"; chi: "auto" (by orbits of
         the symmetry group when it is non-trivial, else the lattice), "lattice", "sweep" or "symmetric"; symmetry: a
-        file of generators to use instead of searching (docs/symmetry-format.md; a wrong one raises ValueError)."""
+        file of generators to use instead of searching (docs/symmetry-format.md; a wrong one raises ValueError).
+        checkpoint, resume, checkpoint_every, job_budget: `chamber count --checkpoint/--resume/--checkpoint-every/
+        --job-budget` (the enumeration as a tree of jobs that a killed run continues; needs bounded=False unless no
+        region is bounded)."""
         return Result(json.loads(_chamber.count(self._file, method, chi, bounded, exact_lp, threads, time_limit,
-                                                max_regions, self._name, "" if symmetry is None else str(symmetry))))
+                                                max_regions, self._name, "" if symmetry is None else str(symmetry),
+                                                "" if checkpoint is None else str(checkpoint),
+                                                "" if resume is None else str(resume), float(checkpoint_every),
+                                                int(job_budget))))
 
     def _enumerate(self, bounded, certificate, exact_lp, threads, time_limit, max_regions):
         text, rows = _chamber.enumerate(self._file, bounded, "" if certificate is None else str(certificate),

@@ -81,6 +81,33 @@ wait $runner 2> /dev/null
 mpi 3 enumerate "$big" --shards "$work/big" -q --resume "$work/big.ck" > /dev/null || fail "the resumed MPI run failed"
 cmp -s "$work/big.ref/manifest.json" "$work/big/manifest.json" || fail "the resumed MPI run's manifest differs"
 
+# A count killed under mpirun and resumed from its checkpoint with another N: chamber's count and LPs (same budget); the
+# job log, written at the checkpoints and appended to by the resumed run, replays as one tree with every job once.
+value() { /usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[2]))[sys.argv[1]])' "$1" "$2"; }
+"$chamber" count "$big" --method enumerate --no-bounded --checkpoint "$work/count.ref.ck" --json -q > "$work/count.ref" ||
+  fail "chamber count --checkpoint"
+rm -f "$work/count.ck" "$work/count.log"
+mpi 2 count "$big" --method enumerate --no-bounded -q --checkpoint "$work/count.ck" --checkpoint-every 0.1 \
+  --job-log "$work/count.log" > /dev/null 2>&1 &
+runner=$!
+for _ in $(seq 100); do
+  [ -f "$work/count.ck" ] && [ "$(grep -Eo '"jobs": [0-9]+' "$work/count.ck" | grep -Eo '[0-9]+$')" -gt 100 ] && break
+  sleep 0.05
+done
+kill -9 $runner 2> /dev/null
+pkill -9 -f "chamber-mpi count $big" 2> /dev/null
+wait $runner 2> /dev/null
+[ -s "$work/count.log" ] || fail "the killed count wrote no job log at its checkpoints"
+mpi 3 count "$big" --method enumerate --no-bounded -q --json --resume "$work/count.ck" --job-log "$work/count.log" \
+  > "$work/count.resumed" || fail "the resumed MPI count failed"
+for key in regions lp_solves; do
+  [ "$(value $key "$work/count.resumed")" = "$(value $key "$work/count.ref")" ] ||
+    fail "the resumed MPI count's $key differs from chamber's: $(cat "$work/count.resumed")"
+done
+jobs=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["jobs"]["jobs"])' "$work/count.ref")
+/usr/bin/python3 "$replay" "$work/count.log" --ranks 2,16 > "$work/count.replay" || fail "the resumed job log does not replay"
+grep -q "^$jobs jobs" "$work/count.replay" || fail "the resumed job log: $(head -1 "$work/count.replay"), expected $jobs jobs"
+
 # A dataset spread over the ranks: chamber's rows (timing aside), a valid dataset; a rerun resumes it (nothing to do).
 spec_dir="$(cd "$(dirname "$0")/../data/dataset" && pwd)"
 (cd "$spec_dir" && "$chamber" dataset small.json --out "$work/ds.ref" -q) || fail "chamber dataset"

@@ -103,4 +103,35 @@ wait $runner 2> /dev/null
   fail "the resumed run failed"
 cmp -s ref/manifest.json killed/manifest.json || fail "the resumed run's manifest differs from the uninterrupted run's"
 "$chamber" check killed/manifest.json --arrangement "$big" > /dev/null || fail "the resumed run's certificate is rejected"
-echo "ok: sharded certificates checked, tampered copies rejected with their shard's name, a killed run resumed"
+
+# count --method enumerate with checkpoints: a killed count resumed from its checkpoint (with other threads) counts
+# the regions and LPs of an uninterrupted one; bad combinations are exit 2.
+value() { "$py" -c 'import json, sys; d = json.load(open(sys.argv[2])); print(eval(sys.argv[1], {}, d))' "$1" "$2"; }
+"$chamber" count "$big" --method enumerate --no-bounded --checkpoint whole.ck --threads 2 --json -q > whole.json ||
+  fail "count --checkpoint"
+"$chamber" count "$big" --json -q --threads 2 > zaslavsky.json || fail "count of $big"
+[ "$(value regions whole.json)" = "$(value regions zaslavsky.json)" ] || fail "count --checkpoint: another count"
+"$chamber" count "$big" --method enumerate --no-bounded --threads 1 -q --checkpoint counted.ck --checkpoint-every 0.1 \
+  > /dev/null 2>&1 &
+runner=$!
+for _ in $(seq 100); do
+  [ -f counted.ck ] && [ "$(grep -Eo '"jobs": [0-9]+' counted.ck | grep -Eo '[0-9]+$')" -gt 100 ] && break
+  sleep 0.05
+done
+kill -9 $runner 2> /dev/null
+wait $runner 2> /dev/null
+"$chamber" count "$big" --method enumerate --no-bounded --threads 2 --json -q --resume counted.ck \
+  --checkpoint counted.ck > resumed.json || fail "the resumed count failed"
+for key in regions lp_solves; do
+  [ "$(value $key resumed.json)" = "$(value $key whole.json)" ] ||
+    fail "the resumed count's $key: $(value $key resumed.json), uninterrupted: $(value $key whole.json)"
+done
+[ "$(value 'jobs["resumed_jobs"]' resumed.json)" -gt 0 ] || fail "the resumed count resumed no jobs: $(cat resumed.json)"
+expect2 "count --checkpoint with --method zaslavsky" count "$big" --method zaslavsky --checkpoint z.ck
+expect2 "count --checkpoint testing boundedness" count "$instances/0021-generic_n3_m8.arr" --method enumerate \
+  --checkpoint b.ck
+grep -q "no-bounded" opt.out || fail "count --checkpoint with bounded regions: $(cat opt.out)"
+expect2 "count --job-budget without --checkpoint" count "$big" --job-budget 5
+expect2 "count --resume of a shards checkpoint" count "$big" --method enumerate --no-bounded --resume killed.json
+grep -q "chamber-count-checkpoint" opt.out || fail "count --resume of a shards checkpoint: $(cat opt.out)"
+echo "ok: sharded certificates checked, tampered copies rejected with their shard's name, a killed run resumed, a killed count resumed"

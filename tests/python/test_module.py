@@ -74,6 +74,31 @@ def test_count_methods_and_sweep_equal_cli():
     assert a.count(method="zaslavsky").regions == 4061
 
 
+def test_count_checkpoint_equals_cli_and_resumes(tmp_path):
+    # count(checkpoint=...) is `chamber count --checkpoint`; a limited run resumed from its checkpoint counts the
+    # regions and LPs of an uninterrupted one; bad combinations raise ValueError.
+    path = shared("threshold4")
+    a = chamber.Arrangement.read(path)
+    whole = a.count(method="enumerate", bounded=False, checkpoint=tmp_path / "a.ck", job_budget=50, threads=1)
+    want = cli_json("count", path, "--method", "enumerate", "--no-bounded", "--checkpoint", str(tmp_path / "b.ck"),
+                    "--job-budget", "50", "--threads", "1")
+    want["jobs"]["checkpoint"] = str(tmp_path / "a.ck")
+    assert untimed(whole.to_json()) == untimed(want)
+    with pytest.raises(chamber.LimitReached):
+        a.count(method="enumerate", bounded=False, checkpoint=tmp_path / "c.ck", checkpoint_every=1e-9, job_budget=50,
+                max_regions=whole.regions // 2)
+    resumed = a.count(method="enumerate", bounded=False, resume=tmp_path / "c.ck", threads=2)
+    assert (resumed.regions, resumed.lp_solves) == (whole.regions, whole.lp_solves)
+    assert resumed.jobs["resumed_jobs"] > 0 and resumed.jobs["job_budget"] == 50
+    with pytest.raises(ValueError, match="no-bounded"):
+        chamber.Arrangement.read(shared("generic_d4_m20")).count(method="enumerate", checkpoint=tmp_path / "d.ck")
+    with pytest.raises(ValueError, match="enumerate"):
+        a.count(method="zaslavsky", checkpoint=tmp_path / "e.ck")
+    with pytest.raises(ValueError, match="another arrangement"):
+        chamber.Arrangement.read(shared("threshold3")).count(method="enumerate", bounded=False,
+                                                             resume=tmp_path / "c.ck")
+
+
 def test_symmetry_equals_cli(tmp_path):
     # R_4: the group S_5 found, χ by orbits; a file of generators; a wrong generator raises ValueError (exit 2).
     path = shared("resonance4")
