@@ -9,6 +9,7 @@ chamber=$1 chamber_mpi=$2 instances=$3 work=$4
 replay="$(cd "$(dirname "$0")/../.." && pwd)/bench/mpi_replay.py"
 rm -rf "$work" && mkdir -p "$work"
 fail() { echo "FAIL: $*"; exit 1; }
+source "$(dirname "$0")/kill_after_checkpoint.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 mpi() { local np=$1; shift; timeout 300 mpirun --oversubscribe -np "$np" "$chamber_mpi" "$@"; }
 strip() { grep -v '"seconds"\|_seconds"\|"threads"\|certificate"\|regions_file' "$1"; }
@@ -70,11 +71,7 @@ big="$instances/0008-threshold5.arr"
 "$chamber" enumerate "$big" --shards "$work/big.ref" --threads 2 -q > /dev/null || fail "chamber --shards threshold5"
 mpi 2 enumerate "$big" --shards "$work/big" -q --checkpoint "$work/big.ck" --checkpoint-every 0.2 > /dev/null 2>&1 &
 runner=$!
-for _ in $(seq 100); do
-  [ -f "$work/big.ck" ] && [ "$(grep -c '"name"' "$work/big.ck")" -gt 20 ] && break
-  sleep 0.1
-done
-kill -9 $runner 2> /dev/null
+kill_after_checkpoint "$work/big.ck" 20 $runner
 pkill -9 -f "chamber-mpi enumerate $big" 2> /dev/null
 wait $runner 2> /dev/null
 [ -f "$work/big/manifest.json" ] && fail "the MPI run finished before it was killed"
@@ -90,11 +87,7 @@ rm -f "$work/count.ck" "$work/count.log"
 mpi 2 count "$big" --method enumerate --no-bounded -q --checkpoint "$work/count.ck" --checkpoint-every 0.1 \
   --job-log "$work/count.log" > /dev/null 2>&1 &
 runner=$!
-for _ in $(seq 100); do
-  [ -f "$work/count.ck" ] && [ "$(grep -Eo '"jobs": [0-9]+' "$work/count.ck" | grep -Eo '[0-9]+$')" -gt 100 ] && break
-  sleep 0.05
-done
-kill -9 $runner 2> /dev/null
+kill_after_checkpoint "$work/count.ck" 100 $runner
 pkill -9 -f "chamber-mpi count $big" 2> /dev/null
 wait $runner 2> /dev/null
 [ -s "$work/count.log" ] || fail "the killed count wrote no job log at its checkpoints"

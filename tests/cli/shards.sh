@@ -5,6 +5,7 @@
 # Usage: shards.sh CHAMBER ARRANGEMENTS_DIR WORKDIR   (ARRANGEMENTS_DIR: data/families/arrangements)
 set -u
 chamber=$1 instances=$2 work=$3
+source "$(dirname "$0")/kill_after_checkpoint.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 py=/usr/bin/python3
@@ -92,11 +93,7 @@ big="$instances/0008-threshold5.arr"
 "$chamber" enumerate "$big" --shards ref --threads 2 -q > /dev/null || fail "the uninterrupted run"
 "$chamber" enumerate "$big" --shards killed --threads 2 -q --checkpoint killed.json --checkpoint-every 0.2 > /dev/null 2>&1 &
 runner=$!
-for _ in $(seq 100); do
-  [ -f killed.json ] && [ "$(grep -c '"name"' killed.json)" -gt 20 ] && break
-  sleep 0.1
-done
-kill -9 $runner 2> /dev/null
+kill_after_checkpoint killed.json 20 $runner
 wait $runner 2> /dev/null
 [ -f killed/manifest.json ] && fail "the run finished before it was killed (make the instance bigger)"
 "$chamber" enumerate "$big" --shards killed --threads 1 --resume killed.json --checkpoint killed.json -q > /dev/null ||
@@ -114,11 +111,7 @@ value() { "$py" -c 'import json, sys; d = json.load(open(sys.argv[2])); print(ev
 "$chamber" count "$big" --method enumerate --no-bounded --threads 1 -q --checkpoint counted.ck --checkpoint-every 0.1 \
   > /dev/null 2>&1 &
 runner=$!
-for _ in $(seq 100); do
-  [ -f counted.ck ] && [ "$(grep -Eo '"jobs": [0-9]+' counted.ck | grep -Eo '[0-9]+$')" -gt 100 ] && break
-  sleep 0.05
-done
-kill -9 $runner 2> /dev/null
+kill_after_checkpoint counted.ck 100 $runner
 wait $runner 2> /dev/null
 "$chamber" count "$big" --method enumerate --no-bounded --threads 2 --json -q --resume counted.ck \
   --checkpoint counted.ck > resumed.json || fail "the resumed count failed"
