@@ -6,7 +6,7 @@ set -uo pipefail
 chamber=$1 root=$2 work=$3
 fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$work" && mkdir -p "$work"
-for dir in xiong_tables/table1 xiong_tables/table2 families one_layer; do
+for dir in xiong_tables/table1 xiong_tables/table2 families one_layer one_layer_16; do
   "$chamber" dataset --verify "$root/data/$dir" --quiet > "$work/verify.txt" || { cat "$work/verify.txt"; fail "$dir does not verify"; }
 done
 strip() { sed 's/,"seconds":[0-9.e+-]*}$/}/' "$1"; }
