@@ -27,8 +27,8 @@ const CLI::Validator positive(
 }  // namespace
 
 void add_checkpoint_options(CLI::App& command, RunCheckpoints& checkpoints, std::uint64_t& job_budget,
-                            const std::string& when, const std::string& kept) {
-  command.add_option("--job-budget", job_budget, when + ": search nodes per job (default " +
+                            const std::string& when, const std::string& kept, const std::string& budget_when) {
+  command.add_option("--job-budget", job_budget, budget_when + ": search nodes per job (default " +
                                                      std::to_string(JobOptions{}.budget) + ")")
       ->check(CLI::PositiveNumber);
   command.add_option("--checkpoint", checkpoints.path,

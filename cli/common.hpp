@@ -35,9 +35,9 @@ struct CommonOptions {
 void add_common_options(CLI::App& command, CommonOptions& options, bool limits);
 
 /*! adds --checkpoint FILE, --checkpoint-every SECONDS and --resume FILE, and --job-budget N (search nodes per job);
- * `when` says when they apply ("With --shards") and `kept` what a checkpoint keeps. */
+ * `when` and `budget_when` say when they apply ("With --shards") and `kept` what a checkpoint keeps. */
 void add_checkpoint_options(CLI::App& command, RunCheckpoints& checkpoints, std::uint64_t& job_budget,
-                            const std::string& when, const std::string& kept);
+                            const std::string& when, const std::string& kept, const std::string& budget_when);
 
 /*! builds the run control (deadline from now, region limit, progress on stderr unless quiet). */
 RunControl make_run_control(const CommonOptions& options);

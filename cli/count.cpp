@@ -92,8 +92,8 @@ Command add_count_command(CLI::App& app) {
   command->add_flag("--no-bounded", options->skip_bounded,
                     "Skip the per-region boundedness LPs of the enumeration (Zaslavsky still gives |χ(1)|)");
   add_checkpoint_options(*command, options->checkpoints, options->job_budget,
-                         "With --checkpoint or --resume (enumeration as a tree of jobs)",
-                         "the regions and LPs of the jobs finished");
+                         "With --method enumerate or both (the enumeration as a tree of jobs)",
+                         "the regions and LPs of the jobs finished", "With --checkpoint or --resume");
   add_common_options(*command, options->common, true);
   return {command, [options] { return run_count(*options); }};
 }

@@ -135,8 +135,8 @@ Command add_enumerate_command(CLI::App& app) {
       ->excludes(certificate)
       ->excludes(regions)
       ->excludes(bounded);
-  add_checkpoint_options(*command, options->checkpoints, options->job_budget, "With --shards",
-                         "the shards written");
+  add_checkpoint_options(*command, options->checkpoints, options->job_budget, "With --shards", "the shards written",
+                         "With --shards");
   add_common_options(*command, options->common, true);
   return {command, [options] { return run_enumerate(*options); }};
 }
