@@ -16,11 +16,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
 #include <sstream>
+#include <thread>
 #include <unordered_set>
 
 namespace chamber {
@@ -224,71 +226,148 @@ Resumed read_shard_checkpoint(const std::string& path, const Arrangement& arrang
   return resumed;
 }
 
-/*! CertificateBuilder::complete over the shards: writes dir/completion.jsonl.gz and fills the completion counts. */
+/*! calls work(s) for s = 0 .. count−1 on `threads` threads, and merge(s) for each on the calling thread in order of s,
+ * a window of a few items per thread at a time (so that only a window's results are held). Rethrows, in order, what
+ * a work threw. */
+template <class Work, class Merge>
+void ordered_parallel(std::size_t count, unsigned threads, const Work& work, const Merge& merge) {
+  threads = std::max(1u, threads);
+  const std::size_t window = threads == 1 ? 1 : 4 * std::size_t{threads};
+  for (std::size_t begin = 0; begin < count; begin += window) {
+    const std::size_t end = std::min(count, begin + window);
+    std::vector<std::exception_ptr> errors(end - begin);
+    std::atomic<std::size_t> next{begin};
+    auto run = [&] {
+      for (std::size_t s; (s = next.fetch_add(1)) < end;) {
+        try {
+          work(s);
+        } catch (...) {
+          errors[s - begin] = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < threads && t < end - begin; ++t) helpers.emplace_back(run);
+    run();
+    for (std::thread& helper : helpers) helper.join();
+    for (std::size_t s = begin; s < end; ++s) {
+      if (errors[s - begin]) std::rethrow_exception(errors[s - begin]);
+      merge(s);
+    }
+  }
+}
+
+/*! CertificateBuilder::complete over the shards, on `threads` threads: writes dir/completion.jsonl.gz and fills the
+ * completion counts. A pair is closed by an entry of the shards when one agrees with the flipped sign vector, else by
+ * an entry this completion added before it (in region order), else by a new LP: the file is the same for any number of
+ * threads. */
 void complete_shards(const Arrangement& arrangement, const std::string& dir, bool exact_lp, const RunControl& control,
-                     ShardedEnumeration& run, nlohmann::json& completion) {
+                     unsigned threads, ShardedEnumeration& run, nlohmann::json& completion) {
   const std::size_t m = arrangement.size();
-  // Pass 1: every sign vector, and every entry's conditions numbered as the checker numbers them (shard after shard).
+  const std::size_t count = run.shards.size();
+  auto shard_file = [&](std::size_t s) { return file_in(dir, run.shards[s].name + ".jsonl.gz"); };
+  // Pass 1: every sign vector, and every entry's conditions numbered as the checker numbers them (shard after shard);
+  // the shards are read in parallel and merged in order.
   std::unordered_set<std::string> regions;
   regions.reserve(run.regions * 2);
   FarkasTrie trie;
   std::size_t entries = 0;
-  for (const ShardInfo& shard : run.shards) {
-    control.check_time("certificate completion");
-    LineReader lines(file_in(dir, shard.name + ".jsonl.gz"));
-    for (nlohmann::json line = lines.next(); !line.is_null(); line = lines.next()) {
-      if (const auto f = line.find("farkas"); f != line.end()) trie.insert(conditions_of_entry(*f), entries++);
-      else if (const auto r = line.find("region"); r != line.end())
-        regions.insert(r->at("signs").get<std::string>());
-    }
-  }
-  // Pass 2: the pairs no path closed.
+  struct Scan {
+    std::vector<FarkasCertificate> entries;
+    std::vector<std::string> signs;
+  };
+  std::vector<Scan> scans(count);
+  ordered_parallel(
+      count, threads,
+      [&](std::size_t s) {
+        control.check_time("certificate completion");
+        LineReader lines(shard_file(s));
+        for (nlohmann::json line = lines.next(); !line.is_null(); line = lines.next()) {
+          if (const auto f = line.find("farkas"); f != line.end()) scans[s].entries.push_back(conditions_of_entry(*f));
+          else if (const auto r = line.find("region"); r != line.end())
+            scans[s].signs.push_back(r->at("signs").get<std::string>());
+        }
+      },
+      [&](std::size_t s) {
+        if (scans[s].signs.size() != run.shards[s].regions)
+          throw InternalError("shard " + run.shards[s].name + " holds " + std::to_string(scans[s].signs.size()) +
+                              " regions, its job reported " + std::to_string(run.shards[s].regions));
+        for (const FarkasCertificate& entry : scans[s].entries) trie.insert(entry, entries++);
+        for (std::string& signs : scans[s].signs) regions.insert(std::move(signs));
+        scans[s] = Scan{};
+      });
+  // Pass 2: the pairs no path closed, found in parallel (the sets are only read); those no shard's entry closes are
+  // settled in order on this thread, by an entry added earlier or by an LP.
+  struct Pair {
+    std::uint64_t region;
+    std::size_t hyperplane;
+    std::optional<std::size_t> entry;  // empty: no shard's entry agrees
+    std::string flipped = {};          // then: the flipped sign vector
+  };
+  std::vector<std::vector<Pair>> found(count);
+  std::vector<std::uint64_t> first_region(count + 1, 0);
+  for (std::size_t s = 0; s < count; ++s) first_region[s + 1] = first_region[s] + run.shards[s].regions;
   std::ostringstream text;
   text << "{\"completion\": true, \"farkas_offset\": " << entries << "}\n";
   std::ostringstream pairs;
   StrictFeasibilitySolver solver(arrangement, exact_lp);
   FarkasPool added;
-  std::vector<bool> covered(m);
+  FarkasTrie added_trie;
   std::vector<SignCondition> conditions(m);
-  std::uint64_t k = 0;
-  for (const ShardInfo& shard : run.shards) {
-    LineReader lines(file_in(dir, shard.name + ".jsonl.gz"));
-    for (nlohmann::json line = lines.next(); !line.is_null(); line = lines.next()) {
-      const auto r = line.find("region");
-      if (r == line.end()) continue;
-      control.check_time("certificate completion");
-      std::fill(covered.begin(), covered.end(), false);
-      for (const nlohmann::json& pair : r->at("blocked")) covered.at(pair.at(0).get<std::size_t>()) = true;
-      std::string signs = r->at("signs").get<std::string>();
-      for (std::size_t i = 0; i < m; ++i) {
-        if (covered[i]) continue;
-        signs[i] = signs[i] == '+' ? '-' : '+';
-        if (!regions.count(signs)) {
+  ordered_parallel(
+      count, threads,
+      [&](std::size_t s) {
+        std::vector<bool> covered(m);
+        std::uint64_t k = first_region[s];
+        LineReader lines(shard_file(s));
+        for (nlohmann::json line = lines.next(); !line.is_null(); line = lines.next()) {
+          const auto r = line.find("region");
+          if (r == line.end()) continue;
+          control.check_time("certificate completion");
+          std::fill(covered.begin(), covered.end(), false);
+          for (const nlohmann::json& pair : r->at("blocked")) covered.at(pair.at(0).get<std::size_t>()) = true;
+          std::string signs = r->at("signs").get<std::string>();
+          for (std::size_t i = 0; i < m; ++i) {
+            if (covered[i]) continue;
+            signs[i] = signs[i] == '+' ? '-' : '+';
+            if (!regions.count(signs)) {
+              Pair pair{k, i, trie.find(signs)};
+              if (!pair.entry) pair.flipped = signs;
+              found[s].push_back(std::move(pair));
+            }
+            signs[i] = signs[i] == '+' ? '-' : '+';
+          }
+          ++k;
+        }
+      },
+      [&](std::size_t s) {
+        for (Pair& pair : found[s]) {
           std::size_t entry = 0;
-          if (std::optional<std::size_t> agreeing = trie.find(signs)) {
-            entry = *agreeing;
+          if (pair.entry) {
+            entry = *pair.entry;
+          } else if (std::optional<std::size_t> agreeing = added_trie.find(pair.flipped)) {
+            entry = entries + *agreeing;
           } else {
-            for (std::size_t j = 0; j < m; ++j) conditions[j] = {j, signs[j] == '+' ? 1 : -1};
+            for (std::size_t j = 0; j < m; ++j) conditions[j] = {j, pair.flipped[j] == '+' ? 1 : -1};
             ++run.completion_lps;
             FeasibilityResult result = solver.solve(conditions);
-            if (result.feasible) throw InternalError("enumeration missed the region " + signs + " (found while certifying)");
+            if (result.feasible)
+              throw InternalError("enumeration missed the region " + pair.flipped + " (found while certifying)");
             const std::size_t before = added.size();
-            entry = entries + added.add(std::move(result.farkas));
+            const std::size_t index = added.add(std::move(result.farkas));
+            entry = entries + index;
             if (added.size() > before) {
-              trie.insert(added.entries().back(), entry);
+              added_trie.insert(added.entries().back(), index);
               text << "{\"farkas\": ";
               write_json_farkas(text, added.entries().back());
               text << "}\n";
             }
           }
-          pairs << "{\"pair\": [" << k << ',' << i << ',' << entry << "]}\n";
+          pairs << "{\"pair\": [" << pair.region << ',' << pair.hyperplane << ',' << entry << "]}\n";
           ++run.completion_pairs;
         }
-        signs[i] = signs[i] == '+' ? '-' : '+';
-      }
-      ++k;
-    }
-  }
+        found[s] = {};
+      });
   text << pairs.str();
   run.completion_farkas = added.size();
   const std::string bytes = gzip_bytes(text.str(), 6);
@@ -375,7 +454,8 @@ SubtreeResult run_job(const Arrangement& arrangement, const FrontierJob& job, co
 }
 
 ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, JobExecutor& executor,
-                                       bool exact_lp, const RunControl& control, const RunCheckpoints& checkpoints) {
+                                       bool exact_lp, const RunControl& control, const RunCheckpoints& checkpoints,
+                                       unsigned threads) {
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) throw InputError(dir + ": cannot create the shard directory: " + error.message());
@@ -438,7 +518,7 @@ ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std
   run.stats.lp_solves = run.lp_solves;
 
   nlohmann::json completion;
-  complete_shards(arrangement, dir, exact_lp, control, run, completion);
+  complete_shards(arrangement, dir, exact_lp, control, threads, run, completion);
 
   std::ostringstream head;
   write_json_arrangement(head, arrangement);
@@ -471,9 +551,9 @@ ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std
                                        std::uint64_t budget, bool exact_lp, const RunControl& control,
                                        const RunCheckpoints& checkpoints) {
   if (JobExecutor* executor = installed_job_executor())
-    return enumerate_to_shards(arrangement, dir, *executor, exact_lp, control, checkpoints);
+    return enumerate_to_shards(arrangement, dir, *executor, exact_lp, control, checkpoints, threads);
   ThreadJobExecutor executor(threads, JobOptions{budget});
-  return enumerate_to_shards(arrangement, dir, executor, exact_lp, control, checkpoints);
+  return enumerate_to_shards(arrangement, dir, executor, exact_lp, control, checkpoints, threads);
 }
 
 JobCount count_in_jobs(const Arrangement& arrangement, JobExecutor& executor, bool exact_lp, const RunControl& control,

@@ -57,7 +57,8 @@ struct ShardedEnumeration {
 /*! enumerates every region of `arrangement` as a tree of jobs on `executor` (its options' budget), each job writing
  * its shard into `dir`; then reads the shards back to close the certificate (as CertificateBuilder::complete: a region
  * whose flipped sign vector across a hyperplane is not a region, and whose search path proved nothing there, gets an
- * entry of any job that covers it, or one LP) into dir/completion.jsonl.gz, and writes dir/manifest.json last.
+ * entry of any job that covers it, else one this completion added, else one LP; the shards read on `threads` threads,
+ * with the same result for any number) into dir/completion.jsonl.gz, and writes dir/manifest.json last.
  * Memory: the sign vectors and the entries' conditions of all shards, during the completion only.
  * With checkpoints.path, the run can be continued after a kill by the same call with checkpoints.resume: the shards
  * the checkpoint lists are kept (each checked against its sha256), the jobs it lists are searched again, with the
@@ -66,9 +67,10 @@ struct ShardedEnumeration {
  * another arrangement, or lists a shard whose file changed; LimitReached on the deadline or past
  * control.max_regions; InternalError when the completion finds a region the search missed. */
 ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, JobExecutor& executor,
-                                       bool exact_lp, const RunControl& control, const RunCheckpoints& checkpoints = {});
+                                       bool exact_lp, const RunControl& control, const RunCheckpoints& checkpoints = {},
+                                       unsigned threads = 1);
 /*! the same on the job executor installed by set_job_executor (chamber-mpi's ranks, whose budget then applies), or
- * without one on `threads` threads of this process in jobs of `budget` nodes. */
+ * without one on `threads` threads of this process in jobs of `budget` nodes; the completion on `threads` threads. */
 ShardedEnumeration enumerate_to_shards(const Arrangement& arrangement, const std::string& dir, unsigned threads,
                                        std::uint64_t budget, bool exact_lp, const RunControl& control,
                                        const RunCheckpoints& checkpoints = {});

@@ -559,7 +559,8 @@ TEST_CASE("job wire: jobs and results round-trip exactly; malformed bytes are an
   CHECK_THROWS_AS(decode_job(std::string(12, '\xff')), InternalError);
 }
 
-TEST_CASE("shards: jobs write a sharded certificate the checker accepts, the same for any number of threads",
+TEST_CASE("shards: jobs write a sharded certificate the checker accepts, the same for any number of threads (search "
+          "and completion)",
           "[enumerate][jobs][shards]") {
   const Arrangement arrangement = resonance(4);
   const std::filesystem::path base = std::filesystem::temp_directory_path() /
@@ -569,7 +570,7 @@ TEST_CASE("shards: jobs write a sharded certificate the checker accepts, the sam
   for (unsigned threads : {1u, 3u}) {
     const std::string dir = (base / std::to_string(threads)).string();
     ThreadJobExecutor executor(threads, JobOptions{20});
-    const ShardedEnumeration run = enumerate_to_shards(arrangement, dir, executor, false, RunControl{});
+    const ShardedEnumeration run = enumerate_to_shards(arrangement, dir, executor, false, RunControl{}, {}, threads);
     CHECK(run.regions == 370);
     CHECK(run.shards.size() > 10);
     verify::set_shard_check_threads(threads);
