@@ -468,12 +468,16 @@ TEST_CASE("jobs: a count stopped by a limit and resumed from its checkpoints cou
   std::string kind = text;
   kind.replace(kind.find("chamber-count-checkpoint"), 24, "chamber-shards-checkpoint");
   CHECK_THROWS_AS(resume_from(kind)(), InputError);
-  std::string outside = text;
-  const std::size_t witness = outside.find("\"witness\":[\"");
-  REQUIRE(witness != std::string::npos);
-  outside.insert(witness + 12, "-");  // a witness with a negative homogenizing coordinate
-  CHECK_THROWS_AS(resume_from(outside)(), InputError);
-  CHECK_NOTHROW(resume_from(text)());
+  // Pending jobs of its own after the checkpoint's head (the run may have finished every job before its checkpoint).
+  const std::string head = text.substr(0, text.find("\"pending\": [") + 12);
+  auto pending = [&](const std::string& depth, const std::string& signs, const std::string& first) {
+    return head + "\n  {\"path\": [], \"job\": {\"depth\": " + depth + ", \"signs\": \"" + signs +
+           "\", \"witness\": [\"" + first + "\", \"1\", \"2\", \"3\", \"5\"], \"blocked\": [], \"memo\": []}}\n]}\n";
+  };
+  CHECK_NOTHROW(resume_from(pending("0", "", "1"))());
+  CHECK_THROWS_AS(resume_from(pending("0", "", "-1"))(), InputError);  // a negative homogenizing coordinate
+  CHECK_THROWS_AS(resume_from(pending("1", "-", "1"))(), InputError);  // x1 < 0 is false at (1, 2, 3, 5)
+  CHECK_THROWS_AS(resume_from(pending("99", std::string(99, '+'), "1"))(), InputError);  // deeper than the hyperplanes
   CHECK_THROWS_AS(resume_from(text.substr(0, text.size() / 2))(), InputError);
   std::filesystem::remove(path);
   std::filesystem::remove(path + ".bad");
