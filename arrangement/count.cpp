@@ -105,6 +105,8 @@ std::optional<bool> CountReport::essential() const {
 CountReport count_arrangement(const ArrFile& file, const CountOptions& options, const RunControl& control) {
   const auto start = std::chrono::steady_clock::now();
   const Arrangement& arrangement = file.arrangement;
+  if (options.method == CountMethod::zaslavsky && options.checkpoints.active())
+    throw InputError("a checkpoint (--checkpoint, --resume) counts by enumeration: the method must be enumerate or both");
   CountReport report;
   report.options = options;
   report.hyperplanes = arrangement.size();

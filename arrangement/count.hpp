@@ -106,7 +106,8 @@ struct CountReport {
 };
 
 /*! counts the regions of `file`'s arrangement. \throws LimitReached past control's limits (χ's count is checked
- * against max_regions before the enumeration starts), Interrupted on a stop signal. */
+ * against max_regions before the enumeration starts), Interrupted on a stop signal; InputError for checkpoints with
+ * CountMethod::zaslavsky. */
 CountReport count_arrangement(const ArrFile& file, const CountOptions& options, const RunControl& control);
 
 struct EnumerateOptions {

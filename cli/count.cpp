@@ -27,8 +27,6 @@ int run_count(const CountCommandOptions& options) {
   CountOptions count{parse_count_method(options.method, "--method"), parse_chi_method(options.chi, "--chi"),
                      !options.skip_bounded, SearchOptions{options.common.exact_lp, thread_count(options.common)},
                      options.symmetry, options.checkpoints, options.job_budget};
-  if (count.method == CountMethod::zaslavsky && count.checkpoints.active())
-    throw InputError("--checkpoint and --resume count by enumeration: give --method enumerate or both");
   if (options.job_budget != JobOptions{}.budget && !count.checkpoints.active())
     throw InputError("--job-budget: only with --checkpoint or --resume (the enumeration as a tree of jobs)");
   CountReport report = count_arrangement(file, count, make_run_control(options.common));

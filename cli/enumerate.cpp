@@ -67,7 +67,7 @@ int run_enumerate_to_shards(const EnumerateCommandOptions& options, const ArrFil
 int run_enumerate(const EnumerateCommandOptions& options) {
   ArrFile file = read_arr_file(options.file);
   if (!options.shards.empty()) return run_enumerate_to_shards(options, file);
-  if (!options.checkpoints.path.empty() || !options.checkpoints.resume.empty())
+  if (options.checkpoints.active())
     throw InputError("--checkpoint and --resume need --shards DIR (only a sharded enumeration can be continued; "
                      "chamber count --method enumerate can too)");
   std::optional<OutputFile> regions_out;

@@ -140,8 +140,6 @@ PYBIND11_MODULE(_chamber, m) {
                                    symmetry,
                                    RunCheckpoints{checkpoint, checkpoint_every, resume},
                                    job_budget};
-        if (options.method == CountMethod::zaslavsky && options.checkpoints.active())
-          throw InputError("checkpoint and resume count by enumeration: give method=\"enumerate\" or \"both\"");
         const RunControl control = run_limits(time_limit, max_regions);
         CountReport report = interruptible([&] { return count_arrangement(*file, options, control); });
         report.file = name;
